@@ -1,0 +1,1282 @@
+//! Typed AWS resources. Field names follow the AWS API where one exists.
+//!
+//! Every resource carries a [`ResourceRef`] and, when it came from a file, a
+//! [`Location`]. Structs default every field so fixtures and sources may
+//! omit what they do not know; a [`Known`] field left out is unknown
+//! ("not collected").
+
+use crate::known::Known;
+use crate::policy::PolicyDocument;
+use crate::reference::{Location, ResourceRef};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A point in time, UTC.
+pub type Timestamp = DateTime<Utc>;
+/// Resource tags.
+pub type Tags = BTreeMap<String, String>;
+
+/// Access to the identity and origin every resource has.
+pub trait Resource {
+    /// The resource's identity.
+    fn resource(&self) -> &ResourceRef;
+    /// Where it was declared or read, when it came from a file.
+    fn location(&self) -> Option<&Location>;
+}
+
+macro_rules! resources {
+    ($($ty:ident),* $(,)?) => {$(
+        impl Resource for $ty {
+            fn resource(&self) -> &ResourceRef { &self.resource }
+            fn location(&self) -> Option<&Location> { self.location.as_ref() }
+        }
+    )*};
+}
+
+resources!(
+    IamUser, IamGroup, IamRole, ManagedPolicy, Vpc, Subnet, RouteTable, InternetGateway,
+    NatGateway, EgressOnlyInternetGateway, NetworkAcl, SecurityGroup, ManagedPrefixList,
+    NetworkInterface, Instance, ElasticIp, LoadBalancer, TargetGroup, Bucket, KmsKey, Secret,
+    Volume, EbsSnapshot, DbInstance, DbSnapshot, Function, Trail, FlowLog, LogGroup, WebAcl, Scp,
+    EventRule,
+);
+
+// ---------------------------------------------------------------- identity
+
+/// An inline policy embedded in a user, group or role.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InlinePolicy {
+    /// Policy name.
+    pub name: String,
+    /// Policy document.
+    pub document: PolicyDocument,
+}
+
+/// An IAM access key.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AccessKey {
+    /// Access key id (not secret).
+    pub id: String,
+    /// True when `Active`.
+    pub active: bool,
+    /// When it was created.
+    pub created: Option<Timestamp>,
+    /// When it was last used; `Known(None)` means never.
+    pub last_used: Known<Option<Timestamp>>,
+}
+
+/// An MFA device of a user.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MfaDevice {
+    /// Serial number or ARN.
+    pub serial: String,
+    /// True for virtual devices.
+    pub is_virtual: bool,
+    /// When it was enabled.
+    pub enabled: Option<Timestamp>,
+}
+
+/// An IAM user.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IamUser {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// User name.
+    pub name: String,
+    /// User ARN.
+    pub arn: String,
+    /// When it was created.
+    pub created: Option<Timestamp>,
+    /// Whether the user has a console password.
+    pub password_enabled: Known<bool>,
+    /// When the password was last used; `Known(None)` means never.
+    pub password_last_used: Known<Option<Timestamp>>,
+    /// MFA devices.
+    pub mfa_devices: Known<Vec<MfaDevice>>,
+    /// Access keys.
+    pub access_keys: Known<Vec<AccessKey>>,
+    /// ARNs of attached managed policies.
+    pub attached_policies: Vec<String>,
+    /// Inline policies.
+    pub inline_policies: Vec<InlinePolicy>,
+    /// Names of groups the user belongs to.
+    pub groups: Vec<String>,
+    /// Permissions boundary policy ARN.
+    pub permissions_boundary: Option<String>,
+    /// Tags.
+    pub tags: Tags,
+}
+
+/// An IAM group.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IamGroup {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Group name.
+    pub name: String,
+    /// Group ARN.
+    pub arn: String,
+    /// ARNs of attached managed policies.
+    pub attached_policies: Vec<String>,
+    /// Inline policies.
+    pub inline_policies: Vec<InlinePolicy>,
+}
+
+/// An IAM role.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IamRole {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Role name.
+    pub name: String,
+    /// Role ARN.
+    pub arn: String,
+    /// Path, e.g. `/aws-service-role/`.
+    pub path: String,
+    /// Trust policy.
+    pub assume_role_policy: Known<PolicyDocument>,
+    /// ARNs of attached managed policies.
+    pub attached_policies: Vec<String>,
+    /// Inline policies.
+    pub inline_policies: Vec<InlinePolicy>,
+    /// Permissions boundary policy ARN.
+    pub permissions_boundary: Option<String>,
+    /// When the role was last used; `Known(None)` means never.
+    pub last_used: Known<Option<Timestamp>>,
+    /// Tags.
+    pub tags: Tags,
+}
+
+impl IamRole {
+    /// Service-linked roles are created and managed by AWS.
+    pub fn is_service_linked(&self) -> bool {
+        self.path.starts_with("/aws-service-role/")
+    }
+}
+
+/// A managed policy (customer or AWS managed).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ManagedPolicy {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Policy name.
+    pub name: String,
+    /// Policy ARN.
+    pub arn: String,
+    /// True for policies AWS owns (`arn:aws:iam::aws:policy/…`).
+    pub aws_managed: bool,
+    /// The default version's document.
+    pub document: Known<PolicyDocument>,
+    /// How many principals it is attached to.
+    pub attachment_count: Option<u32>,
+}
+
+/// The account password policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PasswordPolicy {
+    /// Minimum length.
+    pub minimum_length: Option<u32>,
+    /// Require a symbol.
+    pub require_symbols: bool,
+    /// Require a number.
+    pub require_numbers: bool,
+    /// Require an upper-case letter.
+    pub require_uppercase: bool,
+    /// Require a lower-case letter.
+    pub require_lowercase: bool,
+    /// Let users change their own password.
+    pub allow_users_to_change: bool,
+    /// Maximum age in days.
+    pub max_age_days: Option<u32>,
+    /// Number of previous passwords that cannot be reused.
+    pub reuse_prevention: Option<u32>,
+    /// Whether expired passwords need an administrator reset.
+    pub hard_expiry: bool,
+}
+
+/// One row of the IAM credential report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CredentialReportEntry {
+    /// User name; `<root_account>` for root.
+    pub user: String,
+    /// ARN.
+    pub arn: String,
+    /// When the user was created.
+    pub created: Option<Timestamp>,
+    /// Console password enabled (`not_supported` for root reads as true).
+    pub password_enabled: bool,
+    /// Password last used.
+    pub password_last_used: Option<Timestamp>,
+    /// MFA active.
+    pub mfa_active: bool,
+    /// Access key 1 active.
+    pub access_key_1_active: bool,
+    /// Access key 1 last rotated.
+    pub access_key_1_last_rotated: Option<Timestamp>,
+    /// Access key 1 last used.
+    pub access_key_1_last_used: Option<Timestamp>,
+    /// Access key 2 active.
+    pub access_key_2_active: bool,
+    /// Access key 2 last rotated.
+    pub access_key_2_last_rotated: Option<Timestamp>,
+    /// Access key 2 last used.
+    pub access_key_2_last_used: Option<Timestamp>,
+}
+
+impl CredentialReportEntry {
+    /// Whether this is the root user's row.
+    pub fn is_root(&self) -> bool {
+        self.user == "<root_account>"
+    }
+}
+
+/// S3 Block Public Access settings (bucket or account level).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PublicAccessBlock {
+    /// BlockPublicAcls.
+    pub block_public_acls: bool,
+    /// IgnorePublicAcls.
+    pub ignore_public_acls: bool,
+    /// BlockPublicPolicy.
+    pub block_public_policy: bool,
+    /// RestrictPublicBuckets.
+    pub restrict_public_buckets: bool,
+}
+
+impl PublicAccessBlock {
+    /// All four settings on.
+    pub fn all(&self) -> bool {
+        self.block_public_acls
+            && self.ignore_public_acls
+            && self.block_public_policy
+            && self.restrict_public_buckets
+    }
+}
+
+/// An Organizations service control policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Scp {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Policy name.
+    pub name: String,
+    /// Policy document.
+    pub document: Known<PolicyDocument>,
+    /// Roots, OUs and accounts it is attached to.
+    pub targets: Vec<String>,
+}
+
+/// Account-wide settings of one account.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Account {
+    /// Account id.
+    pub id: Known<String>,
+    /// Password policy; `Known(None)` when the account has none.
+    pub password_policy: Known<Option<PasswordPolicy>>,
+    /// `iam get-account-summary` map (e.g. `AccountMFAEnabled`).
+    pub summary: Known<BTreeMap<String, i64>>,
+    /// The credential report rows.
+    pub credential_report: Known<Vec<CredentialReportEntry>>,
+    /// Account-level S3 Block Public Access; `Known(None)` when not configured.
+    pub s3_public_access_block: Known<Option<PublicAccessBlock>>,
+    /// Whether the account belongs to an organization.
+    pub organization_id: Known<Option<String>>,
+}
+
+impl Account {
+    /// The root user's credential report row.
+    pub fn root(&self) -> Known<Option<&CredentialReportEntry>> {
+        self.credential_report
+            .as_ref()
+            .map(|rows| rows.iter().find(|r| r.is_root()))
+    }
+}
+
+// ------------------------------------------------------------ per region
+
+/// A GuardDuty detector.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Detector {
+    /// Detector id.
+    pub id: String,
+    /// True when `ENABLED`.
+    pub enabled: bool,
+    /// Finding publishing frequency.
+    pub finding_publishing_frequency: Option<String>,
+}
+
+/// A Security Hub hub.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecurityHub {
+    /// Hub ARN.
+    pub arn: String,
+    /// When it was enabled.
+    pub subscribed_at: Option<Timestamp>,
+    /// Enabled standards ARNs.
+    pub standards: Vec<String>,
+}
+
+/// An AWS Config configuration recorder.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConfigRecorder {
+    /// Recorder name.
+    pub name: String,
+    /// Records every supported resource type.
+    pub all_supported: bool,
+    /// Includes global resource types.
+    pub include_global_resource_types: bool,
+    /// Whether it is recording now.
+    pub recording: Known<bool>,
+    /// Last status (`SUCCESS`, `FAILURE`, `PENDING`).
+    pub last_status: Option<String>,
+}
+
+/// An IAM Access Analyzer analyzer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Analyzer {
+    /// Analyzer ARN.
+    pub arn: String,
+    /// Name.
+    pub name: String,
+    /// `ACCOUNT`, `ORGANIZATION`, or an unused-access type.
+    pub kind: String,
+    /// True when `ACTIVE`.
+    pub active: bool,
+}
+
+/// Settings that exist once per account and region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegionSettings {
+    /// Region name.
+    pub region: String,
+    /// Account id, when known.
+    pub account: Option<String>,
+    /// EBS encryption by default.
+    pub ebs_encryption_by_default: Known<bool>,
+    /// GuardDuty detectors (none means GuardDuty is off).
+    pub guardduty_detectors: Known<Vec<Detector>>,
+    /// Security Hub; `Known(None)` when not enabled.
+    pub security_hub: Known<Option<SecurityHub>>,
+    /// AWS Config recorders.
+    pub config_recorders: Known<Vec<ConfigRecorder>>,
+    /// IAM Access Analyzer analyzers.
+    pub access_analyzers: Known<Vec<Analyzer>>,
+}
+
+// --------------------------------------------------------------- network
+
+/// A VPC.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Vpc {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// VPC id.
+    pub id: String,
+    /// IPv4 CIDR blocks.
+    pub cidr_blocks: Vec<String>,
+    /// IPv6 CIDR blocks.
+    pub ipv6_cidr_blocks: Vec<String>,
+    /// The region's default VPC.
+    pub is_default: bool,
+    /// Tags.
+    pub tags: Tags,
+}
+
+/// A subnet.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Subnet {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Subnet id.
+    pub id: String,
+    /// VPC id.
+    pub vpc_id: String,
+    /// IPv4 CIDR.
+    pub cidr_block: Option<String>,
+    /// IPv6 CIDRs.
+    pub ipv6_cidr_blocks: Vec<String>,
+    /// Availability zone.
+    pub availability_zone: Option<String>,
+    /// Auto-assign public IPv4 addresses on launch.
+    pub map_public_ip_on_launch: Known<bool>,
+    /// Tags.
+    pub tags: Tags,
+}
+
+/// Where a route sends traffic.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Route {
+    /// IPv4 destination.
+    pub destination_cidr: Option<String>,
+    /// IPv6 destination.
+    pub destination_ipv6_cidr: Option<String>,
+    /// Managed prefix list destination.
+    pub destination_prefix_list: Option<String>,
+    /// Target id: `igw-…`, `nat-…`, `eigw-…`, `pcx-…`, `tgw-…`, `local`,
+    /// an ENI or instance id.
+    pub target: String,
+    /// `active` or `blackhole`.
+    pub state: String,
+}
+
+/// A route table association.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RouteTableAssociation {
+    /// The VPC's main table.
+    pub main: bool,
+    /// Associated subnet.
+    pub subnet_id: Option<String>,
+    /// Associated gateway (edge association).
+    pub gateway_id: Option<String>,
+}
+
+/// A route table.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RouteTable {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Route table id.
+    pub id: String,
+    /// VPC id.
+    pub vpc_id: String,
+    /// Routes.
+    pub routes: Vec<Route>,
+    /// Associations.
+    pub associations: Vec<RouteTableAssociation>,
+}
+
+/// An internet gateway.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InternetGateway {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Gateway id.
+    pub id: String,
+    /// VPCs it is attached to.
+    pub vpc_ids: Vec<String>,
+}
+
+/// A NAT gateway.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NatGateway {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Gateway id.
+    pub id: String,
+    /// VPC id.
+    pub vpc_id: String,
+    /// Subnet id.
+    pub subnet_id: String,
+    /// Public IPs.
+    pub public_ips: Vec<String>,
+    /// `public` or `private`.
+    pub connectivity: String,
+}
+
+/// An egress-only internet gateway (IPv6 out only).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EgressOnlyInternetGateway {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Gateway id.
+    pub id: String,
+    /// VPCs it is attached to.
+    pub vpc_ids: Vec<String>,
+}
+
+/// Port range, inclusive.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortRange {
+    /// First port.
+    pub from: u16,
+    /// Last port.
+    pub to: u16,
+}
+
+/// One NACL entry.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NaclEntry {
+    /// Rule number (evaluated ascending, first match wins).
+    pub rule_number: u32,
+    /// Outbound when true.
+    pub egress: bool,
+    /// Protocol number as a string; `-1` for all.
+    pub protocol: Known<String>,
+    /// Allow when true, deny otherwise.
+    pub allow: bool,
+    /// IPv4 CIDR.
+    pub cidr_block: Known<Option<String>>,
+    /// IPv6 CIDR.
+    pub ipv6_cidr_block: Known<Option<String>>,
+    /// Port range for TCP/UDP; `None` means all ports.
+    pub port_range: Known<Option<PortRange>>,
+}
+
+/// A network ACL.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NetworkAcl {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// NACL id.
+    pub id: String,
+    /// VPC id.
+    pub vpc_id: String,
+    /// The VPC's default NACL.
+    pub is_default: bool,
+    /// Entries, both directions.
+    pub entries: Vec<NaclEntry>,
+    /// Associated subnets.
+    pub subnet_ids: Vec<String>,
+}
+
+/// One security group rule (ingress or egress).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SgRule {
+    /// Origin in a file (IaC rule resources).
+    pub location: Option<Location>,
+    /// `tcp`, `udp`, `icmp`, `icmpv6`, a protocol number, or `-1` for all.
+    pub protocol: Known<String>,
+    /// First port (ICMP type for ICMP); `None` for all.
+    pub from_port: Known<Option<i32>>,
+    /// Last port (ICMP code for ICMP); `None` for all.
+    pub to_port: Known<Option<i32>>,
+    /// IPv4 CIDRs.
+    pub ipv4_ranges: Known<Vec<String>>,
+    /// IPv6 CIDRs.
+    pub ipv6_ranges: Known<Vec<String>>,
+    /// Managed prefix list ids.
+    pub prefix_list_ids: Vec<String>,
+    /// Referenced security group ids.
+    pub group_ids: Vec<String>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// A security group.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecurityGroup {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Group id.
+    pub id: String,
+    /// Group name (`default` for the VPC's default group).
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// VPC id.
+    pub vpc_id: String,
+    /// Inbound rules.
+    pub ingress: Vec<SgRule>,
+    /// Outbound rules.
+    pub egress: Vec<SgRule>,
+    /// Tags.
+    pub tags: Tags,
+}
+
+/// A customer- or AWS-managed prefix list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ManagedPrefixList {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Prefix list id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// CIDR entries.
+    pub entries: Known<Vec<String>>,
+}
+
+/// A private IPv4 address of an ENI and its public association.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrivateIp {
+    /// Private address.
+    pub address: String,
+    /// The ENI's primary address.
+    pub primary: bool,
+    /// Associated public address (auto-assigned or Elastic IP).
+    pub public_ip: Option<String>,
+}
+
+/// An elastic network interface.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NetworkInterface {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// ENI id.
+    pub id: String,
+    /// Subnet id.
+    pub subnet_id: String,
+    /// VPC id.
+    pub vpc_id: String,
+    /// Interface type (`interface`, `nat_gateway`, …).
+    pub interface_type: String,
+    /// Private addresses.
+    pub private_ips: Vec<PrivateIp>,
+    /// IPv6 addresses.
+    pub ipv6_addresses: Vec<String>,
+    /// Security groups.
+    pub security_groups: Vec<String>,
+    /// Attached instance.
+    pub instance_id: Option<String>,
+    /// Description (names the owner for service ENIs).
+    pub description: String,
+}
+
+/// Instance metadata service options.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MetadataOptions {
+    /// `required` (IMDSv2 only) or `optional`.
+    pub http_tokens: String,
+    /// `enabled` or `disabled`.
+    pub http_endpoint: String,
+    /// Response hop limit.
+    pub hop_limit: Option<i64>,
+}
+
+/// An EC2 instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Instance {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Instance id.
+    pub id: String,
+    /// `running`, `stopped`, …
+    pub state: String,
+    /// Subnet id.
+    pub subnet_id: Option<String>,
+    /// VPC id.
+    pub vpc_id: Option<String>,
+    /// Primary private IPv4.
+    pub private_ip: Option<String>,
+    /// Public IPv4 (auto-assigned or Elastic IP).
+    pub public_ip: Option<String>,
+    /// Security groups.
+    pub security_groups: Vec<String>,
+    /// ENI ids.
+    pub network_interfaces: Vec<String>,
+    /// Metadata options.
+    pub metadata_options: Known<MetadataOptions>,
+    /// Instance profile ARN.
+    pub iam_instance_profile: Option<String>,
+    /// Image id.
+    pub image_id: Option<String>,
+    /// Tags.
+    pub tags: Tags,
+}
+
+/// An Elastic IP address.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ElasticIp {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Allocation id.
+    pub allocation_id: String,
+    /// The public address.
+    pub public_ip: String,
+    /// Associated instance.
+    pub instance_id: Option<String>,
+    /// Associated ENI.
+    pub network_interface_id: Option<String>,
+    /// Associated private address.
+    pub private_ip: Option<String>,
+}
+
+/// A load balancer listener.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Listener {
+    /// Listener ARN.
+    pub arn: String,
+    /// Port.
+    pub port: Option<u16>,
+    /// `HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, …
+    pub protocol: String,
+    /// TLS policy.
+    pub ssl_policy: Option<String>,
+    /// Target groups of the default actions.
+    pub target_groups: Vec<String>,
+    /// Default action types (`forward`, `redirect`, …).
+    pub default_actions: Vec<String>,
+}
+
+/// A load balancer (ALB, NLB, GWLB or classic).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LoadBalancer {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// ARN (classic: name).
+    pub arn: String,
+    /// Name.
+    pub name: String,
+    /// `application`, `network`, `gateway` or `classic`.
+    pub kind: String,
+    /// `internet-facing` or `internal`.
+    pub scheme: Known<String>,
+    /// VPC id.
+    pub vpc_id: Option<String>,
+    /// Subnets.
+    pub subnets: Vec<String>,
+    /// Security groups.
+    pub security_groups: Vec<String>,
+    /// DNS name.
+    pub dns_name: Option<String>,
+    /// Listeners.
+    pub listeners: Known<Vec<Listener>>,
+}
+
+impl LoadBalancer {
+    /// Whether the scheme is known to be internet-facing.
+    pub fn internet_facing(&self) -> Known<bool> {
+        self.scheme.clone().map(|s| s == "internet-facing")
+    }
+}
+
+/// A target group and its registered targets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TargetGroup {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// ARN.
+    pub arn: String,
+    /// `instance`, `ip`, `lambda`, `alb`.
+    pub target_type: String,
+    /// Protocol.
+    pub protocol: Option<String>,
+    /// Port.
+    pub port: Option<u16>,
+    /// Registered target ids with their port.
+    pub targets: Known<Vec<(String, Option<u16>)>>,
+}
+
+// ------------------------------------------------------------------ data
+
+/// One ACL grant of a bucket.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Grant {
+    /// `CanonicalUser`, `Group` or `AmazonCustomerByEmail`.
+    pub grantee_type: String,
+    /// Group URI for group grantees.
+    pub uri: Option<String>,
+    /// Canonical id for user grantees.
+    pub id: Option<String>,
+    /// `READ`, `WRITE`, `READ_ACP`, `WRITE_ACP`, `FULL_CONTROL`.
+    pub permission: String,
+}
+
+impl Grant {
+    /// Grants to `AllUsers` or `AuthenticatedUsers` (any AWS account).
+    pub fn is_public(&self) -> bool {
+        self.uri.as_deref().is_some_and(|u| {
+            u.ends_with("/global/AllUsers") || u.ends_with("/global/AuthenticatedUsers")
+        })
+    }
+}
+
+/// Default encryption of a bucket.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BucketEncryption {
+    /// `AES256`, `aws:kms` or `aws:kms:dsse`.
+    pub algorithm: String,
+    /// KMS key, for KMS algorithms.
+    pub kms_key_id: Option<String>,
+    /// S3 Bucket Keys enabled.
+    pub bucket_key_enabled: bool,
+}
+
+/// Server access logging of a bucket.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BucketLogging {
+    /// Target bucket.
+    pub target_bucket: String,
+    /// Target prefix.
+    pub target_prefix: String,
+}
+
+/// A lifecycle rule's expiration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LifecycleRule {
+    /// Rule id.
+    pub id: Option<String>,
+    /// True when `Enabled`.
+    pub enabled: bool,
+    /// Prefix the rule applies to (empty: whole bucket).
+    pub prefix: String,
+    /// Current versions expire after this many days.
+    pub expiration_days: Option<i64>,
+}
+
+/// An S3 bucket.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Bucket {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Bucket name.
+    pub name: String,
+    /// Region.
+    pub region: Option<String>,
+    /// Creation date.
+    pub created: Option<Timestamp>,
+    /// ACL grants.
+    pub acl: Known<Vec<Grant>>,
+    /// Bucket policy; `Known(None)` when there is none.
+    pub policy: Known<Option<PolicyDocument>>,
+    /// Bucket-level Block Public Access; `Known(None)` when not configured.
+    pub public_access_block: Known<Option<PublicAccessBlock>>,
+    /// Default encryption; `Known(None)` when not configured.
+    pub encryption: Known<Option<BucketEncryption>>,
+    /// Versioning status: `Enabled`, `Suspended`, or `None` if never enabled.
+    pub versioning: Known<Option<String>>,
+    /// MFA delete enabled.
+    pub mfa_delete: Known<bool>,
+    /// Server access logging; `Known(None)` when off.
+    pub logging: Known<Option<BucketLogging>>,
+    /// Lifecycle rules.
+    pub lifecycle_rules: Known<Vec<LifecycleRule>>,
+    /// Tags.
+    pub tags: Tags,
+}
+
+/// A KMS key.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KmsKey {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Key id.
+    pub id: String,
+    /// Key ARN.
+    pub arn: String,
+    /// `CUSTOMER` or `AWS`.
+    pub manager: String,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, …
+    pub state: String,
+    /// `SYMMETRIC_DEFAULT`, `RSA_2048`, …
+    pub spec: String,
+    /// Key origin (`AWS_KMS`, `EXTERNAL`, …).
+    pub origin: String,
+    /// Automatic rotation enabled.
+    pub rotation_enabled: Known<bool>,
+    /// Key policy.
+    pub policy: Known<PolicyDocument>,
+    /// Aliases.
+    pub aliases: Vec<String>,
+}
+
+impl KmsKey {
+    /// Customer-managed symmetric keys are the ones AWS can rotate.
+    pub fn rotatable(&self) -> bool {
+        self.manager == "CUSTOMER"
+            && self.spec == "SYMMETRIC_DEFAULT"
+            && self.origin != "EXTERNAL"
+            && self.state == "Enabled"
+    }
+}
+
+/// A Secrets Manager secret (metadata only, never the value).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Secret {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// ARN.
+    pub arn: String,
+    /// Name.
+    pub name: String,
+    /// Rotation enabled.
+    pub rotation_enabled: Known<bool>,
+    /// Rotation interval in days.
+    pub rotation_days: Option<i64>,
+    /// Last rotated.
+    pub last_rotated: Option<Timestamp>,
+    /// KMS key.
+    pub kms_key_id: Option<String>,
+    /// Resource policy; `Known(None)` when none.
+    pub policy: Known<Option<PolicyDocument>>,
+}
+
+/// An EBS volume.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Volume {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Volume id.
+    pub id: String,
+    /// Encrypted.
+    pub encrypted: Known<bool>,
+    /// KMS key.
+    pub kms_key_id: Option<String>,
+    /// Size, GiB.
+    pub size_gib: Option<i64>,
+    /// `in-use`, `available`, …
+    pub state: String,
+    /// Attached instances.
+    pub instance_ids: Vec<String>,
+}
+
+/// An EBS snapshot owned by the account.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EbsSnapshot {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Snapshot id.
+    pub id: String,
+    /// Source volume.
+    pub volume_id: Option<String>,
+    /// Encrypted.
+    pub encrypted: Known<bool>,
+    /// Owner account.
+    pub owner_id: Option<String>,
+    /// `createVolumePermission` entries: `all` (public) or account ids.
+    pub create_volume_permissions: Known<Vec<String>>,
+}
+
+/// An RDS DB instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DbInstance {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Identifier.
+    pub id: String,
+    /// ARN.
+    pub arn: String,
+    /// Engine.
+    pub engine: String,
+    /// Publicly accessible.
+    pub publicly_accessible: Known<bool>,
+    /// Storage encrypted.
+    pub storage_encrypted: Known<bool>,
+    /// KMS key.
+    pub kms_key_id: Option<String>,
+    /// Backup retention, days.
+    pub backup_retention_days: Option<i64>,
+    /// Deletion protection.
+    pub deletion_protection: Option<bool>,
+    /// IAM database authentication.
+    pub iam_auth: Option<bool>,
+    /// Port.
+    pub port: Option<u16>,
+    /// VPC security groups.
+    pub security_groups: Vec<String>,
+    /// Subnets of its subnet group.
+    pub subnet_ids: Vec<String>,
+    /// VPC id.
+    pub vpc_id: Option<String>,
+}
+
+/// An RDS DB or cluster snapshot owned by the account.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DbSnapshot {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Identifier.
+    pub id: String,
+    /// ARN.
+    pub arn: String,
+    /// True for cluster snapshots.
+    pub cluster: bool,
+    /// Encrypted.
+    pub encrypted: Known<bool>,
+    /// `restore` attribute values: `all` (public) or account ids.
+    pub restore_accounts: Known<Vec<String>>,
+}
+
+/// A Lambda function.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Function {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// Runtime.
+    pub runtime: Option<String>,
+    /// Execution role ARN.
+    pub role: Option<String>,
+    /// Environment variables (values as configured).
+    pub environment: Known<BTreeMap<String, String>>,
+    /// KMS key for the environment.
+    pub kms_key_arn: Option<String>,
+    /// Resource policy; `Known(None)` when none.
+    pub policy: Known<Option<PolicyDocument>>,
+    /// Function URL auth type (`NONE` or `AWS_IAM`), when a URL exists.
+    pub url_auth_type: Option<String>,
+}
+
+// ------------------------------------------------------------- detection
+
+/// A CloudTrail event selector (basic form).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventSelector {
+    /// `All`, `ReadOnly` or `WriteOnly`.
+    pub read_write_type: String,
+    /// Include management events.
+    pub include_management_events: bool,
+    /// Data resources: (type, values).
+    pub data_resources: Vec<(String, Vec<String>)>,
+}
+
+/// CloudTrail trail status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrailStatus {
+    /// Logging now.
+    pub is_logging: bool,
+    /// Latest delivery error.
+    pub latest_delivery_error: Option<String>,
+    /// Latest delivery.
+    pub latest_delivery_time: Option<Timestamp>,
+}
+
+/// A CloudTrail trail.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Trail {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// Home region.
+    pub home_region: Option<String>,
+    /// Multi-region trail.
+    pub is_multi_region: Known<bool>,
+    /// Organization trail.
+    pub is_organization_trail: Known<bool>,
+    /// Includes global service events (IAM, STS…).
+    pub include_global_service_events: Known<bool>,
+    /// Log file integrity validation.
+    pub log_file_validation: Known<bool>,
+    /// SSE-KMS key; `Known(None)` when not encrypted with KMS.
+    pub kms_key_id: Known<Option<String>>,
+    /// Destination bucket.
+    pub s3_bucket: Known<Option<String>>,
+    /// CloudWatch Logs log group ARN.
+    pub cloudwatch_logs_group_arn: Option<String>,
+    /// Status.
+    pub status: Known<TrailStatus>,
+    /// Basic event selectors.
+    pub event_selectors: Known<Vec<EventSelector>>,
+    /// Advanced event selectors, as written.
+    pub advanced_event_selectors: Vec<Value>,
+}
+
+impl Trail {
+    /// Whether the selectors record all management events (read and
+    /// write). Trails with no selectors record all management events.
+    pub fn records_all_management_events(&self) -> Known<bool> {
+        if !self.advanced_event_selectors.is_empty() {
+            let any = self.advanced_event_selectors.iter().any(|sel| {
+                let fields = sel.get("FieldSelectors").and_then(Value::as_array);
+                let mgmt = fields.is_some_and(|f| {
+                    f.iter().any(|fs| {
+                        fs.get("Field").and_then(Value::as_str) == Some("eventCategory")
+                            && fs
+                                .get("Equals")
+                                .and_then(Value::as_array)
+                                .is_some_and(|e| e.iter().any(|v| v == "Management"))
+                    })
+                });
+                let filtered = fields.is_some_and(|f| {
+                    f.iter().any(|fs| {
+                        matches!(
+                            fs.get("Field").and_then(Value::as_str),
+                            Some("readOnly") | Some("eventSource")
+                        )
+                    })
+                });
+                mgmt && !filtered
+            });
+            return Known::Known(any);
+        }
+        self.event_selectors.clone().map(|sels| {
+            sels.is_empty()
+                || sels
+                    .iter()
+                    .any(|s| s.include_management_events && s.read_write_type == "All")
+        })
+    }
+}
+
+/// A VPC flow log.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FlowLog {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Flow log id.
+    pub id: String,
+    /// VPC, subnet or ENI it watches.
+    pub resource_id: String,
+    /// `ACCEPT`, `REJECT` or `ALL`.
+    pub traffic_type: String,
+    /// `ACTIVE` when delivering.
+    pub status: String,
+    /// Destination ARN or log group.
+    pub destination: Option<String>,
+}
+
+/// A CloudWatch Logs log group.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogGroup {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// Retention in days; `None` keeps logs forever.
+    pub retention_days: Option<i64>,
+    /// KMS key.
+    pub kms_key_id: Option<String>,
+}
+
+/// An EventBridge rule and its targets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventRule {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// Event pattern, parsed.
+    pub event_pattern: Option<Value>,
+    /// Enabled.
+    pub enabled: bool,
+    /// Target ARNs.
+    pub targets: Known<Vec<String>>,
+}
+
+/// A WAFv2 (or classic) web ACL and what it protects.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WebAcl {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// ARN.
+    pub arn: String,
+    /// Name.
+    pub name: String,
+    /// `REGIONAL` or `CLOUDFRONT`.
+    pub scope: String,
+    /// ARNs of associated resources (ALBs, API stages…).
+    pub associated_resources: Known<Vec<String>>,
+}
