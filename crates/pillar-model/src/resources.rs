@@ -1158,6 +1158,9 @@ pub struct Trail {
     pub kms_key_id: Known<Option<String>>,
     /// Destination bucket.
     pub s3_bucket: Known<Option<String>>,
+    /// Key prefix in the destination bucket (`S3KeyPrefix`); `Known(None)`
+    /// when logs go under `AWSLogs/` at the bucket root.
+    pub s3_key_prefix: Known<Option<String>>,
     /// CloudWatch Logs log group ARN.
     pub cloudwatch_logs_group_arn: Option<String>,
     /// Status.
