@@ -5,6 +5,7 @@
 //! or `unknown` (not assessed). A rule whose input is missing reports
 //! *unknown*, never *pass*.
 
+pub mod docs;
 pub mod meta;
 pub mod net;
 pub mod out;

@@ -1,3 +1,27 @@
-fn main() {
-    println!("Hello, world!");
+//! `pillar`: the AWS Well-Architected Security Pillar review as one binary.
+//! Parses arguments and dispatches to one `cmd_*` module per subcommand.
+
+mod args;
+mod cmd_explain;
+mod cmd_rules;
+mod cmd_scan;
+mod config;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let result = match cli.command {
+        args::Command::Scan(a) => cmd_scan::run(&a),
+        args::Command::Rules(a) => cmd_rules::run(&a),
+        args::Command::Explain(a) => cmd_explain::run(&a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -1,0 +1,133 @@
+//! Command-line arguments: every flag once, with its help.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Review an AWS workload against the Well-Architected Security Pillar.
+#[derive(Debug, Parser)]
+#[command(name = "pillar", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Review snapshots (and, as they land, Terraform, CloudFormation, code) under PATH.
+    Scan(ScanArgs),
+    /// List every rule, or generate the rule docs (`--format md -o docs/rules`).
+    Rules(RulesArgs),
+    /// Print one rule's documentation.
+    Explain(ExplainArgs),
+}
+
+/// Output formats of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScanFormat {
+    /// Human-readable review grouped by domain.
+    Text,
+    /// JSON report (schema `pillar-report/v1`, see docs/report-schema.json).
+    Json,
+    /// SARIF 2.1.0 for code-scanning tools.
+    Sarif,
+}
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Severity threshold for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    /// Critical only.
+    Critical,
+    /// High and above.
+    High,
+    /// Medium and above.
+    Medium,
+    /// Low and above.
+    Low,
+    /// Any failure.
+    Info,
+}
+
+/// `pillar scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Folders to review (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<ScanFormat>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a failure at or above this severity is found.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Run only these rules: ids, id prefixes (`iam-`, `ec2-sg-*`), services (`s3`) or
+    /// domains (`data-protection`). Repeatable or comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these rules (same patterns as --select).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Report only failures whose fingerprint is not in this earlier JSON report.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Configuration file (default: ./pillar.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Also list passed and not-assessed results.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Colour text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Skip input files larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    pub max_file_mib: u64,
+}
+
+/// Formats of `pillar rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per rule.
+    Text,
+    /// JSON array of rule metadata.
+    Json,
+    /// Markdown pages (one per rule plus README.md) written to `-o DIR`.
+    Md,
+}
+
+/// `pillar rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: RulesFormat,
+    /// Folder for `--format md` (default: docs/rules).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// With `--format md`: fail if the files in DIR differ from what would be generated.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// `pillar explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Rule id, e.g. `ec2-sg-admin-port-open`.
+    pub rule: String,
+}

@@ -1,0 +1,140 @@
+//! `pillar scan`: load sources, run the rules, render the review.
+
+use crate::args::{ColorChoice, FailOn, ScanArgs, ScanFormat};
+use crate::config;
+use anyhow::Context;
+use pillar_checks::RunOptions;
+use pillar_model::{Severity, Status};
+use pillar_report::{Format, RenderOptions, Report};
+use pillar_sources::LoadOptions;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn threshold(f: FailOn) -> Severity {
+    match f {
+        FailOn::Critical => Severity::Critical,
+        FailOn::High => Severity::High,
+        FailOn::Medium => Severity::Medium,
+        FailOn::Low => Severity::Low,
+        FailOn::Info => Severity::Info,
+    }
+}
+
+pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
+    let cfg = config::load(args.config.as_deref())?;
+    let paths: Vec<PathBuf> = if !args.paths.is_empty() {
+        args.paths.clone()
+    } else if !cfg.paths.is_empty() {
+        cfg.paths.clone()
+    } else {
+        vec![PathBuf::from(".")]
+    };
+    let load_opts = LoadOptions {
+        max_file_bytes: args.max_file_mib.saturating_mul(1024 * 1024),
+    };
+    let loaded = pillar_sources::load_paths(&paths, &load_opts);
+    if loaded.files_read == 0 {
+        for s in &loaded.skipped {
+            eprintln!("skipped: {s}");
+        }
+        anyhow::bail!(
+            "nothing could be read from {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+
+    let opts = RunOptions {
+        select: if args.select.is_empty() {
+            cfg.select.clone()
+        } else {
+            args.select.clone()
+        },
+        ignore: cfg.ignore.iter().chain(&args.ignore).cloned().collect(),
+    };
+    let rules = pillar_checks::all();
+    for pattern in opts.select.iter().chain(&opts.ignore) {
+        if !rules
+            .iter()
+            .any(|r| pillar_checks::run::pattern_matches(pattern, *r))
+        {
+            anyhow::bail!("--select/--ignore pattern `{pattern}` matches no rule (see `pillar rules`)");
+        }
+    }
+    let result = pillar_checks::run(&loaded.inventory, &rules, &opts);
+
+    let mut report = Report {
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        sources: loaded.sources,
+        rules: result.rules,
+        findings: result.findings,
+        skipped: loaded.skipped,
+        ..Report::default()
+    };
+    if let Some(path) = args.baseline.as_ref().or(cfg.baseline.as_ref()) {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read baseline {}", path.display()))?;
+        let known = pillar_report::baseline::fingerprints_from_json(&text)
+            .with_context(|| format!("baseline {}", path.display()))?;
+        pillar_report::baseline::apply(&mut report, &known);
+    }
+
+    let format = match args.format.or(cfg.format).unwrap_or(ScanFormat::Text) {
+        ScanFormat::Text => Format::Text,
+        ScanFormat::Json => Format::Json,
+        ScanFormat::Sarif => Format::Sarif,
+    };
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let rendered = pillar_report::render(
+        &report,
+        format,
+        &RenderOptions {
+            color,
+            verbose: args.verbose,
+        },
+    )?;
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, rendered.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            for s in &report.skipped {
+                eprintln!("skipped: {s}");
+            }
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`pillar scan | head`) is not an error worth a message.
+            if let Err(e) = out.write_all(rendered.as_bytes()).and_then(|()| out.flush()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(e).context("cannot write the report");
+                }
+            }
+        }
+    }
+
+    let fail_on = args.fail_on.or(cfg.fail_on);
+    let failed = fail_on.is_some_and(|t| {
+        let t = threshold(t);
+        report
+            .findings
+            .iter()
+            .any(|f| f.status == Status::Fail && f.severity >= t)
+    });
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
