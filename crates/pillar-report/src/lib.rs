@@ -1,8 +1,29 @@
 //! Report renderers. Input: a [`Report`] (findings, the rules that ran,
-//! what was skipped). Output: text, JSON, SARIF.
+//! what was skipped). Output: text for people, JSON (schema
+//! `pillar-report/v1`, see `docs/report-schema.json`) and SARIF 2.1.0.
+//!
+//! Every format goes through [`redact`] first: secrets are never printed,
+//! whatever an engine put in a message or in evidence.
+//!
+//! Ordering is deterministic everywhere: findings, rules and summaries are
+//! sorted before they are written, and no hash map is iterated for output.
+
+pub mod baseline;
+mod json;
+pub mod redact;
+mod sarif;
+pub mod summary;
+mod text;
+mod wrap;
 
 use pillar_model::{Finding, RuleInfo, Skipped};
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+pub use json::SCHEMA_ID;
+pub use summary::Summary;
 
 /// Everything one run produced.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -13,14 +34,18 @@ pub struct Report {
     pub sources: Vec<String>,
     /// Every rule that ran.
     pub rules: Vec<RuleInfo>,
-    /// Every finding (pass, fail, unknown).
+    /// Every finding (pass, fail, unknown), except baselined failures.
     pub findings: Vec<Finding>,
     /// Inputs that could not be read.
     pub skipped: Vec<Skipped>,
+    /// Failures accepted by a baseline ([`baseline::apply`]): kept out of
+    /// `findings`, counted in the summary.
+    #[serde(default)]
+    pub baselined: Vec<Finding>,
 }
 
 /// Output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Format {
     /// Human text, grouped by domain.
     Text,
@@ -28,6 +53,37 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0.
     Sarif,
+}
+
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 3] = [Format::Text, Format::Json, Format::Sarif];
+
+    /// Lower-case name, as on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = ReportError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| ReportError::UnknownFormat(s.to_owned()))
+    }
 }
 
 /// Rendering options.
@@ -39,18 +95,90 @@ pub struct RenderOptions {
     pub verbose: bool,
 }
 
-/// Errors rendering a report.
+/// Errors rendering a report or reading a baseline.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     /// JSON serialisation failed.
     #[error("cannot serialise report: {0}")]
     Json(#[from] serde_json::Error),
+    /// A format name that is not one of [`Format::ALL`].
+    #[error("unknown report format `{0}` (expected text, json or sarif)")]
+    UnknownFormat(String),
+    /// The baseline is not valid JSON.
+    #[error("baseline is not valid JSON at line {line}, column {column}: {message}")]
+    BaselineSyntax {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// The baseline is JSON, but not a pillar JSON or SARIF report.
+    #[error("baseline is not a pillar report: {0}")]
+    BaselineShape(String),
 }
 
-/// Render a report.
-pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> Result<String, ReportError> {
-    let _ = opts;
+/// Render a report. Secrets are redacted first, whatever the format.
+pub fn render(
+    report: &Report,
+    format: Format,
+    opts: &RenderOptions,
+) -> Result<String, ReportError> {
+    let report = redact::report(report);
     match format {
-        Format::Text | Format::Json | Format::Sarif => Ok(serde_json::to_string_pretty(report)?),
+        Format::Text => Ok(text::render(&report, opts)),
+        Format::Json => json::render(&report),
+        Format::Sarif => sarif::render(&report),
+    }
+}
+
+/// The total order findings are listed in: most severe first, then by rule,
+/// resource, location and fingerprint, so output never depends on the order
+/// engines produced them.
+pub(crate) fn by_severity(a: &Finding, b: &Finding) -> Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| a.rule.cmp(&b.rule))
+        .then_with(|| a.resource.id.cmp(&b.resource.id))
+        .then_with(|| a.resource.kind.cmp(&b.resource.kind))
+        .then_with(|| a.location.cmp(&b.location))
+        .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+        .then_with(|| a.message.cmp(&b.message))
+}
+
+/// Findings ordered for machine formats: by domain (pillar order), status
+/// (fail, unknown, pass), then [`by_severity`].
+pub(crate) fn by_domain(a: &Finding, b: &Finding) -> Ordering {
+    a.domain
+        .cmp(&b.domain)
+        .then_with(|| a.status.cmp(&b.status))
+        .then_with(|| by_severity(a, b))
+}
+
+/// Rules ordered by domain, then id.
+pub(crate) fn sorted_rules(rules: &[RuleInfo]) -> Vec<&RuleInfo> {
+    let mut v: Vec<&RuleInfo> = rules.iter().collect();
+    v.sort_by(|a, b| a.domain.cmp(&b.domain).then_with(|| a.id.cmp(&b.id)));
+    v.dedup_by(|a, b| a.id == b.id);
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_round_trips_through_its_name() {
+        for f in Format::ALL {
+            assert_eq!(f.as_str().parse::<Format>().unwrap(), f);
+            assert_eq!(f.to_string(), f.as_str());
+        }
+        assert_eq!("SARIF".parse::<Format>().unwrap(), Format::Sarif);
+        let err = "xml".parse::<Format>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown report format `xml` (expected text, json or sarif)"
+        );
     }
 }
