@@ -1,8 +1,41 @@
-//! Rules of this area.
+//! Data protection rules (SEC02 secrets, SEC03 public access, SEC08, SEC09).
 
 use crate::meta::Rule;
 
+mod common;
+mod ec2_ebs_default_encryption_disabled;
+mod ec2_ebs_snapshot_public;
+mod ec2_ebs_volume_unencrypted;
+mod kms_key_policy_public;
+mod kms_key_rotation_disabled;
+mod lambda_env_literal_secret;
+mod rds_instance_storage_unencrypted;
+mod rds_snapshot_public;
+mod s3_account_public_access_block_off;
+mod s3_bucket_public_access_block_off;
+mod s3_bucket_public_acl;
+mod s3_bucket_public_policy;
+mod s3_bucket_tls_not_enforced;
+mod s3_bucket_versioning_disabled;
+mod secretsmanager_secret_rotation_disabled;
+
 /// The rules of this area, in a stable order.
 pub fn rules() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![
+        &s3_bucket_public_acl::RULE,
+        &s3_bucket_public_policy::RULE,
+        &s3_bucket_public_access_block_off::RULE,
+        &s3_account_public_access_block_off::RULE,
+        &s3_bucket_tls_not_enforced::RULE,
+        &s3_bucket_versioning_disabled::RULE,
+        &ec2_ebs_default_encryption_disabled::RULE,
+        &ec2_ebs_volume_unencrypted::RULE,
+        &ec2_ebs_snapshot_public::RULE,
+        &rds_instance_storage_unencrypted::RULE,
+        &rds_snapshot_public::RULE,
+        &kms_key_rotation_disabled::RULE,
+        &kms_key_policy_public::RULE,
+        &secretsmanager_secret_rotation_disabled::RULE,
+        &lambda_env_literal_secret::RULE,
+    ]
 }
