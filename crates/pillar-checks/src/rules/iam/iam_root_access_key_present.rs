@@ -66,13 +66,21 @@ impl Rule for IamRootAccessKeyPresent {
                     "",
                 ),
                 Known::Known(Some(root)) => {
-                    let active: Vec<u8> = [(1, root.access_key_1_active), (2, root.access_key_2_active)]
-                        .into_iter()
-                        .filter(|(_, a)| *a)
-                        .map(|(n, _)| n)
-                        .collect();
+                    let active: Vec<u8> =
+                        [(1, root.access_key_1_active), (2, root.access_key_2_active)]
+                            .into_iter()
+                            .filter(|(_, a)| *a)
+                            .map(|(n, _)| n)
+                            .collect();
                     if active.is_empty() {
-                        out.report(Status::Pass, r, None, "root has no active access key", serde_json::Value::Null, "");
+                        out.report(
+                            Status::Pass,
+                            r,
+                            None,
+                            "root has no active access key",
+                            serde_json::Value::Null,
+                            "",
+                        );
                     } else {
                         out.report(
                             Status::Fail,
