@@ -183,3 +183,51 @@ impl Rule for CloudtrailLogRetentionShort {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trail(prefix: Known<Option<String>>) -> Trail {
+        Trail {
+            s3_key_prefix: prefix,
+            ..Trail::default()
+        }
+    }
+
+    #[test]
+    fn logs_prefix_follows_the_key_prefix() {
+        assert_eq!(
+            logs_prefix(&trail(Known::Known(None))),
+            Known::Known("AWSLogs/".to_owned())
+        );
+        assert_eq!(
+            logs_prefix(&trail(Known::Known(Some("audit/".to_owned())))),
+            Known::Known("audit/AWSLogs/".to_owned())
+        );
+        assert!(!logs_prefix(&trail(Known::unknown("not collected"))).is_known());
+    }
+
+    #[test]
+    fn log_group_name_from_arn() {
+        assert_eq!(
+            log_group_name("arn:aws:logs:us-east-1:111122223333:log-group:aws-cloudtrail-logs:*"),
+            Some("aws-cloudtrail-logs")
+        );
+        assert_eq!(log_group_name("not-an-arn"), None);
+    }
+
+    #[test]
+    fn unknown_key_prefix_with_a_prefixed_rule_is_not_assessed() {
+        let inv: Inventory = serde_json::from_str(
+            r#"{"trails":[{"resource":{"kind":"AWS::CloudTrail::Trail","id":"t"},"name":"t","s3_bucket":"b"}],
+                "buckets":[{"name":"b","resource":{"kind":"AWS::S3::Bucket","id":"arn:aws:s3:::b"},
+                  "lifecycle_rules":[{"id":"x","enabled":true,"prefix":"logs/","expiration_days":30}]}]}"#,
+        )
+        .unwrap();
+        let mut out = Out::new(&META);
+        RULE.check(&inv, &mut out);
+        let statuses: Vec<_> = out.findings().iter().map(|f| f.status).collect();
+        assert_eq!(statuses, vec![pillar_model::Status::Unknown]);
+    }
+}

@@ -179,3 +179,35 @@ impl Rule for GuarddutyFindingsNotRouted {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(pattern: Value) -> EventRule {
+        EventRule {
+            event_pattern: Some(pattern),
+            ..EventRule::default()
+        }
+    }
+
+    #[test]
+    fn patterns_that_match_guardduty() {
+        assert!(matches_guardduty(&rule(
+            json!({"source": ["aws.guardduty"]})
+        )));
+        assert!(matches_guardduty(&rule(
+            json!({"source": [{"prefix": "aws."}]})
+        )));
+        assert!(matches_guardduty(&rule(
+            json!({"detail-type": ["GuardDuty Finding"]})
+        )));
+        assert!(!matches_guardduty(&rule(
+            json!({"source": ["aws.securityhub"]})
+        )));
+        assert!(!matches_guardduty(&rule(
+            json!({"source": ["aws.ec2"], "detail-type": ["GuardDuty Finding"]})
+        )));
+        assert!(!matches_guardduty(&EventRule::default()));
+    }
+}
