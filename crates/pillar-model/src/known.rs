@@ -102,11 +102,39 @@ impl<T: Serialize> Serialize for Known<T> {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `{"$unknown": "reason"}` and nothing else. Deserialised by hand so that
+/// only a map matches: a derived struct would also accept a one-element
+/// sequence, turning a known `["0.0.0.0/0"]` into an unknown.
 struct UnknownRepr {
-    #[serde(rename = "$unknown")]
     unknown: String,
+}
+
+impl<'de> Deserialize<'de> for UnknownRepr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UnknownRepr;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map {\"$unknown\": reason}")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnknownRepr, A::Error> {
+                let mut unknown = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key != "$unknown" || unknown.is_some() {
+                        return Err(serde::de::Error::custom("not an unknown marker"));
+                    }
+                    unknown = Some(map.next_value::<String>()?);
+                }
+                unknown
+                    .map(|unknown| UnknownRepr { unknown })
+                    .ok_or_else(|| serde::de::Error::custom("not an unknown marker"))
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
 }
 
 #[derive(Deserialize)]
@@ -141,6 +169,15 @@ mod tests {
         assert_eq!(back, u);
         let none: Known<Option<u32>> = serde_json::from_str("null").unwrap();
         assert_eq!(none, Known::Known(None));
+    }
+
+    #[test]
+    fn one_element_list_is_known() {
+        let k: Known<Vec<String>> = serde_json::from_str(r#"["0.0.0.0/0"]"#).unwrap();
+        assert_eq!(k, Known::Known(vec!["0.0.0.0/0".to_owned()]));
+        let m: Known<std::collections::BTreeMap<String, String>> =
+            serde_json::from_str(r#"{"$unknown": "x", "B": "y"}"#).unwrap();
+        assert!(m.is_known());
     }
 
     #[test]
