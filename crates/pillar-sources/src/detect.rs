@@ -36,7 +36,9 @@ fn load_path(path: &Path, opts: &LoadOptions) -> Loaded {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
-            loaded.skipped.push(Skipped::new(shown, format!("cannot read: {e}")));
+            loaded
+                .skipped
+                .push(Skipped::new(shown, format!("cannot read: {e}")));
             return loaded;
         }
     };
