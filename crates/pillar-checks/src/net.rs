@@ -240,7 +240,9 @@ impl WorldSource {
     /// As evidence.
     pub fn evidence(&self) -> Value {
         match &self.prefix_list {
-            Some(pl) => json!({ "family": self.family.as_str(), "cidr": self.cidr, "prefix_list": pl }),
+            Some(pl) => {
+                json!({ "family": self.family.as_str(), "cidr": self.cidr, "prefix_list": pl })
+            }
             None => json!({ "family": self.family.as_str(), "cidr": self.cidr }),
         }
     }
@@ -496,10 +498,7 @@ pub fn nacl_inbound_world_open<'a>(
             Known::Known(None) => continue,
             Known::Known(Some(t)) => t,
             Known::Unknown(r) => {
-                return Known::unknown(format!(
-                    "rule {} source unresolved: {r}",
-                    entry.rule_number
-                ))
+                return Known::unknown(format!("rule {} source unresolved: {r}", entry.rule_number))
             }
         };
         let Some(block) = Cidr::parse(text).filter(|c| c.family == family) else {
@@ -569,7 +568,10 @@ mod tests {
     fn parses_cidrs() {
         let c = Cidr::parse("10.1.2.3/8").unwrap();
         assert_eq!(c.start, u128::from(u32::from(Ipv4Addr::new(10, 0, 0, 0))));
-        assert_eq!(c.end, u128::from(u32::from(Ipv4Addr::new(10, 255, 255, 255))));
+        assert_eq!(
+            c.end,
+            u128::from(u32::from(Ipv4Addr::new(10, 255, 255, 255)))
+        );
         assert!(is_world("0.0.0.0/0"));
         assert!(is_world("::/0"));
         assert!(is_world("0::0/0"));
@@ -585,7 +587,10 @@ mod tests {
             entry(100, "-1", true, "0.0.0.0/0", None),
             entry(50, "6", false, "0.0.0.0/0", Some((22, 22))),
         ]);
-        assert_eq!(nacl_inbound_world_open(&a, Family::V4, Proto::Tcp, 22), Known::Known(None));
+        assert_eq!(
+            nacl_inbound_world_open(&a, Family::V4, Proto::Tcp, 22),
+            Known::Known(None)
+        );
         assert!(nacl_inbound_world_open(&a, Family::V4, Proto::Tcp, 3389)
             .get()
             .unwrap()
@@ -611,7 +616,10 @@ mod tests {
             entry(11, "-1", false, "128.0.0.0/1", None),
             entry(20, "-1", true, "0.0.0.0/0", None),
         ]);
-        assert_eq!(nacl_inbound_world_open(&a, Family::V4, Proto::Tcp, 22), Known::Known(None));
+        assert_eq!(
+            nacl_inbound_world_open(&a, Family::V4, Proto::Tcp, 22),
+            Known::Known(None)
+        );
     }
 
     #[test]

@@ -16,7 +16,11 @@ pub(crate) fn or3(a: Known<bool>, b: Known<bool>) -> Known<bool> {
 
 /// The account-level Block Public Access of the bucket's account.
 pub(crate) fn account_block(inv: &Inventory, bucket: &Bucket) -> Known<Option<PublicAccessBlock>> {
-    let id = bucket.resource.account.as_deref().or_else(|| inv.account_id());
+    let id = bucket
+        .resource
+        .account
+        .as_deref()
+        .or_else(|| inv.account_id());
     let account = match id {
         Some(id) => inv
             .accounts
@@ -39,7 +43,9 @@ pub(crate) fn setting_on(
 ) -> Known<bool> {
     let at = |k: &Known<Option<PublicAccessBlock>>, level: &str| match k {
         Known::Known(b) => Known::Known(b.as_ref().is_some_and(setting)),
-        Known::Unknown(r) => Known::Unknown(format!("{level}-level Block Public Access unknown: {r}")),
+        Known::Unknown(r) => {
+            Known::Unknown(format!("{level}-level Block Public Access unknown: {r}"))
+        }
     };
     or3(
         at(&bucket.public_access_block, "bucket"),
@@ -149,7 +155,8 @@ pub(crate) fn glob(pattern: &str, text: &str, ignore_case: bool) -> bool {
             },
         }
     }
-    p.get(pi..).is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
 }
 
 #[cfg(test)]
@@ -181,7 +188,10 @@ mod tests {
         .unwrap();
         let keys = ["aws:principalorgid", "aws:sourceip", "aws:sourcevpce"];
         let st = doc.statements();
-        assert_eq!(restricting_keys(&st[0], &keys), vec!["aws:PrincipalOrgID".to_owned()]);
+        assert_eq!(
+            restricting_keys(&st[0], &keys),
+            vec!["aws:PrincipalOrgID".to_owned()]
+        );
         assert!(restricting_keys(&st[1], &keys).is_empty());
         assert!(restricting_keys(&st[2], &keys).is_empty());
         assert!(restricting_keys(&st[3], &keys).is_empty());

@@ -27,7 +27,8 @@ static META: Meta = Meta {
     cli: "aws ec2 modify-snapshot-attribute --snapshot-id <snap-id> \\\n  \
         --attribute createVolumePermission --operation-type remove --group-names all\n\
         aws ec2 enable-snapshot-block-public-access --state block-all-sharing --region <region>",
-    terraform: "# Remove any aws_snapshot_create_volume_permission with account_id = \"all\" and block\n\
+    terraform:
+        "# Remove any aws_snapshot_create_volume_permission with account_id = \"all\" and block\n\
         # public sharing for the Region:\n\
         resource \"aws_ebs_snapshot_block_public_access\" \"this\" {\n  \
         state = \"block-all-sharing\"\n}",
@@ -56,18 +57,21 @@ impl Rule for Ec2EbsSnapshotPublic {
     fn check(&self, inv: &Inventory, out: &mut Out) {
         for snap in &inv.ebs_snapshots {
             match &snap.create_volume_permissions {
-                Known::Known(perms) if perms.iter().any(|p| p.eq_ignore_ascii_case("all")) => out.fail(
-                    snap,
-                    "EBS snapshot can be restored by any AWS account",
-                    json!({
-                        "snapshot_id": snap.id,
-                        "volume_id": snap.volume_id,
-                        "encrypted": snap.encrypted,
-                        "create_volume_permissions": perms,
-                    }),
-                ),
+                Known::Known(perms) if perms.iter().any(|p| p.eq_ignore_ascii_case("all")) => out
+                    .fail(
+                        snap,
+                        "EBS snapshot can be restored by any AWS account",
+                        json!({
+                            "snapshot_id": snap.id,
+                            "volume_id": snap.volume_id,
+                            "encrypted": snap.encrypted,
+                            "create_volume_permissions": perms,
+                        }),
+                    ),
                 Known::Known(_) => out.pass(snap, "the snapshot is not public"),
-                Known::Unknown(r) => out.unknown(snap, format!("createVolumePermission unknown: {r}")),
+                Known::Unknown(r) => {
+                    out.unknown(snap, format!("createVolumePermission unknown: {r}"))
+                }
             }
         }
     }

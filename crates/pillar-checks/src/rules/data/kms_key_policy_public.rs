@@ -101,11 +101,17 @@ impl Rule for KmsKeyPolicyPublic {
                 .filter(|s| allows_everyone(s) && restricting_keys(s, RESTRICTING_KEYS).is_empty())
                 .collect();
             if public.is_empty() {
-                out.pass(key, "no key policy statement allows any principal without a narrowing condition");
+                out.pass(
+                    key,
+                    "no key policy statement allows any principal without a narrowing condition",
+                );
             } else {
                 out.fail(
                     key,
-                    format!("key policy allows any principal in {} statement(s)", public.len()),
+                    format!(
+                        "key policy allows any principal in {} statement(s)",
+                        public.len()
+                    ),
                     json!({
                         "key_id": key.id,
                         "manager": key.manager,

@@ -84,17 +84,40 @@ const SECRET_WORDS: &[&str] = &[
 
 /// Name endings that say the value points at a secret or describes one.
 const REFERENCE_SUFFIXES: &[&str] = &[
-    "ARN", "NAME", "ID", "PATH", "PARAM", "PARAMETER", "REF", "FILE", "URL", "URI", "ENDPOINT",
-    "HOST", "LENGTH", "TTL", "EXPIRY", "SECONDS", "HEADER", "ENABLED", "REGION", "TYPE", "VERSION",
+    "ARN",
+    "NAME",
+    "ID",
+    "PATH",
+    "PARAM",
+    "PARAMETER",
+    "REF",
+    "FILE",
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "HOST",
+    "LENGTH",
+    "TTL",
+    "EXPIRY",
+    "SECONDS",
+    "HEADER",
+    "ENABLED",
+    "REGION",
+    "TYPE",
+    "VERSION",
 ];
 
 fn name_suggests_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     let tokens: Vec<&str> = upper.split(|c: char| !c.is_ascii_alphanumeric()).collect();
-    if tokens.last().is_some_and(|t| REFERENCE_SUFFIXES.contains(t)) {
+    if tokens
+        .last()
+        .is_some_and(|t| REFERENCE_SUFFIXES.contains(t))
+    {
         return false;
     }
-    SECRET_WORDS.iter().any(|w| upper.contains(w)) || tokens.iter().any(|t| *t == "PWD" || *t == "PASS")
+    SECRET_WORDS.iter().any(|w| upper.contains(w))
+        || tokens.iter().any(|t| *t == "PWD" || *t == "PASS")
 }
 
 /// Whether a value is a reference to a secret, not the secret.
@@ -137,12 +160,14 @@ fn aws_key_id(value: &str) -> bool {
 }
 
 fn github_token(value: &str) -> bool {
-    let classic = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"].iter().any(|prefix| {
-        value.match_indices(prefix).any(|(i, _)| {
-            let rest = value.get(i + 4..).unwrap_or("");
-            boundary_before(value, i) && run_len(rest, |c| c.is_ascii_alphanumeric()) >= 36
-        })
-    });
+    let classic = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
+        .iter()
+        .any(|prefix| {
+            value.match_indices(prefix).any(|(i, _)| {
+                let rest = value.get(i + 4..).unwrap_or("");
+                boundary_before(value, i) && run_len(rest, |c| c.is_ascii_alphanumeric()) >= 36
+            })
+        });
     let fine = value.match_indices("github_pat_").any(|(i, _)| {
         let rest = value.get(i + 11..).unwrap_or("");
         run_len(rest, |c| c.is_ascii_alphanumeric() || c == '_') >= 22
@@ -156,7 +181,9 @@ fn slack_token(value: &str) -> bool {
         let mut chars = rest.chars();
         matches!(chars.next(), Some('b' | 'p' | 'a' | 's'))
             && chars.next() == Some('-')
-            && run_len(rest.get(2..).unwrap_or(""), |c| c.is_ascii_alphanumeric() || c == '-') >= 10
+            && run_len(rest.get(2..).unwrap_or(""), |c| {
+                c.is_ascii_alphanumeric() || c == '-'
+            }) >= 10
     })
 }
 
@@ -174,9 +201,9 @@ fn url_with_password(value: &str) -> bool {
         let rest = value.get(i + 3..).unwrap_or("");
         let authority = rest.split(['/', '?', '#', ' ']).next().unwrap_or("");
         match authority.rsplit_once('@') {
-            Some((userinfo, _)) => userinfo
-                .split_once(':')
-                .is_some_and(|(_, pass)| !pass.is_empty() && !pass.starts_with("${") && pass != "*"),
+            Some((userinfo, _)) => userinfo.split_once(':').is_some_and(|(_, pass)| {
+                !pass.is_empty() && !pass.starts_with("${") && pass != "*"
+            }),
             None => false,
         }
     })
@@ -219,7 +246,8 @@ fn secret_reason(name: &str, value: &str) -> Option<&'static str> {
     if let Some(shape) = credential_shape(value) {
         return Some(shape);
     }
-    (name_suggests_secret(name) && !is_trivial(value)).then_some("name suggests a secret and the value is a literal")
+    (name_suggests_secret(name) && !is_trivial(value))
+        .then_some("name suggests a secret and the value is a literal")
 }
 
 impl Rule for LambdaEnvLiteralSecret {
@@ -239,9 +267,9 @@ impl Rule for LambdaEnvLiteralSecret {
             let hits: Vec<_> = env
                 .iter()
                 .filter_map(|(name, value)| {
-                    secret_reason(name, value).map(|reason| {
-                        json!({ "name": name, "value": redact(value), "reason": reason })
-                    })
+                    secret_reason(name, value).map(
+                        |reason| json!({ "name": name, "value": redact(value), "reason": reason }),
+                    )
                 })
                 .collect();
             if hits.is_empty() {
@@ -254,7 +282,10 @@ impl Rule for LambdaEnvLiteralSecret {
                 .collect();
             out.fail(
                 function,
-                format!("environment variable(s) {} hold a literal secret", names.join(", ")),
+                format!(
+                    "environment variable(s) {} hold a literal secret",
+                    names.join(", ")
+                ),
                 json!({ "function": function.name, "variables": hits }),
             );
         }
@@ -288,15 +319,29 @@ mod tests {
         assert!(!slack_token("xoxz-123456789012"));
         assert!(private_key("-----BEGIN RSA PRIVATE KEY-----\nMIIE"));
         assert!(!private_key("-----BEGIN CERTIFICATE-----\nMIIE"));
-        assert!(url_with_password("postgres://app:hunter22@db.internal:5432/app"));
+        assert!(url_with_password(
+            "postgres://app:hunter22@db.internal:5432/app"
+        ));
         assert!(!url_with_password("https://example.com/a@b"));
         assert!(!url_with_password("postgres://app@db.internal/app"));
     }
 
     #[test]
     fn references_and_redaction() {
-        assert_eq!(secret_reason("DB_PASSWORD", "{{resolve:secretsmanager:db:SecretString:password}}"), None);
-        assert_eq!(secret_reason("API_TOKEN", "arn:aws:ssm:us-east-1:111122223333:parameter/app/token"), None);
+        assert_eq!(
+            secret_reason(
+                "DB_PASSWORD",
+                "{{resolve:secretsmanager:db:SecretString:password}}"
+            ),
+            None
+        );
+        assert_eq!(
+            secret_reason(
+                "API_TOKEN",
+                "arn:aws:ssm:us-east-1:111122223333:parameter/app/token"
+            ),
+            None
+        );
         assert_eq!(secret_reason("DB_PASSWORD", ""), None);
         assert!(secret_reason("DB_PASSWORD", "hunter2").is_some());
         assert!(secret_reason("FOO", "AKIAIOSFODNN7EXAMPLE").is_some());

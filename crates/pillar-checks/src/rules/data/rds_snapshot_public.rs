@@ -56,20 +56,21 @@ impl Rule for RdsSnapshotPublic {
     fn check(&self, inv: &Inventory, out: &mut Out) {
         for snap in &inv.db_snapshots {
             match &snap.restore_accounts {
-                Known::Known(accts) if accts.iter().any(|a| a.eq_ignore_ascii_case("all")) => out.fail(
-                    snap,
-                    format!(
-                        "{} snapshot {} can be restored by any AWS account",
-                        if snap.cluster { "cluster" } else { "DB" },
-                        snap.id
+                Known::Known(accts) if accts.iter().any(|a| a.eq_ignore_ascii_case("all")) => out
+                    .fail(
+                        snap,
+                        format!(
+                            "{} snapshot {} can be restored by any AWS account",
+                            if snap.cluster { "cluster" } else { "DB" },
+                            snap.id
+                        ),
+                        json!({
+                            "snapshot": snap.id,
+                            "cluster": snap.cluster,
+                            "encrypted": snap.encrypted,
+                            "restore_accounts": accts,
+                        }),
                     ),
-                    json!({
-                        "snapshot": snap.id,
-                        "cluster": snap.cluster,
-                        "encrypted": snap.encrypted,
-                        "restore_accounts": accts,
-                    }),
-                ),
                 Known::Known(_) => out.pass(snap, "the snapshot is not public"),
                 Known::Unknown(r) => out.unknown(snap, format!("restore attribute unknown: {r}")),
             }

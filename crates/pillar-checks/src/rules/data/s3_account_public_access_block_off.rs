@@ -102,7 +102,10 @@ impl Rule for S3AccountPublicAccessBlockOff {
                         if cfg.is_none() {
                             "account-level S3 Block Public Access is not configured".to_owned()
                         } else {
-                            format!("account-level S3 Block Public Access is incomplete: {} off", off.join(", "))
+                            format!(
+                                "account-level S3 Block Public Access is incomplete: {} off",
+                                off.join(", ")
+                            )
                         },
                         json!({
                             "account": id,

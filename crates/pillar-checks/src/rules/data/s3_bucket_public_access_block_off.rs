@@ -71,7 +71,10 @@ impl Rule for S3BucketPublicAccessBlockOff {
             } else if a == Known::Known(true) {
                 out.pass(bucket, "the account-level block has all four settings on");
             } else if let Some(r) = b.reason().or(a.reason()) {
-                out.unknown(bucket, format!("Block Public Access configuration unknown: {r}"));
+                out.unknown(
+                    bucket,
+                    format!("Block Public Access configuration unknown: {r}"),
+                );
             } else {
                 out.fail(
                     bucket,

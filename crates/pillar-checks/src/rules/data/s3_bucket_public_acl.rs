@@ -78,7 +78,10 @@ impl Rule for S3BucketPublicAcl {
             };
             let public: Vec<_> = grants.iter().filter(|g| g.is_public()).collect();
             if public.is_empty() {
-                out.pass(bucket, "the ACL has no grant to AllUsers or AuthenticatedUsers");
+                out.pass(
+                    bucket,
+                    "the ACL has no grant to AllUsers or AuthenticatedUsers",
+                );
                 continue;
             }
             match ignored {

@@ -3,7 +3,8 @@
 use crate::meta::{Meta, Rule};
 use crate::out::Out;
 use crate::rules::data::common::{
-    account_block, allows_everyone, block_evidence, restricting_keys, setting_on, statement_evidence,
+    account_block, allows_everyone, block_evidence, restricting_keys, setting_on,
+    statement_evidence,
 };
 use pillar_model::{Domain, Inventory, Known, Severity};
 use serde_json::json;
@@ -111,7 +112,10 @@ impl Rule for S3BucketPublicPolicy {
         for bucket in &inv.buckets {
             let restricted = setting_on(inv, bucket, |b| b.restrict_public_buckets);
             if restricted == Known::Known(true) {
-                out.pass(bucket, "public policy access is restricted (RestrictPublicBuckets)");
+                out.pass(
+                    bucket,
+                    "public policy access is restricted (RestrictPublicBuckets)",
+                );
                 continue;
             }
             let policy = match &bucket.policy {
@@ -131,7 +135,10 @@ impl Rule for S3BucketPublicPolicy {
                 .filter(|s| allows_everyone(s) && restricting_keys(s, RESTRICTING_KEYS).is_empty())
                 .collect();
             if public.is_empty() {
-                out.pass(bucket, "no policy statement allows everyone without a narrowing condition");
+                out.pass(
+                    bucket,
+                    "no policy statement allows everyone without a narrowing condition",
+                );
                 continue;
             }
             match restricted {

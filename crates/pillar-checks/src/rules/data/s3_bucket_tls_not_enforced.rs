@@ -75,7 +75,12 @@ static META: Meta = Meta {
 
 /// Replace a non-default partition so one pattern set serves all.
 fn normalise_arn(pattern: &str) -> String {
-    for partition in ["arn:aws-cn:", "arn:aws-us-gov:", "arn:aws-iso:", "arn:aws-iso-b:"] {
+    for partition in [
+        "arn:aws-cn:",
+        "arn:aws-us-gov:",
+        "arn:aws-iso:",
+        "arn:aws-iso-b:",
+    ] {
         if let Some(rest) = pattern.strip_prefix(partition) {
             return format!("arn:aws:{rest}");
         }
@@ -94,9 +99,13 @@ fn covers_action(st: &Statement, action: &str) -> bool {
 fn enforces_tls(st: &Statement, bucket: &str) -> bool {
     let object = format!("arn:aws:s3:::{bucket}/object");
     let resource_ok = if st.not_resource.is_empty() {
-        st.resource.iter().any(|r| glob(&normalise_arn(r), &object, false))
+        st.resource
+            .iter()
+            .any(|r| glob(&normalise_arn(r), &object, false))
     } else {
-        !st.not_resource.iter().any(|r| glob(&normalise_arn(r), &object, false))
+        !st.not_resource
+            .iter()
+            .any(|r| glob(&normalise_arn(r), &object, false))
     };
     !st.allow
         && st.principal_is_public()

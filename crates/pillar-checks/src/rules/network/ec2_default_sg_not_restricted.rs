@@ -65,7 +65,11 @@ impl Rule for Ec2DefaultSgNotRestricted {
                 sg,
                 format!(
                     "default security group of {} has {} inbound and {} outbound rule(s)",
-                    if sg.vpc_id.is_empty() { "its VPC" } else { sg.vpc_id.as_str() },
+                    if sg.vpc_id.is_empty() {
+                        "its VPC"
+                    } else {
+                        sg.vpc_id.as_str()
+                    },
                     sg.ingress.len(),
                     sg.egress.len()
                 ),

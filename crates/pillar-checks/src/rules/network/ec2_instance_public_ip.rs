@@ -107,10 +107,11 @@ impl Rule for Ec2InstancePublicIp {
                 out.pass(inst, "the instance has no public IPv4 address");
                 continue;
             }
-            let subnet = inst
-                .subnet_id
-                .as_ref()
-                .and_then(|id| inv.subnets.iter().find(|s| &s.id == id || &s.resource.id == id));
+            let subnet = inst.subnet_id.as_ref().and_then(|id| {
+                inv.subnets
+                    .iter()
+                    .find(|s| &s.id == id || &s.resource.id == id)
+            });
             match subnet.map(|s| &s.map_public_ip_on_launch) {
                 Some(Known::Known(true)) => out.fail(
                     inst,

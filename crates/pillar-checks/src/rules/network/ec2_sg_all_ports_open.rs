@@ -20,7 +20,8 @@ static META: Meta = Meta {
     service: "ec2",
     wa: &["SEC05-BP02"],
     cis: &[],
-    rationale: "An inbound rule for all traffic (protocol -1) or the whole TCP/UDP port range from \
+    rationale:
+        "An inbound rule for all traffic (protocol -1) or the whole TCP/UDP port range from \
         0.0.0.0/0 or ::/0 removes the security group as a control: every service listening on the \
         attached resources, including ones started by accident, is reachable from the internet.",
     console: "EC2 console > Security Groups > select the group > Inbound rules > Edit inbound \
@@ -30,7 +31,8 @@ static META: Meta = Meta {
         --ip-permissions 'IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]'\n\
         aws ec2 revoke-security-group-ingress --group-id <sg-id> \\\n  \
         --ip-permissions 'IpProtocol=-1,Ipv6Ranges=[{CidrIpv6=::/0}]'",
-    terraform: "# replace the ingress { protocol = \"-1\" cidr_blocks = [\"0.0.0.0/0\"] } block with\n\
+    terraform:
+        "# replace the ingress { protocol = \"-1\" cidr_blocks = [\"0.0.0.0/0\"] } block with\n\
         resource \"aws_vpc_security_group_ingress_rule\" \"https\" {\n  \
         security_group_id = aws_security_group.web.id\n  \
         ip_protocol       = \"tcp\"\n  \

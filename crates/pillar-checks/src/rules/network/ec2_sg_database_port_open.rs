@@ -24,7 +24,11 @@ const DATA_PORTS: &[(Proto, u16, &str)] = &[
     (Proto::Tcp, 6379, "Redis / Valkey (ElastiCache)"),
     (Proto::Tcp, 8086, "InfluxDB"),
     (Proto::Tcp, 8182, "Amazon Neptune (Gremlin/SPARQL)"),
-    (Proto::Tcp, 9042, "Apache Cassandra / Amazon Keyspaces (CQL)"),
+    (
+        Proto::Tcp,
+        9042,
+        "Apache Cassandra / Amazon Keyspaces (CQL)",
+    ),
     (Proto::Tcp, 9200, "Elasticsearch / OpenSearch REST"),
     (Proto::Tcp, 9300, "Elasticsearch transport"),
     (Proto::Tcp, 11211, "Memcached"),
@@ -90,6 +94,7 @@ impl Rule for Ec2SgDatabasePortOpen {
     fn check(&self, inv: &Inventory, out: &mut Out) {
         for sg in &inv.security_groups {
             let mut exposed = Vec::new();
+            let mut names: Vec<String> = Vec::new();
             let mut all_open: Vec<OpenRule<'_>> = Vec::new();
             let mut unknown = Vec::new();
             for &(proto, port, engine) in DATA_PORTS {
@@ -99,6 +104,10 @@ impl Rule for Ec2SgDatabasePortOpen {
                     continue;
                 }
                 let (families, _) = families_text(&scan.open);
+                names.push(format!(
+                    "{} {port} ({engine})",
+                    proto.as_str().to_ascii_uppercase()
+                ));
                 exposed.push(json!({
                     "protocol": proto.as_str(),
                     "port": port,
@@ -124,8 +133,8 @@ impl Rule for Ec2SgDatabasePortOpen {
                     sg.resource.clone(),
                     location,
                     format!(
-                        "allows {} database/cache/search port(s) from the whole internet ({text})",
-                        exposed.len()
+                        "exposes {} to the whole internet ({text})",
+                        names.join(", ")
                     ),
                     json!({
                         "group_id": sg.id,
@@ -141,7 +150,10 @@ impl Rule for Ec2SgDatabasePortOpen {
                     "",
                 );
             } else if unknown.is_empty() {
-                out.pass(sg, "no inbound rule opens a database, cache or search port to the internet");
+                out.pass(
+                    sg,
+                    "no inbound rule opens a database, cache or search port to the internet",
+                );
             } else {
                 unknown.dedup();
                 out.unknown(sg, unknown.join("; "));

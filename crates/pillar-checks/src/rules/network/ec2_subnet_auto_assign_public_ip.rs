@@ -63,7 +63,9 @@ impl Rule for Ec2SubnetAutoAssignPublicIp {
                     }),
                 ),
                 Known::Known(false) => out.pass(subnet, "public IPv4 auto-assignment is off"),
-                Known::Unknown(r) => out.unknown(subnet, format!("map_public_ip_on_launch unknown: {r}")),
+                Known::Unknown(r) => {
+                    out.unknown(subnet, format!("map_public_ip_on_launch unknown: {r}"))
+                }
             }
         }
     }

@@ -57,7 +57,11 @@ impl Rule for Elbv2InternetFacingWithoutWaf {
     }
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
-        for lb in inv.load_balancers.iter().filter(|lb| lb.kind == "application") {
+        for lb in inv
+            .load_balancers
+            .iter()
+            .filter(|lb| lb.kind == "application")
+        {
             match lb.internet_facing() {
                 Known::Known(false) => continue,
                 Known::Known(true) => {}
@@ -72,7 +76,11 @@ impl Rule for Elbv2InternetFacingWithoutWaf {
                     lb,
                     format!(
                         "WAF web ACLs were not read for region {}",
-                        if region.is_empty() { "(unknown)" } else { region }
+                        if region.is_empty() {
+                            "(unknown)"
+                        } else {
+                            region
+                        }
                     ),
                 );
                 continue;
@@ -84,23 +92,42 @@ impl Rule for Elbv2InternetFacingWithoutWaf {
                 if acl.scope.eq_ignore_ascii_case("CLOUDFRONT") {
                     continue;
                 }
-                if acl.resource.region.as_deref().is_some_and(|r| !region.is_empty() && r != region) {
+                if acl
+                    .resource
+                    .region
+                    .as_deref()
+                    .is_some_and(|r| !region.is_empty() && r != region)
+                {
                     continue;
                 }
                 match &acl.associated_resources {
                     Known::Known(list) => {
-                        if list.iter().any(|a| !a.is_empty() && ids.contains(&a.as_str())) {
-                            protected_by.push(if acl.name.is_empty() { acl.arn.clone() } else { acl.name.clone() });
+                        if list
+                            .iter()
+                            .any(|a| !a.is_empty() && ids.contains(&a.as_str()))
+                        {
+                            protected_by.push(if acl.name.is_empty() {
+                                acl.arn.clone()
+                            } else {
+                                acl.name.clone()
+                            });
                         }
                     }
                     Known::Unknown(r) => unknown.push(format!(
                         "associations of web ACL {} unknown: {r}",
-                        if acl.name.is_empty() { &acl.arn } else { &acl.name }
+                        if acl.name.is_empty() {
+                            &acl.arn
+                        } else {
+                            &acl.name
+                        }
                     )),
                 }
             }
             if !protected_by.is_empty() {
-                out.pass(lb, format!("protected by web ACL {}", protected_by.join(", ")));
+                out.pass(
+                    lb,
+                    format!("protected by web ACL {}", protected_by.join(", ")),
+                );
             } else if !unknown.is_empty() {
                 out.unknown(lb, unknown.join("; "));
             } else {

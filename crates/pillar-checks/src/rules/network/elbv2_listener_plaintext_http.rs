@@ -63,7 +63,11 @@ impl Rule for Elbv2ListenerPlaintextHttp {
     }
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
-        for lb in inv.load_balancers.iter().filter(|lb| lb.kind == "application") {
+        for lb in inv
+            .load_balancers
+            .iter()
+            .filter(|lb| lb.kind == "application")
+        {
             match lb.internet_facing() {
                 Known::Known(false) => continue,
                 Known::Known(true) => {}
@@ -80,17 +84,29 @@ impl Rule for Elbv2ListenerPlaintextHttp {
                 }
             };
             let mut failed = false;
-            for l in listeners.iter().filter(|l| l.protocol.eq_ignore_ascii_case("HTTP")) {
-                if l.default_actions.iter().any(|a| a.eq_ignore_ascii_case("redirect")) {
+            for l in listeners
+                .iter()
+                .filter(|l| l.protocol.eq_ignore_ascii_case("HTTP"))
+            {
+                if l.default_actions
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case("redirect"))
+                {
                     continue;
                 }
                 failed = true;
-                let port = l.port.map(|p| p.to_string()).unwrap_or_else(|| "?".to_owned());
+                let port = l
+                    .port
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "?".to_owned());
                 out.report(
                     Status::Fail,
                     lb.resource.clone(),
                     lb.location.clone(),
-                    format!("HTTP listener on port {port} serves traffic in plaintext ({})", l.default_actions.join(", ")),
+                    format!(
+                        "HTTP listener on port {port} serves traffic in plaintext ({})",
+                        l.default_actions.join(", ")
+                    ),
                     json!({
                         "load_balancer": lb.arn,
                         "listener": l.arn,
@@ -98,7 +114,14 @@ impl Rule for Elbv2ListenerPlaintextHttp {
                         "protocol": l.protocol,
                         "default_actions": l.default_actions,
                     }),
-                    &format!("listener/{}", if l.arn.is_empty() { port.as_str() } else { l.arn.as_str() }),
+                    &format!(
+                        "listener/{}",
+                        if l.arn.is_empty() {
+                            port.as_str()
+                        } else {
+                            l.arn.as_str()
+                        }
+                    ),
                 );
             }
             if !failed {

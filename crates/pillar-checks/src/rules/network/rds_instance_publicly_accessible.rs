@@ -57,7 +57,10 @@ impl Rule for RdsInstancePubliclyAccessible {
             match &db.publicly_accessible {
                 Known::Known(true) => out.fail(
                     db,
-                    format!("DB instance {} ({}) is publicly accessible", db.id, db.engine),
+                    format!(
+                        "DB instance {} ({}) is publicly accessible",
+                        db.id, db.engine
+                    ),
                     json!({
                         "db_instance": db.id,
                         "engine": db.engine,
