@@ -24,11 +24,7 @@ const DATA_PORTS: &[(Proto, u16, &str)] = &[
     (Proto::Tcp, 6379, "Redis / Valkey / ElastiCache"),
     (Proto::Tcp, 8086, "InfluxDB"),
     (Proto::Tcp, 8182, "Amazon Neptune"),
-    (
-        Proto::Tcp,
-        9042,
-        "Apache Cassandra / Amazon Keyspaces",
-    ),
+    (Proto::Tcp, 9042, "Apache Cassandra / Amazon Keyspaces"),
     (Proto::Tcp, 9200, "Elasticsearch / OpenSearch REST"),
     (Proto::Tcp, 9300, "Elasticsearch transport"),
     (Proto::Tcp, 11211, "Memcached"),
