@@ -15,6 +15,8 @@ use std::fmt::Write as _;
 const WIDTH: usize = 100;
 /// Indent of a finding's labelled lines.
 const LABEL_INDENT: &str = "    ";
+/// Width of a domain's header line.
+const HEADER_WIDTH: usize = 88;
 /// Column where a label's text starts.
 const TEXT_INDENT: &str = "              ";
 /// Column where a fix's text starts.
@@ -159,9 +161,8 @@ fn header(w: &mut Writer<'_>, report: &Report, s: &Summary) {
     if report.sources.is_empty() {
         w.line("sources   none");
     } else {
-        let mut sources: Vec<&String> = report.sources.iter().collect();
-        sources.sort();
-        for (i, src) in sources.into_iter().enumerate() {
+        // In the order given: the user's order of paths.
+        for (i, src) in report.sources.iter().enumerate() {
             let label = if i == 0 { "sources   " } else { "          " };
             let l = format!("{}{src}", w.paint.dim(label));
             w.line(&l);
@@ -197,25 +198,51 @@ fn domain(w: &mut Writer<'_>, report: &Report, summary: &Summary, d: Domain, ver
 
     w.blank();
     let title = format!("{} ({})", d.title(), areas(d));
-    let rule_line = "━".repeat(WIDTH.saturating_sub(title.chars().count() + 4).min(60));
+    let rule_line = "━".repeat(HEADER_WIDTH.saturating_sub(title.chars().count() + 4));
     let head = format!("━━ {} {}", w.paint.bold(&title), rule_line);
     w.line(&head);
+    w.blank();
 
     if rules == 0 {
         let l = format!("  {}", w.paint.dim("no rules in this domain ran"));
         w.line(&l);
         return;
     }
-    if failed.is_empty() {
-        let l = format!("  {}", w.paint.outcome(Outcome::Passed, "no failures"));
-        w.line(&l);
-    }
     for f in &failed {
         w.blank();
         failure(w, f);
     }
 
+    // One line of counts: what is not listed in full above.
     let baselined = report.baselined.iter().filter(|f| f.domain == d).count();
+    let mut parts = Vec::new();
+    if failed.is_empty() {
+        parts.push(w.paint.outcome(Outcome::Passed, "no failures"));
+    }
+    if baselined > 0 {
+        let text = format!("{baselined} baselined");
+        parts.push(w.paint.outcome(Outcome::Baselined, &text));
+    }
+    // Verbose lists passed and not-assessed results below, with counts.
+    if !passed.is_empty() && !verbose {
+        let text = format!("{} passed", passed.len());
+        parts.push(w.paint.outcome(Outcome::Passed, &text));
+    }
+    if !unknown.is_empty() && !verbose {
+        let text = format!("{} not assessed", unknown.len());
+        parts.push(w.paint.outcome(Outcome::NotAssessed, &text));
+    }
+    if !parts.is_empty() {
+        let hint = if unknown.is_empty() || verbose {
+            ""
+        } else {
+            " (--verbose says why)"
+        };
+        w.blank();
+        let l = format!("  {}{hint}", parts.join(" · "));
+        w.line(&l);
+    }
+
     if verbose {
         for (label, list, outcome) in [
             ("passed", &passed, Outcome::Passed),
@@ -231,44 +258,6 @@ fn domain(w: &mut Writer<'_>, report: &Report, summary: &Summary, d: Domain, ver
                 brief(w, f);
             }
         }
-        if baselined > 0 {
-            w.blank();
-        }
-    } else if !passed.is_empty() || !unknown.is_empty() {
-        w.blank();
-        let mut parts = Vec::new();
-        if !passed.is_empty() {
-            parts.push(
-                w.paint
-                    .outcome(Outcome::Passed, &format!("{} passed", passed.len())),
-            );
-        }
-        if !unknown.is_empty() {
-            parts.push(w.paint.outcome(
-                Outcome::NotAssessed,
-                &format!("{} not assessed", unknown.len()),
-            ));
-        }
-        let hint = if unknown.is_empty() {
-            ""
-        } else {
-            " (--verbose says why)"
-        };
-        let l = format!("  {}{hint}", parts.join(" · "));
-        w.line(&l);
-    }
-    if baselined > 0 {
-        let l = format!(
-            "  {}",
-            w.paint.outcome(
-                Outcome::Baselined,
-                &format!(
-                    "{} accepted by the baseline",
-                    plural(baselined, "failure", "failures")
-                )
-            )
-        );
-        w.line(&l);
     }
 }
 
@@ -289,11 +278,14 @@ fn failure(w: &mut Writer<'_>, f: &Finding) {
     }
 
     let mut resource = format!("{} {}", f.resource.kind, f.resource);
+    // Account and region, unless the id (an ARN) already says them.
     for part in [&f.resource.account, &f.resource.region]
         .into_iter()
         .flatten()
     {
-        let _ = write!(resource, " · {part}");
+        if !f.resource.id.contains(part.as_str()) {
+            let _ = write!(resource, " · {part}");
+        }
     }
     w.labelled("resource", &resource);
     let source = match &f.location {
@@ -303,8 +295,7 @@ fn failure(w: &mut Writer<'_>, f: &Finding) {
     w.labelled("source", &source);
     w.labelled("finding", &f.message);
     if !f.evidence.is_null() {
-        let ev = serde_json::to_string(&f.evidence).unwrap_or_default();
-        w.labelled("evidence", &ev);
+        w.labelled("evidence", &evidence(&f.evidence));
     }
     let rule = w.rules.get(f.rule.as_str()).copied();
     if let Some(r) = rule.filter(|r| !r.rationale.trim().is_empty()) {
@@ -327,6 +318,20 @@ fn failure(w: &mut Writer<'_>, f: &Finding) {
         &f.remediation
     };
     remediation(w, fix);
+}
+
+/// Evidence for people: `key: value, key: value` for an object (so it wraps
+/// between entries), compact JSON otherwise.
+fn evidence(v: &serde_json::Value) -> String {
+    let compact = |v: &serde_json::Value| serde_json::to_string(v).unwrap_or_default();
+    match v {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", compact(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => compact(other),
+    }
 }
 
 fn is_empty(r: &Remediation) -> bool {
@@ -386,9 +391,9 @@ fn dim_label(w: &Writer<'_>, line: &str, label: &str) -> String {
 
 /// A passed or not-assessed result, in two lines.
 fn brief(w: &mut Writer<'_>, f: &Finding) {
-    let mut head = format!("{}  {}", f.rule, f.resource);
+    let mut head = format!("{} · {}", f.rule, f.resource);
     if let Some(loc) = &f.location {
-        let _ = write!(head, "  {loc}");
+        let _ = write!(head, " · {loc}");
     }
     for l in wrap(&head, WIDTH, "    ", "      ") {
         w.line(&l);
@@ -469,15 +474,19 @@ fn summary_table(w: &mut Writer<'_>, s: &Summary) {
             w.paint.severity(s2, &text)
         });
     }
-    let mut l = format!("failures by severity   {}", sev.join(" · "));
+    let l = format!("failures by severity   {}", sev.join(" · "));
+    w.line(&l);
     if s.baselined > 0 {
-        let _ = write!(
-            l,
-            "   ({} accepted by the baseline)",
+        let text = format!(
+            "{} accepted by the baseline, not counted above",
             plural(s.baselined, "failure", "failures")
         );
+        let l = format!(
+            "baselined              {}",
+            w.paint.outcome(Outcome::Baselined, &text)
+        );
+        w.line(&l);
     }
-    w.line(&l);
 
     if s.best_practices.is_empty() {
         return;
