@@ -55,18 +55,65 @@ fn tags(domain: &str, wa: &[String], cis: &[String]) -> Vec<String> {
     t
 }
 
-fn rule_descriptor(r: &RuleInfo) -> Value {
-    let help_text = if r.docs.trim().is_empty() {
-        r.rationale.clone()
+/// The rule's docs (or rationale) followed by its fix, in Markdown.
+fn help_markdown(r: &RuleInfo) -> String {
+    let mut md = if r.docs.trim().is_empty() {
+        r.rationale.trim().to_owned()
     } else {
-        r.docs.clone()
+        r.docs.trim_end().to_owned()
     };
+    let fix = &r.remediation;
+    if fix.console.trim().is_empty() && fix.cli.trim().is_empty() && fix.terraform.trim().is_empty()
+    {
+        return md;
+    }
+    md.push_str("\n\n## Remediation\n");
+    if !fix.console.trim().is_empty() {
+        md.push_str(&format!("\n**Console:** {}\n", fix.console.trim()));
+    }
+    for (label, lang, code) in [
+        ("AWS CLI", "sh", &fix.cli),
+        ("Terraform", "hcl", &fix.terraform),
+    ] {
+        if !code.trim().is_empty() {
+            md.push_str(&format!(
+                "\n**{label}:**\n\n```{lang}\n{}\n```\n",
+                code.trim_end()
+            ));
+        }
+    }
+    md
+}
+
+/// Markdown made plain: no heading marks, emphasis or code fences; code
+/// inside fences is kept as it is (a `#` there is a comment, not a heading).
+fn plain(md: &str) -> String {
+    let mut in_code = false;
+    let mut out = Vec::new();
+    for l in md.lines() {
+        if l.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            out.push(l.to_owned());
+        } else if let Some(heading) = l.strip_prefix('#') {
+            out.push(heading.trim_start_matches('#').trim_start().to_owned());
+        } else {
+            out.push(l.replace("**", ""));
+        }
+    }
+    out.join("\n")
+}
+
+fn rule_descriptor(r: &RuleInfo) -> Value {
+    let markdown = help_markdown(r);
     let mut d = json!({
         "id": r.id,
         "name": pascal(&r.id),
         "shortDescription": { "text": r.title },
         "fullDescription": { "text": if r.rationale.is_empty() { &r.title } else { &r.rationale } },
-        "help": { "text": help_text, "markdown": help_text },
+        "help": { "text": plain(&markdown), "markdown": markdown },
         "defaultConfiguration": { "level": level(r.severity) },
         "properties": {
             "tags": tags(r.domain.as_str(), &r.wa, &r.cis),
@@ -298,6 +345,15 @@ mod tests {
         );
         assert_eq!(uri("/abs/x.tf"), ("file:///abs/x.tf".to_owned(), true));
         assert_eq!(uri("C:/x/y.tf"), ("file:///C:/x/y.tf".to_owned(), true));
+    }
+
+    #[test]
+    fn plain_help_drops_markdown_marks() {
+        let md = "## What it does\nChecks `x`.\n\n**Console:** do it\n\n```sh\naws x\n```";
+        assert_eq!(
+            plain(md),
+            "What it does\nChecks `x`.\n\nConsole: do it\n\naws x"
+        );
     }
 
     #[test]

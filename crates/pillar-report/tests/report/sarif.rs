@@ -57,7 +57,15 @@ fn rules_carry_docs_tags_and_security_severity() {
         .as_str()
         .unwrap()
         .contains("## What it does"));
-    assert!(root["help"]["text"].as_str().is_some());
+    let md = root["help"]["markdown"].as_str().unwrap();
+    assert!(md.contains("## Remediation"), "{md}");
+    assert!(
+        md.contains("```sh\naws iam fix-it --resource <ID>\n```"),
+        "{md}"
+    );
+    let text = root["help"]["text"].as_str().unwrap();
+    assert!(text.starts_with("What it does\n"), "{text}");
+    assert!(!text.contains("```"));
     assert_eq!(
         root["helpUri"],
         "https://example.invalid/pillar/rules/iam-root-access-key-present"
