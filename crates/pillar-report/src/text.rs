@@ -208,9 +208,11 @@ fn domain(w: &mut Writer<'_>, report: &Report, summary: &Summary, d: Domain, ver
         w.line(&l);
         return;
     }
-    for f in &failed {
+    // Failures are sorted by severity then rule: one block per rule, with
+    // each resource, then why it matters and the fix once.
+    for group in failed.chunk_by(|a, b| a.rule == b.rule) {
         w.blank();
-        failure(w, f);
+        failures(w, group);
     }
 
     // One line of counts: what is not listed in full above.
@@ -261,22 +263,66 @@ fn domain(w: &mut Writer<'_>, report: &Report, summary: &Summary, d: Domain, ver
     }
 }
 
-/// One failure, in full.
-fn failure(w: &mut Writer<'_>, f: &Finding) {
-    let sev = format!("{:<8}", f.severity.as_str().to_uppercase());
-    let sev = w.paint.severity(f.severity, &sev);
-    let one_line = 2 + 8 + 2 + f.rule.chars().count() + 2 + f.title.chars().count();
+/// The failures of one rule: the rule, each resource, why, the fix.
+fn failures(w: &mut Writer<'_>, group: &[&Finding]) {
+    let Some(first) = group.first() else {
+        return;
+    };
+    let sev = format!("{:<8}", first.severity.as_str().to_uppercase());
+    let sev = w.paint.severity(first.severity, &sev);
+    let one_line = 2 + 8 + 2 + first.rule.chars().count() + 2 + first.title.chars().count();
     if one_line <= WIDTH {
-        let l = format!("  {sev}  {}  {}", w.paint.bold(&f.rule), f.title);
+        let l = format!("  {sev}  {}  {}", w.paint.bold(&first.rule), first.title);
         w.line(&l);
     } else {
-        let l = format!("  {sev}  {}", w.paint.bold(&f.rule));
+        let l = format!("  {sev}  {}", w.paint.bold(&first.rule));
         w.line(&l);
-        for l in wrap(&f.title, WIDTH, "            ", "            ") {
+        for l in wrap(&first.title, WIDTH, "            ", "            ") {
             w.line(&l);
         }
     }
+    if group.len() > 1 {
+        let l = format!(
+            "{LABEL_INDENT}{}",
+            w.paint.dim(&format!("{} resources", group.len()))
+        );
+        w.line(&l);
+    }
+    for (i, f) in group.iter().enumerate() {
+        if i > 0 {
+            w.line("");
+        }
+        resource_lines(w, f);
+    }
+    if group.len() > 1 {
+        w.line("");
+    }
 
+    let rule = w.rules.get(first.rule.as_str()).copied();
+    if let Some(r) = rule.filter(|r| !r.rationale.trim().is_empty()) {
+        w.labelled("why", r.rationale.trim());
+    }
+    let mut maps = Vec::new();
+    if !first.wa.is_empty() {
+        maps.push(format!("WA {}", first.wa.join(", ")));
+    }
+    if !first.cis.is_empty() {
+        maps.push(format!("CIS {}", first.cis.join(", ")));
+    }
+    if !maps.is_empty() {
+        w.labelled("maps to", &maps.join(" · "));
+    }
+    let empty = Remediation::default();
+    let fix = if is_empty(&first.remediation) {
+        rule.map_or(&empty, |r| &r.remediation)
+    } else {
+        &first.remediation
+    };
+    remediation(w, fix);
+}
+
+/// What one failure is about: the resource, where, what, evidence.
+fn resource_lines(w: &mut Writer<'_>, f: &Finding) {
     let mut resource = format!("{} {}", f.resource.kind, f.resource);
     // Account and region, unless the id (an ARN) already says them.
     for part in [&f.resource.account, &f.resource.region]
@@ -294,43 +340,44 @@ fn failure(w: &mut Writer<'_>, f: &Finding) {
     };
     w.labelled("source", &source);
     w.labelled("finding", &f.message);
-    if !f.evidence.is_null() {
-        w.labelled("evidence", &evidence(&f.evidence));
+    let ev = evidence(&f.evidence, &f.resource.id);
+    if !ev.is_empty() {
+        w.labelled("evidence", &ev);
     }
-    let rule = w.rules.get(f.rule.as_str()).copied();
-    if let Some(r) = rule.filter(|r| !r.rationale.trim().is_empty()) {
-        w.labelled("why", r.rationale.trim());
-    }
-    let mut maps = Vec::new();
-    if !f.wa.is_empty() {
-        maps.push(format!("WA {}", f.wa.join(", ")));
-    }
-    if !f.cis.is_empty() {
-        maps.push(format!("CIS {}", f.cis.join(", ")));
-    }
-    if !maps.is_empty() {
-        w.labelled("maps to", &maps.join(" · "));
-    }
-    let empty = Remediation::default();
-    let fix = if is_empty(&f.remediation) {
-        rule.map_or(&empty, |r| &r.remediation)
-    } else {
-        &f.remediation
-    };
-    remediation(w, fix);
 }
 
-/// Evidence for people: `key: value, key: value` for an object (so it wraps
-/// between entries), compact JSON otherwise.
-fn evidence(v: &serde_json::Value) -> String {
-    let compact = |v: &serde_json::Value| serde_json::to_string(v).unwrap_or_default();
+/// Evidence for people: `key: value, key: value` for an object, JSON with
+/// spaces after separators (so it wraps) for the values. An entry that only
+/// repeats the resource id is left out.
+fn evidence(v: &serde_json::Value, resource_id: &str) -> String {
     match v {
+        serde_json::Value::Null => String::new(),
         serde_json::Value::Object(map) => map
             .iter()
-            .map(|(k, v)| format!("{k}: {}", compact(v)))
+            .filter(|(_, v)| v.as_str() != Some(resource_id))
+            .map(|(k, v)| format!("{k}: {}", human_json(v)))
             .collect::<Vec<_>>()
             .join(", "),
-        other => compact(other),
+        other => human_json(other),
+    }
+}
+
+fn human_json(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Array(items) => {
+            format!(
+                "[{}]",
+                items.iter().map(human_json).collect::<Vec<_>>().join(", ")
+            )
+        }
+        serde_json::Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{k}: {}", human_json(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => serde_json::to_string(other).unwrap_or_default(),
     }
 }
 
