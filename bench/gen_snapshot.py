@@ -514,7 +514,7 @@ class Gen:
             assoc = {"IpOwnerId": "amazon", "PublicDnsName": "", "PublicIp": pub} if pub else None
             ni = {"Attachment": {"AttachTime": self.iso(self.ago(50)), "AttachmentId": self.hid("eni-attach"),
                                  "DeleteOnTermination": True, "DeviceIndex": 0, "NetworkCardIndex": 0,
-                                 "Status": "attached", "InstanceId": iid, "InstanceOwnerId": ACCT},
+                                 "Status": "attached"},
                   "Description": "", "Groups": groups, "Ipv6Addresses": [], "MacAddress": "0e:00:00:00:00:01",
                   "NetworkInterfaceId": eni_id, "OwnerId": ACCT, "PrivateIpAddress": ip,
                   "PrivateIpAddresses": [{"Primary": True, "PrivateIpAddress": ip}], "SourceDestCheck": True,
@@ -522,7 +522,10 @@ class Gen:
             if assoc:
                 ni["Association"] = assoc
                 ni["PrivateIpAddresses"][0]["Association"] = assoc
-            enis.append(dict(ni, AvailabilityZone=sub["AvailabilityZone"], RequesterManaged=False, TagSet=[]))
+            # describe-network-interfaces names the instance in the attachment;
+            # describe-instances does not.
+            enis.append(dict(ni, Attachment=dict(ni["Attachment"], InstanceId=iid, InstanceOwnerId=ACCT),
+                             AvailabilityZone=sub["AvailabilityZone"], RequesterManaged=False, TagSet=[]))
             bdm = []
             if vol_budget > 0:
                 vol_budget -= 1
