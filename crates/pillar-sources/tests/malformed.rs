@@ -352,3 +352,16 @@ proptest! {
         prop_assert!(loaded.files_read == 1 || !loaded.skipped.is_empty());
     }
 }
+
+#[test]
+fn not_in_an_organization_means_no_scps() {
+    let loaded = snapshot::load_file_bytes(
+        "organizations-list-policies.json",
+        br#"{"Error": {"Code": "AWSOrganizationsNotInUseException", "Message": "not a member"}}"#,
+    );
+    assert!(loaded.skipped.is_empty());
+    assert!(loaded.inventory.scps.is_empty());
+    assert!(loaded
+        .inventory
+        .covers(pillar_model::Service::Organizations, "global"));
+}

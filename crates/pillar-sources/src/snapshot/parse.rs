@@ -147,6 +147,8 @@ fn absent(kind: Kind) -> Option<Data> {
         Organization | LambdaUrlConfig => Data::Text(None),
         SecurityHub => Data::Hub(None),
         SecurityHubStandards => Data::Strings(Vec::new()),
+        // Not in an organization: no SCPs apply.
+        OrgPolicies => Data::Scps(Vec::new()),
         _ => return None,
     })
 }
