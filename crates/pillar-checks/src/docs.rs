@@ -24,7 +24,11 @@ pub fn rule_page(rule: &dyn Rule) -> String {
     let _ = writeln!(s, "{}\n", m.docs.trim_end());
     let _ = writeln!(s, "## Fix\n\n### Console\n\n{}\n", m.console.trim_end());
     let _ = writeln!(s, "### AWS CLI\n\n```sh\n{}\n```\n", m.cli.trim_end());
-    let _ = writeln!(s, "### Terraform\n\n```hcl\n{}\n```", m.terraform.trim_end());
+    let _ = writeln!(
+        s,
+        "### Terraform\n\n```hcl\n{}\n```",
+        m.terraform.trim_end()
+    );
     s
 }
 
@@ -39,7 +43,10 @@ pub fn index_page(rules: &[&'static dyn Rule]) -> String {
             continue;
         }
         let _ = writeln!(s, "\n## {}\n", domain.title());
-        let _ = writeln!(s, "| Rule | Title | Severity | WA | CIS |\n|---|---|---|---|---|");
+        let _ = writeln!(
+            s,
+            "| Rule | Title | Severity | WA | CIS |\n|---|---|---|---|---|"
+        );
         for r in in_domain {
             let m = r.meta();
             let _ = writeln!(

@@ -33,7 +33,8 @@ pub fn pattern_matches(pattern: &str, rule: &dyn Rule) -> bool {
 impl RunOptions {
     /// Whether a rule is selected.
     pub fn selects(&self, rule: &dyn Rule) -> bool {
-        let selected = self.select.is_empty() || self.select.iter().any(|p| pattern_matches(p, rule));
+        let selected =
+            self.select.is_empty() || self.select.iter().any(|p| pattern_matches(p, rule));
         selected && !self.ignore.iter().any(|p| pattern_matches(p, rule))
     }
 }
@@ -49,11 +50,8 @@ pub struct RunResult {
 
 /// Run the selected rules of `rules` over `inv`, in parallel.
 pub fn run(inv: &Inventory, rules: &[&'static dyn Rule], opts: &RunOptions) -> RunResult {
-    let selected: Vec<&'static dyn Rule> = rules
-        .iter()
-        .copied()
-        .filter(|r| opts.selects(*r))
-        .collect();
+    let selected: Vec<&'static dyn Rule> =
+        rules.iter().copied().filter(|r| opts.selects(*r)).collect();
     let per_rule: Vec<Vec<Finding>> = selected
         .par_iter()
         .map(|rule| {

@@ -3,7 +3,12 @@
 //! `unknown.json`. The fail fixture must give at least one `fail`, the pass
 //! fixture at least one `pass` and no `fail`, the unknown fixture at least
 //! one `unknown` and no `fail`/`pass`. Results are snapshot-tested.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use pillar_checks::{all, run, Inventory, RunOptions};
 use pillar_model::{Finding, Status};
@@ -54,7 +59,11 @@ fn every_rule_has_fail_and_pass_fixtures() {
     for rule in all() {
         let id = rule.meta().id;
         let dir = fixture_dir(id);
-        for (case, want) in [("fail", Status::Fail), ("pass", Status::Pass), ("unknown", Status::Unknown)] {
+        for (case, want) in [
+            ("fail", Status::Fail),
+            ("pass", Status::Pass),
+            ("unknown", Status::Unknown),
+        ] {
             let path = dir.join(format!("{case}.json"));
             if case == "unknown" && !path.exists() {
                 continue;
@@ -67,7 +76,9 @@ fn every_rule_has_fail_and_pass_fixtures() {
             let statuses: BTreeSet<Status> = findings.iter().map(|f| f.status).collect();
             let ok = match want {
                 Status::Fail => statuses.contains(&Status::Fail),
-                Status::Pass => statuses.contains(&Status::Pass) && !statuses.contains(&Status::Fail),
+                Status::Pass => {
+                    statuses.contains(&Status::Pass) && !statuses.contains(&Status::Fail)
+                }
                 Status::Unknown => statuses == BTreeSet::from([Status::Unknown]),
             };
             if !ok {
@@ -76,7 +87,11 @@ fn every_rule_has_fail_and_pass_fixtures() {
             insta::assert_json_snapshot!(format!("{id}__{case}"), digest(&findings));
         }
     }
-    assert!(problems.is_empty(), "fixture problems:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "fixture problems:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -104,7 +119,10 @@ fn no_rule_passes_on_unknown_everything() {
         .filter(|f| f.status == Status::Pass)
         .map(|f| f.rule.as_str())
         .collect();
-    assert!(passed.is_empty(), "rules passed with nothing collected: {passed:?}");
+    assert!(
+        passed.is_empty(),
+        "rules passed with nothing collected: {passed:?}"
+    );
 }
 
 #[test]
@@ -114,11 +132,16 @@ fn metadata_is_complete_and_ids_unique() {
         let m = rule.meta();
         assert!(seen.insert(m.id), "duplicate rule id {}", m.id);
         assert!(
-            m.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            m.id.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{}: id must be kebab-case",
             m.id
         );
-        assert!(m.id.starts_with(&format!("{}-", m.service)), "{}: id must start with its service", m.id);
+        assert!(
+            m.id.starts_with(&format!("{}-", m.service)),
+            "{}: id must start with its service",
+            m.id
+        );
         assert!(!m.wa.is_empty(), "{}: no WA best practice", m.id);
         for wa in m.wa {
             assert!(
@@ -127,10 +150,19 @@ fn metadata_is_complete_and_ids_unique() {
                 m.id
             );
         }
-        for heading in ["## What it does", "## Why is this bad?", "## How to fix", "## References"] {
+        for heading in [
+            "## What it does",
+            "## Why is this bad?",
+            "## How to fix",
+            "## References",
+        ] {
             assert!(m.docs.contains(heading), "{}: docs lack {heading}", m.id);
         }
-        assert!(!m.title.is_empty() && !m.rationale.is_empty(), "{}: empty title/rationale", m.id);
+        assert!(
+            !m.title.is_empty() && !m.rationale.is_empty(),
+            "{}: empty title/rationale",
+            m.id
+        );
         assert!(
             !m.console.is_empty() && !m.cli.is_empty() && !m.terraform.is_empty(),
             "{}: incomplete remediation",

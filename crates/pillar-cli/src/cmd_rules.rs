@@ -52,7 +52,11 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
                         stale.join(", ")
                     );
                 }
-                println!("{} rule pages up to date in {}", pages.len() - 1, dir.display());
+                println!(
+                    "{} rule pages up to date in {}",
+                    pages.len() - 1,
+                    dir.display()
+                );
             } else {
                 std::fs::create_dir_all(&dir)
                     .with_context(|| format!("cannot create {}", dir.display()))?;

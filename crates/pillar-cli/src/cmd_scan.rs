@@ -62,7 +62,9 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
             .iter()
             .any(|r| pillar_checks::run::pattern_matches(pattern, *r))
         {
-            anyhow::bail!("--select/--ignore pattern `{pattern}` matches no rule (see `pillar rules`)");
+            anyhow::bail!(
+                "--select/--ignore pattern `{pattern}` matches no rule (see `pillar rules`)"
+            );
         }
     }
     let result = pillar_checks::run(&loaded.inventory, &rules, &opts);
@@ -116,7 +118,10 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`pillar scan | head`) is not an error worth a message.
-            if let Err(e) = out.write_all(rendered.as_bytes()).and_then(|()| out.flush()) {
+            if let Err(e) = out
+                .write_all(rendered.as_bytes())
+                .and_then(|()| out.flush())
+            {
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
                     return Err(e).context("cannot write the report");
                 }

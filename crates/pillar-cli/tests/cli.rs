@@ -117,7 +117,10 @@ fn secrets_never_appear_in_any_format() {
     for format in ["text", "json", "sarif"] {
         let o = pillar(&["scan", "examples/demo", "--format", format, "-v"]);
         let out = stdout(&o);
-        assert!(!out.contains("AKIAIOSFODNN7EXAMPLE"), "{format} leaks a key");
+        assert!(
+            !out.contains("AKIAIOSFODNN7EXAMPLE"),
+            "{format} leaks a key"
+        );
         assert!(
             !out.contains("wJalrXUtnFEMI/K7MDENG"),
             "{format} leaks a secret key"
@@ -140,12 +143,7 @@ fn fail_on_sets_exit_code() {
     ]);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     // A pattern that names no rule is a usage error.
-    let o = pillar(&[
-        "scan",
-        "examples/demo",
-        "--select",
-        "nonexistent-rule-id",
-    ]);
+    let o = pillar(&["scan", "examples/demo", "--select", "nonexistent-rule-id"]);
     assert_eq!(o.status.code(), Some(2), "unknown pattern is a usage error");
     assert!(stderr(&o).contains("nonexistent-rule-id"));
 }
@@ -189,7 +187,11 @@ fn empty_folder_is_an_input_error() {
     let dir = tempfile::tempdir().unwrap();
     let o = pillar(&["scan", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("nothing could be read"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nothing could be read"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -220,20 +222,36 @@ fn malformed_file_is_skipped_and_the_scan_goes_on() {
         r#"{"Vpcs":[{"VpcId":"vpc-1","CidrBlock":"10.0.0.0/16","IsDefault":false}]}"#,
     )
     .unwrap();
-    std::fs::write(region.join("ec2-describe-flow-logs.json"), [0u8, 159, 146, 150, 255]).unwrap();
+    std::fs::write(
+        region.join("ec2-describe-flow-logs.json"),
+        [0u8, 159, 146, 150, 255],
+    )
+    .unwrap();
     let o = pillar(&["scan", snap.to_str().unwrap(), "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let skipped = report["skipped"].as_array().unwrap();
-    let paths: Vec<&str> = skipped.iter().map(|s| s["path"].as_str().unwrap()).collect();
+    let paths: Vec<&str> = skipped
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
     assert!(
-        paths.iter().any(|p| p.ends_with("ec2-describe-security-groups.json")),
+        paths
+            .iter()
+            .any(|p| p.ends_with("ec2-describe-security-groups.json")),
         "{skipped:?}"
     );
-    assert!(paths.iter().any(|p| p.ends_with("ec2-describe-flow-logs.json")));
+    assert!(paths
+        .iter()
+        .any(|p| p.ends_with("ec2-describe-flow-logs.json")));
     let sg = skipped
         .iter()
-        .find(|s| s["path"].as_str().unwrap().ends_with("security-groups.json"))
+        .find(|s| {
+            s["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("security-groups.json")
+        })
         .unwrap();
     assert!(sg["line"].as_u64().is_some(), "parse errors carry a line");
     // The VPC still loaded and was judged.
@@ -248,7 +266,10 @@ fn malformed_file_is_skipped_and_the_scan_goes_on() {
 fn rules_lists_at_least_45() {
     let o = pillar(&["rules"]);
     assert_eq!(o.status.code(), Some(0));
-    let n = stdout(&o).lines().filter(|l| !l.ends_with(" rules")).count();
+    let n = stdout(&o)
+        .lines()
+        .filter(|l| !l.ends_with(" rules"))
+        .count();
     assert!(n >= 45, "{n} rules");
 }
 

@@ -185,7 +185,9 @@ impl Inventory {
 
     /// The account id, when exactly one account is known.
     pub fn account_id(&self) -> Option<&str> {
-        self.accounts.iter().find_map(|a| a.id.get().map(String::as_str))
+        self.accounts
+            .iter()
+            .find_map(|a| a.id.get().map(String::as_str))
     }
 
     /// Append everything from another inventory (a second source).

@@ -160,11 +160,7 @@ pub fn principal_entries(principal: Option<&Value>) -> Vec<(String, String)> {
         Some(Value::String(s)) => vec![("*".to_owned(), s.clone())],
         Some(Value::Object(m)) => m
             .iter()
-            .flat_map(|(kind, v)| {
-                strings(Some(v))
-                    .into_iter()
-                    .map(move |s| (kind.clone(), s))
-            })
+            .flat_map(|(kind, v)| strings(Some(v)).into_iter().map(move |s| (kind.clone(), s)))
             .collect(),
         _ => Vec::new(),
     }
@@ -177,7 +173,9 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
             if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(v);
                 i += 3;

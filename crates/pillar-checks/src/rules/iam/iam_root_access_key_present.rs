@@ -16,7 +16,7 @@ static META: Meta = Meta {
     severity: Severity::Critical,
     domain: Domain::IdentityAccess,
     service: "iam",
-    wa: &["SEC02-BP02", "SEC03-BP03"],
+    wa: &["SEC01-BP02", "SEC02-BP02"],
     cis: &["1.4"],
     rationale: "Root access keys carry unrestricted, unrevokable-by-policy power over the whole \
         account; a leaked root key is a full account takeover.",
