@@ -1,7 +1,7 @@
 //! The collector rules report through.
 
 use crate::meta::Meta;
-use pillar_model::finding::fingerprint;
+use pillar_model::finding::{fingerprint, Remediation};
 use pillar_model::resources::Resource;
 use pillar_model::{Finding, Location, ResourceRef, SourceKind, Status};
 use serde_json::Value;
@@ -107,7 +107,13 @@ impl Out {
             source,
             message,
             evidence,
-            remediation: m.remediation(),
+            // The fix belongs to failures; passes and unknowns would only
+            // repeat the rule's text in every result.
+            remediation: if status == Status::Fail {
+                m.remediation()
+            } else {
+                Remediation::default()
+            },
             fingerprint,
         });
     }

@@ -7,7 +7,7 @@ use pillar_checks::RunOptions;
 use pillar_model::{Severity, Status};
 use pillar_report::{Format, RenderOptions, Report};
 use pillar_sources::LoadOptions;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,6 +69,10 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     }
     let result = pillar_checks::run(&loaded.inventory, &rules, &opts);
 
+    // The inventory is not needed past this point; freeing a large one takes
+    // a noticeable time, so do it on another thread while the report renders.
+    let inventory = loaded.inventory;
+    let freeing = std::thread::spawn(move || drop(inventory));
     let mut report = Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         sources: loaded.sources,
@@ -99,32 +103,29 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let rendered = pillar_report::render(
-        &report,
-        format,
-        &RenderOptions {
-            color,
-            verbose: args.verbose,
-        },
-    )?;
+    let render_opts = RenderOptions {
+        color,
+        verbose: args.verbose,
+    };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, rendered.as_bytes())
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            pillar_report::write(&mut report, format, &render_opts, &mut w)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             for s in &report.skipped {
                 eprintln!("skipped: {s}");
             }
         }
         None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`pillar scan | head`) is not an error worth a message.
-            if let Err(e) = out
-                .write_all(rendered.as_bytes())
-                .and_then(|()| out.flush())
-            {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e).context("cannot write the report");
-                }
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            match pillar_report::write(&mut report, format, &render_opts, &mut w) {
+                Ok(()) => {}
+                // A closed pipe (`pillar scan | head`) is not an error worth a message.
+                Err(pillar_report::ReportError::Io(e))
+                    if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(e).context("cannot write the report"),
             }
         }
     }
@@ -137,6 +138,9 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
             .iter()
             .any(|f| f.status == Status::Fail && f.severity >= t)
     });
+    // The process is about to exit: let the OS reclaim the report wholesale.
+    std::mem::forget(report);
+    let _ = freeing.join();
     Ok(if failed {
         ExitCode::from(1)
     } else {

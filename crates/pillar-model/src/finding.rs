@@ -179,6 +179,13 @@ pub struct Remediation {
     pub terraform: String,
 }
 
+impl Remediation {
+    /// Whether no fix is given.
+    pub fn is_empty(&self) -> bool {
+        self.console.is_empty() && self.cli.is_empty() && self.terraform.is_empty()
+    }
+}
+
 /// A rule's metadata, as reports need it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleInfo {
@@ -235,7 +242,8 @@ pub struct Finding {
     /// Supporting data. Never holds a secret in clear.
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub evidence: Value,
-    /// How to fix.
+    /// How to fix (failures only; empty otherwise).
+    #[serde(default, skip_serializing_if = "Remediation::is_empty")]
     pub remediation: Remediation,
     /// Stable identity for baselines: rule + resource, not lines.
     pub fingerprint: String,

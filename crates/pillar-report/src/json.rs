@@ -28,6 +28,13 @@ struct Tool<'a> {
 }
 
 pub(crate) fn render(report: &Report) -> Result<String, ReportError> {
+    let mut buf = Vec::new();
+    write(report, &mut buf)?;
+    String::from_utf8(buf).map_err(|e| ReportError::Io(std::io::Error::other(e)))
+}
+
+/// Write the JSON report straight to `out`, without an intermediate string.
+pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
     let mut findings: Vec<&Finding> = report.findings.iter().collect();
     findings.sort_by(|a, b| by_domain(a, b));
     let mut baselined: Vec<&Finding> = report.baselined.iter().collect();
@@ -47,7 +54,7 @@ pub(crate) fn render(report: &Report) -> Result<String, ReportError> {
         baselined,
         skipped,
     };
-    let mut s = serde_json::to_string_pretty(&doc)?;
-    s.push('\n');
-    Ok(s)
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }

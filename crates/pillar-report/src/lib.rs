@@ -101,6 +101,9 @@ pub enum ReportError {
     /// JSON serialisation failed.
     #[error("cannot serialise report: {0}")]
     Json(#[from] serde_json::Error),
+    /// Writing the output failed.
+    #[error("cannot write the report: {0}")]
+    Io(#[from] std::io::Error),
     /// A format name that is not one of [`Format::ALL`].
     #[error("unknown report format `{0}` (expected text, json or sarif)")]
     UnknownFormat(String),
@@ -131,6 +134,25 @@ pub fn render(
         Format::Json => json::render(&report),
         Format::Sarif => sarif::render(&report),
     }
+}
+
+/// Redact `report` in place, then write it to `out`. For large runs: no
+/// copy of the report and no intermediate string for JSON. The caller
+/// keeps the (redacted) report.
+pub fn write(
+    report: &mut Report,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ReportError> {
+    redact::in_place(report);
+    match format {
+        Format::Text => out.write_all(text::render(report, opts).as_bytes())?,
+        Format::Json => json::write(report, &mut *out)?,
+        Format::Sarif => out.write_all(sarif::render(report)?.as_bytes())?,
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// The total order findings are listed in: most severe first, then by rule,

@@ -50,13 +50,18 @@ const SECRET_NAME_ENDINGS: [&str; 12] = [
 /// redacted.
 pub fn report(report: &Report) -> Report {
     let mut r = report.clone();
+    in_place(&mut r);
+    r
+}
+
+/// Redact every message, evidence and skipped reason of a report in place.
+pub fn in_place(r: &mut Report) {
     for f in r.findings.iter_mut().chain(r.baselined.iter_mut()) {
         finding_in_place(f);
     }
     for s in &mut r.skipped {
-        s.reason = text(&s.reason);
+        text_in_place(&mut s.reason);
     }
-    r
 }
 
 /// A copy of a finding with its message and evidence redacted.
@@ -67,8 +72,53 @@ pub fn finding(f: &Finding) -> Finding {
 }
 
 fn finding_in_place(f: &mut Finding) {
-    f.message = text(&f.message);
-    f.evidence = value(&f.evidence);
+    text_in_place(&mut f.message);
+    value_in_place(&mut f.evidence);
+}
+
+/// Whether a string could hold anything [`text`] masks: a PEM header, an
+/// access key id prefix, or a secret-like name. Most messages hold none, and
+/// skipping them keeps large reports fast.
+fn may_hold_secret(s: &str) -> bool {
+    const NEEDLES: [&[u8]; 9] = [
+        b"-----begin",
+        b"credential",
+        b"akia",
+        b"asia",
+        b"pass",
+        b"pwd",
+        b"secret",
+        b"token",
+        b"key",
+    ];
+    let b = s.as_bytes();
+    NEEDLES
+        .iter()
+        .any(|n| n.len() <= b.len() && b.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)))
+}
+
+fn text_in_place(s: &mut String) {
+    if may_hold_secret(s) {
+        *s = text(s);
+    }
+}
+
+/// Redact a JSON value in place (see [`value`]).
+pub fn value_in_place(v: &mut Value) {
+    match v {
+        Value::String(s) => text_in_place(s),
+        Value::Array(items) => items.iter_mut().for_each(value_in_place),
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if is_secret_key(k) {
+                    *v = mask_all(v);
+                } else {
+                    value_in_place(v);
+                }
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
 }
 
 /// Redact a JSON value: every string is passed through [`text`], and every

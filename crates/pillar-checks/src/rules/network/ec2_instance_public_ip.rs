@@ -2,9 +2,10 @@
 
 use crate::meta::{Meta, Rule};
 use crate::out::Out;
-use pillar_model::resources::Instance;
+use pillar_model::resources::{ElasticIp, Instance, NetworkInterface, Subnet};
 use pillar_model::{Domain, Inventory, Known, Severity, SourceKind};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// The rule.
 pub struct Ec2InstancePublicIp;
@@ -65,24 +66,53 @@ impl Rule for Ec2InstancePublicIp {
     }
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
+        // Index once: instances × addresses would be quadratic.
+        let mut eip_by_instance: HashMap<&str, &ElasticIp> = HashMap::new();
+        let mut eip_by_eni: HashMap<&str, &ElasticIp> = HashMap::new();
+        for e in &inv.elastic_ips {
+            if let Some(i) = e.instance_id.as_deref() {
+                eip_by_instance.entry(i).or_insert(e);
+            }
+            if let Some(n) = e.network_interface_id.as_deref() {
+                eip_by_eni.entry(n).or_insert(e);
+            }
+        }
+        let mut enis_by_instance: HashMap<&str, Vec<&NetworkInterface>> = HashMap::new();
+        let mut eni_by_id: HashMap<&str, &NetworkInterface> = HashMap::new();
+        for n in &inv.network_interfaces {
+            if let Some(i) = n.instance_id.as_deref() {
+                enis_by_instance.entry(i).or_default().push(n);
+            }
+            eni_by_id.insert(n.id.as_str(), n);
+        }
+        let mut subnet_by_id: HashMap<&str, &Subnet> = HashMap::new();
+        for sn in &inv.subnets {
+            subnet_by_id.entry(sn.id.as_str()).or_insert(sn);
+            subnet_by_id.entry(sn.resource.id.as_str()).or_insert(sn);
+        }
         for inst in &inv.instances {
             if matches!(inst.state.as_str(), "terminated" | "shutting-down") {
                 continue;
             }
-            let eip = inv.elastic_ips.iter().find(|e| {
-                e.instance_id.as_deref() == Some(inst.id.as_str())
-                    || e.network_interface_id
-                        .as_ref()
-                        .is_some_and(|n| inst.network_interfaces.contains(n))
+            let eip = eip_by_instance.get(inst.id.as_str()).copied().or_else(|| {
+                inst.network_interfaces
+                    .iter()
+                    .find_map(|n| eip_by_eni.get(n.as_str()).copied())
             });
-            let eni_ip = inv
-                .network_interfaces
+            let mut enis: Vec<&NetworkInterface> = enis_by_instance
+                .get(inst.id.as_str())
+                .cloned()
+                .unwrap_or_default();
+            for id in &inst.network_interfaces {
+                if let Some(n) = eni_by_id.get(id.as_str()) {
+                    if !enis.iter().any(|e| e.id == n.id) {
+                        enis.push(n);
+                    }
+                }
+            }
+            let eni_ip = enis
                 .iter()
-                .filter(|n| {
-                    n.instance_id.as_deref() == Some(inst.id.as_str())
-                        || inst.network_interfaces.contains(&n.id)
-                })
-                .flat_map(|n| n.private_ips.iter().map(move |p| (n, p)))
+                .flat_map(|n| n.private_ips.iter().map(move |p| (*n, p)))
                 .find_map(|(n, p)| p.public_ip.clone().map(|ip| (n.id.clone(), ip)));
             let public = inst
                 .public_ip
@@ -107,11 +137,10 @@ impl Rule for Ec2InstancePublicIp {
                 out.pass(inst, "the instance has no public IPv4 address");
                 continue;
             }
-            let subnet = inst.subnet_id.as_ref().and_then(|id| {
-                inv.subnets
-                    .iter()
-                    .find(|s| &s.id == id || &s.resource.id == id)
-            });
+            let subnet = inst
+                .subnet_id
+                .as_deref()
+                .and_then(|id| subnet_by_id.get(id).copied());
             match subnet.map(|s| &s.map_public_ip_on_launch) {
                 Some(Known::Known(true)) => out.fail(
                     inst,
