@@ -5,6 +5,7 @@
 //! or `unknown` (not assessed). A rule whose input is missing reports
 //! *unknown*, never *pass*.
 
+pub(crate) mod access;
 pub mod docs;
 pub mod meta;
 pub mod net;

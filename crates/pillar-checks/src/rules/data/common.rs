@@ -67,47 +67,7 @@ pub(crate) fn block_evidence(k: &Known<Option<PublicAccessBlock>>) -> Value {
     }
 }
 
-/// Whether an Allow statement grants to everyone: `Principal` `*` or
-/// `{"AWS": "*"}`, or any `NotPrincipal` (everyone but a few).
-pub(crate) fn allows_everyone(st: &Statement) -> bool {
-    st.allow && (st.principal_is_public() || st.not_principal.is_some())
-}
-
-fn wildcard_value(key: &str, v: &Value) -> bool {
-    match v {
-        Value::String(s) => {
-            let s = s.trim();
-            s == "*" || (key == "aws:sourceip" && crate::net::is_world(s))
-        }
-        Value::Array(a) => !a.is_empty() && a.iter().all(|x| wildcard_value(key, x)),
-        _ => false,
-    }
-}
-
-/// The condition keys, among `keys` (lower case), that narrow who can use
-/// a statement: used under a positive operator (not `…Not…`, not
-/// `…IfExists`, not `Null`) with a value other than a wildcard or the
-/// whole internet.
-pub(crate) fn restricting_keys(st: &Statement, keys: &[&str]) -> Vec<String> {
-    let mut found = Vec::new();
-    let Some(Value::Object(ops)) = &st.condition else {
-        return found;
-    };
-    for (op, block) in ops {
-        let op_l = op.to_ascii_lowercase();
-        if op_l.contains("not") || op_l.ends_with("ifexists") || op_l == "null" {
-            continue;
-        }
-        let Value::Object(kv) = block else { continue };
-        for (k, v) in kv {
-            let key = k.to_ascii_lowercase();
-            if keys.contains(&key.as_str()) && !wildcard_value(&key, v) && !found.contains(k) {
-                found.push(k.clone());
-            }
-        }
-    }
-    found
-}
+pub(crate) use crate::access::{allows_everyone, restricting_keys};
 
 /// A statement as evidence (policies hold no secrets).
 pub(crate) fn statement_evidence(st: &Statement) -> Value {

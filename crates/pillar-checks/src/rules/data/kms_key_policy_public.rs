@@ -13,21 +13,8 @@ pub static RULE: KmsKeyPolicyPublic = KmsKeyPolicyPublic;
 
 /// Condition keys that narrow a key policy grant to an account,
 /// organization, network or source resource.
-const RESTRICTING_KEYS: &[&str] = &[
-    "kms:calleraccount",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:sourceaccount",
-    "aws:sourcearn",
-    "aws:sourceorgid",
-    "aws:sourceorgpaths",
-    "aws:sourceip",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-    "aws:userid",
-];
+static RESTRICTING_KEYS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| crate::access::resource_policy_keys(&["kms:calleraccount"]));
 
 static META: Meta = Meta {
     id: "kms-key-policy-public",
@@ -98,7 +85,7 @@ impl Rule for KmsKeyPolicyPublic {
             let public: Vec<_> = policy
                 .statements()
                 .into_iter()
-                .filter(|s| allows_everyone(s) && restricting_keys(s, RESTRICTING_KEYS).is_empty())
+                .filter(|s| allows_everyone(s) && restricting_keys(s, &RESTRICTING_KEYS).is_empty())
                 .collect();
             if public.is_empty() {
                 out.pass(

@@ -16,21 +16,8 @@ pub static RULE: S3BucketPublicPolicy = S3BucketPublicPolicy;
 
 /// Condition keys that narrow an `Allow` to a network, organization,
 /// account or source resource.
-pub(crate) const RESTRICTING_KEYS: &[&str] = &[
-    "aws:sourceip",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:sourceaccount",
-    "aws:sourcearn",
-    "aws:sourceorgid",
-    "aws:sourceorgpaths",
-    "aws:sourceowner",
-    "aws:userid",
-];
+pub(crate) static RESTRICTING_KEYS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| crate::access::resource_policy_keys(&[]));
 
 static META: Meta = Meta {
     id: "s3-bucket-public-policy",
@@ -132,7 +119,7 @@ impl Rule for S3BucketPublicPolicy {
             let public: Vec<_> = policy
                 .statements()
                 .into_iter()
-                .filter(|s| allows_everyone(s) && restricting_keys(s, RESTRICTING_KEYS).is_empty())
+                .filter(|s| allows_everyone(s) && restricting_keys(s, &RESTRICTING_KEYS).is_empty())
                 .collect();
             if public.is_empty() {
                 out.pass(

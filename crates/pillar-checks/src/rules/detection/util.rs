@@ -60,21 +60,10 @@ fn setting(
     }
 }
 
-/// Condition keys (lower case) that keep a `*` principal in a bucket
-/// policy from being public, per the S3 definition of "public".
-const BUCKET_RESTRICTING_KEYS: &[&str] = &[
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:sourceaccount",
-    "aws:sourcearn",
-    "aws:sourceowner",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-    "aws:sourceip",
-    "aws:userid",
-];
+/// Condition keys that keep a `*` principal in a bucket policy from being
+/// public, per the S3 definition of "public".
+static BUCKET_RESTRICTING_KEYS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| crate::access::resource_policy_keys(&[]));
 
 /// Why a bucket is public, or whether it could not be decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,7 +140,7 @@ pub(crate) fn bucket_publicness(inv: &Inventory, bucket: &Bucket) -> Publicness 
                 .filter(|s| {
                     s.allow
                         && s.principal_is_public()
-                        && restricting_keys(s, BUCKET_RESTRICTING_KEYS).is_empty()
+                        && restricting_keys(s, &BUCKET_RESTRICTING_KEYS).is_empty()
                 })
                 .map(|s| {
                     format!(

@@ -12,18 +12,12 @@ pub struct IamRoleTrustPublic;
 pub static RULE: IamRoleTrustPublic = IamRoleTrustPublic;
 
 /// Condition keys (lower case) that tie a `*` principal to known callers.
-pub(crate) const IDENTITY_RESTRICTING_KEYS: &[&str] = &[
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:sourceaccount",
-    "aws:sourcearn",
-    "aws:sourceorgid",
-    "aws:sourceorgpaths",
-    "aws:sourceowner",
-    "sts:externalid",
-];
+pub(crate) static IDENTITY_RESTRICTING_KEYS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        let mut keys = crate::access::IDENTITY_KEYS.to_vec();
+        keys.push("sts:externalid");
+        keys
+    });
 
 static META: Meta = Meta {
     id: "iam-role-trust-public",
@@ -96,7 +90,7 @@ impl Rule for IamRoleTrustPublic {
                 .filter(|s| {
                     s.allow
                         && s.principal_is_public()
-                        && restricting_keys(s, IDENTITY_RESTRICTING_KEYS).is_empty()
+                        && restricting_keys(s, &IDENTITY_RESTRICTING_KEYS).is_empty()
                 })
                 .map(statement_json)
                 .collect();

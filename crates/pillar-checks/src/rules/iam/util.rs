@@ -329,46 +329,7 @@ pub(crate) fn statement_json(s: &Statement) -> Value {
     Value::Object(m)
 }
 
-/// The condition keys of `keys` (lower-case) that really restrict a
-/// statement: used under a positive operator (not `…Not…`, not
-/// `…IfExists`, not `Null`) with at least one value that is not a bare
-/// wildcard. Returns the keys as written.
-pub(crate) fn restricting_keys(s: &Statement, keys: &[&str]) -> Vec<String> {
-    let mut found = Vec::new();
-    let Some(Value::Object(ops)) = &s.condition else {
-        return found;
-    };
-    for (op, block) in ops {
-        let op_l = op.to_ascii_lowercase();
-        if op_l.contains("not") || op_l.ends_with("ifexists") || op_l == "null" {
-            continue;
-        }
-        let Value::Object(kv) = block else { continue };
-        for (k, v) in kv {
-            if !keys.contains(&k.to_ascii_lowercase().as_str()) {
-                continue;
-            }
-            let values: Vec<String> = match v {
-                Value::Array(a) => a.iter().map(value_text).collect(),
-                other => vec![value_text(other)],
-            };
-            if values
-                .iter()
-                .any(|x| !x.is_empty() && x.chars().any(|c| c != '*' && c != '?'))
-            {
-                found.push(k.clone());
-            }
-        }
-    }
-    found
-}
-
-fn value_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
+pub(crate) use crate::access::restricting_keys;
 
 #[cfg(test)]
 mod tests {
