@@ -1,0 +1,167 @@
+//! Lookups over the inventory, built once per analysis.
+
+use crate::addr::{AddrSet, Cidr, Family};
+use pillar_model::resources::{
+    ElasticIp, Instance, LoadBalancer, ManagedPrefixList, NetworkAcl, NetworkInterface, RouteTable,
+    SecurityGroup, Subnet, TargetGroup,
+};
+use pillar_model::{Inventory, Known};
+use std::collections::HashMap;
+
+/// Id-keyed views of the network part of an inventory.
+pub struct Index<'a> {
+    /// The inventory.
+    pub inv: &'a Inventory,
+    pub(crate) subnets: HashMap<&'a str, &'a Subnet>,
+    rtb_by_subnet: HashMap<&'a str, &'a RouteTable>,
+    main_rtb: HashMap<&'a str, &'a RouteTable>,
+    acl_by_subnet: HashMap<&'a str, &'a NetworkAcl>,
+    default_acl: HashMap<&'a str, &'a NetworkAcl>,
+    pub(crate) sgs: HashMap<&'a str, &'a SecurityGroup>,
+    igws_by_vpc: HashMap<&'a str, Vec<&'a str>>,
+    prefix_lists: HashMap<&'a str, &'a ManagedPrefixList>,
+    pub(crate) instances: HashMap<&'a str, &'a Instance>,
+    pub(crate) enis_by_instance: HashMap<&'a str, Vec<&'a NetworkInterface>>,
+    pub(crate) eni_by_private_ip: HashMap<&'a str, &'a NetworkInterface>,
+    eips: HashMap<&'a str, &'a ElasticIp>,
+    pub(crate) eips_by_eni: HashMap<&'a str, Vec<&'a ElasticIp>>,
+    pub(crate) target_groups: HashMap<&'a str, &'a TargetGroup>,
+    pub(crate) lbs: Vec<&'a LoadBalancer>,
+}
+
+impl<'a> Index<'a> {
+    /// Index an inventory.
+    pub fn new(inv: &'a Inventory) -> Self {
+        let mut rtb_by_subnet = HashMap::new();
+        let mut main_rtb = HashMap::new();
+        for t in &inv.route_tables {
+            for a in &t.associations {
+                if a.main {
+                    main_rtb.insert(t.vpc_id.as_str(), t);
+                }
+                if let Some(s) = &a.subnet_id {
+                    rtb_by_subnet.insert(s.as_str(), t);
+                }
+            }
+        }
+        let mut acl_by_subnet = HashMap::new();
+        let mut default_acl = HashMap::new();
+        for a in &inv.network_acls {
+            if a.is_default {
+                default_acl.insert(a.vpc_id.as_str(), a);
+            }
+            for s in &a.subnet_ids {
+                acl_by_subnet.insert(s.as_str(), a);
+            }
+        }
+        let mut igws_by_vpc: HashMap<&str, Vec<&str>> = HashMap::new();
+        for g in &inv.internet_gateways {
+            for v in &g.vpc_ids {
+                igws_by_vpc
+                    .entry(v.as_str())
+                    .or_default()
+                    .push(g.id.as_str());
+            }
+        }
+        let mut enis_by_instance: HashMap<&str, Vec<&NetworkInterface>> = HashMap::new();
+        let mut eni_by_private_ip = HashMap::new();
+        for e in &inv.network_interfaces {
+            if let Some(i) = &e.instance_id {
+                enis_by_instance.entry(i.as_str()).or_default().push(e);
+            }
+            for p in &e.private_ips {
+                eni_by_private_ip.insert(p.address.as_str(), e);
+            }
+        }
+        let mut eips_by_eni: HashMap<&str, Vec<&ElasticIp>> = HashMap::new();
+        for e in &inv.elastic_ips {
+            if let Some(n) = &e.network_interface_id {
+                eips_by_eni.entry(n.as_str()).or_default().push(e);
+            }
+        }
+        Index {
+            inv,
+            subnets: inv.subnets.iter().map(|s| (s.id.as_str(), s)).collect(),
+            rtb_by_subnet,
+            main_rtb,
+            acl_by_subnet,
+            default_acl,
+            sgs: inv
+                .security_groups
+                .iter()
+                .map(|g| (g.id.as_str(), g))
+                .collect(),
+            igws_by_vpc,
+            prefix_lists: inv
+                .prefix_lists
+                .iter()
+                .map(|p| (p.id.as_str(), p))
+                .collect(),
+            instances: inv.instances.iter().map(|i| (i.id.as_str(), i)).collect(),
+            enis_by_instance,
+            eni_by_private_ip,
+            eips: inv
+                .elastic_ips
+                .iter()
+                .map(|e| (e.public_ip.as_str(), e))
+                .collect(),
+            eips_by_eni,
+            target_groups: inv
+                .target_groups
+                .iter()
+                .map(|t| (t.arn.as_str(), t))
+                .collect(),
+            lbs: inv.load_balancers.iter().collect(),
+        }
+    }
+
+    /// The route table in force for a subnet: its explicit association,
+    /// else the VPC's main table.
+    pub fn route_table(&self, subnet: &str, vpc: &str) -> Option<&'a RouteTable> {
+        self.rtb_by_subnet
+            .get(subnet)
+            .or_else(|| self.main_rtb.get(vpc))
+            .copied()
+    }
+
+    /// The network ACL of a subnet: its association, else the VPC's default.
+    pub fn network_acl(&self, subnet: &str, vpc: &str) -> Option<&'a NetworkAcl> {
+        self.acl_by_subnet
+            .get(subnet)
+            .or_else(|| self.default_acl.get(vpc))
+            .copied()
+    }
+
+    /// Internet gateways attached to a VPC.
+    pub fn igws(&self, vpc: &str) -> &[&'a str] {
+        self.igws_by_vpc.get(vpc).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether a public address is an Elastic IP.
+    pub fn is_eip(&self, public_ip: &str) -> bool {
+        self.eips.contains_key(public_ip)
+    }
+
+    /// The CIDRs of a managed prefix list.
+    pub fn prefix_list(&self, id: &str) -> Known<&'a Vec<String>> {
+        match self.prefix_lists.get(id) {
+            None => Known::unknown(format!("prefix list {id} is not in the inventory")),
+            Some(p) => match &p.entries {
+                Known::Known(e) => Known::Known(e),
+                Known::Unknown(r) => Known::unknown(format!("entries of prefix list {id}: {r}")),
+            },
+        }
+    }
+
+    /// The address set of a subnet's IPv4 and IPv6 CIDRs, for one family.
+    pub fn subnet_set(&self, subnet: &str, family: Family) -> AddrSet {
+        let mut set = AddrSet::empty(family);
+        if let Some(s) = self.subnets.get(subnet) {
+            let cidrs = s.cidr_block.iter().chain(&s.ipv6_cidr_blocks);
+            for c in cidrs.filter_map(|c| Cidr::parse(c)) {
+                set = set.union(&c.to_set());
+            }
+        }
+        set
+    }
+}

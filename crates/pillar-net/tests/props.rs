@@ -1,0 +1,138 @@
+//! Property tests: the interval-set algebra against a brute-force model,
+//! and the network ACL evaluator's laws (adding a deny never adds a
+//! source, adding an allow never removes one, list order never matters).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use pillar_model::resources::{NaclEntry, NetworkAcl, PortRange};
+use pillar_model::Known;
+use pillar_net::layers::nacl_eval;
+use pillar_net::{AddrSet, Family, IntervalSet, PortSet, Proto};
+use proptest::prelude::*;
+
+fn bits(s: &IntervalSet<u16>) -> Vec<bool> {
+    let mut v = vec![false; 65536];
+    for &(a, b) in s.ranges() {
+        for x in a..=b {
+            v[usize::from(x)] = true;
+        }
+    }
+    v
+}
+
+fn ranges() -> impl Strategy<Value = Vec<(u16, u16)>> {
+    // Small values plus the top of the range, to hit both ends.
+    let point = prop_oneof![0u16..300, 65400u16..=65535];
+    prop::collection::vec((point.clone(), point), 0..6)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn interval_sets_match_brute_force(a in ranges(), b in ranges()) {
+        let sa = IntervalSet::from_ranges(a.clone());
+        let sb = IntervalSet::from_ranges(b.clone());
+        let (ba, bb) = (bits(&sa), bits(&sb));
+        // Membership is what the ranges say.
+        for (lo, hi) in &a {
+            if lo <= hi {
+                prop_assert!(ba[usize::from(*lo)] && ba[usize::from(*hi)]);
+            }
+        }
+        let u = bits(&sa.union(&sb));
+        let i = bits(&sa.intersection(&sb));
+        let d = bits(&sa.difference(&sb));
+        let c = bits(&sa.complement());
+        for x in 0..65536 {
+            prop_assert_eq!(u[x], ba[x] || bb[x]);
+            prop_assert_eq!(i[x], ba[x] && bb[x]);
+            prop_assert_eq!(d[x], ba[x] && !bb[x]);
+            prop_assert_eq!(c[x], !ba[x]);
+        }
+        prop_assert_eq!(sa.count(), ba.iter().filter(|x| **x).count() as u128);
+        // Canonical: sorted, disjoint, not adjacent.
+        for w in sa.ranges().windows(2) {
+            prop_assert!(u32::from(w[0].1) + 1 < u32::from(w[1].0));
+        }
+        prop_assert_eq!(sa.contains_set(&sa.intersection(&sb)), true);
+    }
+}
+
+const CIDRS: [&str; 8] = [
+    "0.0.0.0/0",
+    "0.0.0.0/1",
+    "128.0.0.0/1",
+    "10.0.0.0/8",
+    "203.0.113.0/24",
+    "203.0.0.0/16",
+    "198.51.100.7/32",
+    "64.0.0.0/2",
+];
+
+fn entry() -> impl Strategy<Value = NaclEntry> {
+    (
+        1u32..200,
+        any::<bool>(),
+        prop_oneof![Just("6"), Just("-1"), Just("17")],
+        0usize..CIDRS.len(),
+        prop::option::of((0u16..100, 0u16..100)),
+    )
+        .prop_map(|(n, allow, proto, c, ports)| NaclEntry {
+            rule_number: n,
+            egress: false,
+            protocol: Known::Known(proto.to_owned()),
+            allow,
+            cidr_block: Known::Known(Some(CIDRS[c].to_owned())),
+            ipv6_cidr_block: Known::Known(None),
+            port_range: Known::Known(ports.map(|(a, b)| PortRange {
+                from: a.min(b),
+                to: a.max(b),
+            })),
+        })
+}
+
+/// NACL rule numbers are unique; keep the first entry of each number.
+fn acl(mut entries: Vec<NaclEntry>) -> NetworkAcl {
+    let mut seen = std::collections::BTreeSet::new();
+    entries.retain(|e| seen.insert(e.rule_number));
+    NetworkAcl {
+        id: "acl-p".into(),
+        entries,
+        ..NetworkAcl::default()
+    }
+}
+
+fn allowed(a: &NetworkAcl, ports: &PortSet) -> AddrSet {
+    nacl_eval(a, false, Family::V4, Proto::TCP, ports).allowed
+}
+
+proptest! {
+    #[test]
+    fn nacl_laws(entries in prop::collection::vec(entry(), 0..8), extra in entry(), lo in 0u16..100, len in 0u16..20) {
+        let ports = PortSet::range(lo, lo.saturating_add(len));
+        let base = acl(entries.clone());
+        let before = allowed(&base, &ports);
+        if base.entries.iter().all(|e| e.rule_number != extra.rule_number) {
+            let mut deny = extra.clone();
+            deny.allow = false;
+            let mut with = base.entries.clone();
+            with.push(deny);
+            let after = allowed(&acl(with), &ports);
+            prop_assert!(after.difference(&before).is_empty(), "a deny added sources");
+            let mut allow = extra.clone();
+            allow.allow = true;
+            let mut with = base.entries.clone();
+            with.push(allow);
+            let after = allowed(&acl(with), &ports);
+            prop_assert!(before.difference(&after).is_empty(), "an allow removed sources");
+        }
+        let mut rev = base.entries.clone();
+        rev.reverse();
+        prop_assert_eq!(allowed(&acl(rev), &ports), before);
+    }
+}
