@@ -1,0 +1,97 @@
+//! Hard-coded secrets: find them fast, never leak them, and say how to move
+//! them to AWS Secrets Manager.
+//!
+//! * [`rules`]: rules as data (`rules/secrets/*.yml`, embedded), each with
+//!   examples and negative examples that the tests verify;
+//! * [`engine`]: one Aho-Corasick keyword pass per file, then only the
+//!   regexes whose keywords occur (`regex::bytes`, Unicode off by default);
+//! * [`walk`]: a parallel, gitignore-aware walk that passes over binary,
+//!   minified and lock files and notes unreadable and oversized ones;
+//! * [`finding`]: hits become `pillar_model::Finding`s in the data-protection
+//!   domain, with the secret redacted to its first and last characters and a
+//!   fingerprint made from the rule, the file and the secret's hash.
+//!
+//! No secret ever leaves the engine in clear: a [`engine::Hit`] holds only the
+//! redacted form and a SHA-256.
+
+pub mod engine;
+pub mod filter;
+pub mod finding;
+pub mod rules;
+pub mod validate;
+pub mod walk;
+
+pub use engine::{Confidence, Engine, Hit};
+pub use rules::{RuleDef, RuleError};
+pub use walk::{FileHit, WalkOptions};
+
+use pillar_model::{Finding, RuleInfo, Severity, Skipped};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// The result of scanning paths for secrets.
+#[derive(Debug, Default)]
+pub struct SecretsScan {
+    /// One failed finding per secret.
+    pub findings: Vec<Finding>,
+    /// Every rule that ran.
+    pub rules: Vec<RuleInfo>,
+    /// Inputs not scanned, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Files scanned.
+    pub files_scanned: u64,
+    /// Bytes scanned.
+    pub bytes_scanned: u64,
+    /// Files passed over as binary, minified or lock files.
+    pub files_passed_over: u64,
+}
+
+/// Scan `roots` with `engine` and turn the hits into findings.
+pub fn scan(engine: &Engine, roots: &[PathBuf], opts: &WalkOptions) -> SecretsScan {
+    let out = walk::scan_paths(engine, roots, opts);
+    let findings = findings(engine, &out.hits);
+    SecretsScan {
+        findings,
+        rules: engine.rules().iter().map(finding::rule_info).collect(),
+        skipped: out.skipped,
+        files_scanned: out.files_scanned,
+        bytes_scanned: out.bytes_scanned,
+        files_passed_over: out.files_passed_over,
+    }
+}
+
+/// Findings for hits. An AWS access key id and a secret access key in the
+/// same file are a usable pair: both are raised to critical.
+pub fn findings(engine: &Engine, hits: &[FileHit]) -> Vec<Finding> {
+    let rule_id = |h: &FileHit| engine.rules().get(h.hit.rule).map(|r| r.id.as_str());
+    let with = |id: &str| -> BTreeSet<&str> {
+        hits.iter()
+            .filter(|h| rule_id(h) == Some(id) && h.hit.confidence == Confidence::High)
+            .map(|h| h.path.as_str())
+            .collect()
+    };
+    let ids = with("aws-access-key-id");
+    let secrets = with("aws-secret-access-key");
+    let paired: BTreeSet<&str> = ids.intersection(&secrets).copied().collect();
+    hits.iter()
+        .filter_map(|h| {
+            let mut f = finding::to_finding(engine, h)?;
+            let is_pair_part = matches!(
+                rule_id(h),
+                Some("aws-access-key-id" | "aws-secret-access-key")
+            );
+            if is_pair_part
+                && h.hit.confidence == Confidence::High
+                && paired.contains(h.path.as_str())
+            {
+                f.severity = Severity::Critical;
+                f.message
+                    .push_str(", with its pair in the same file: a usable AWS credential");
+                if let Some(obj) = f.evidence.as_object_mut() {
+                    obj.insert("paired".to_owned(), serde_json::Value::Bool(true));
+                }
+            }
+            Some(f)
+        })
+        .collect()
+}

@@ -1,0 +1,195 @@
+//! Secret rules as data: the YAML schema, the embedded default packs, and
+//! their compilation into one keyword automaton plus one regex per rule.
+//!
+//! A rule file holds `rules:`, a list of:
+//!
+//! ```yaml
+//! - id: aws-access-key-id          # stable, kebab-case, never reused
+//!   title: AWS access key id in a file
+//!   description: What the credential is and what it gives access to.
+//!   severity: high                 # critical | high | medium | low | info
+//!   keywords: [AKIA, ASIA]         # ASCII, case-insensitive; the regex runs only
+//!                                  # on files holding at least one
+//!   pattern: '\b((?:AKIA|ASIA)[A-Z0-9]{16})\b'
+//!   unicode: false                 # default: regex::bytes with Unicode off
+//!   min_entropy: 3.0               # Shannon bits per character of the secret
+//!   min_length: 8                  # of the secret
+//!   validate: aws-access-key-id    # optional structural check, see `validate`
+//!   filter_placeholders: true      # drop `changeme`, `${VAR}`, `<password>`…
+//!   generic: false                 # a name=value rule: loses to specific rules
+//!   code_needs_quotes: false       # in source code, only quoted values count
+//!   require_digit: false           # the secret must hold a digit
+//!   examples: [...]                # each must produce a finding of this rule
+//!   negative_examples: [...]       # none may produce a finding of this rule
+//! ```
+//!
+//! The secret is the first capture group that took part in the match (the
+//! whole match when the pattern has no group).
+
+use crate::validate::Validator;
+use pillar_model::Severity;
+use serde::Deserialize;
+
+/// Rule packs shipped with pillar, embedded at build time.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "rules/secrets/aws.yml",
+        include_str!("../../../rules/secrets/aws.yml"),
+    ),
+    (
+        "rules/secrets/keys.yml",
+        include_str!("../../../rules/secrets/keys.yml"),
+    ),
+    (
+        "rules/secrets/databases.yml",
+        include_str!("../../../rules/secrets/databases.yml"),
+    ),
+    (
+        "rules/secrets/saas.yml",
+        include_str!("../../../rules/secrets/saas.yml"),
+    ),
+    (
+        "rules/secrets/generic.yml",
+        include_str!("../../../rules/secrets/generic.yml"),
+    ),
+];
+
+/// One rule file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    /// The rules.
+    pub rules: Vec<RuleDef>,
+}
+
+/// One secret rule, as written in YAML.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    /// Stable kebab-case id.
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// What the credential is.
+    pub description: String,
+    /// Severity of a confident finding.
+    pub severity: Severity,
+    /// Prefilter keywords (ASCII, case-insensitive).
+    pub keywords: Vec<String>,
+    /// The regex.
+    pub pattern: String,
+    /// Compile with Unicode classes (slower; only when a rule needs them).
+    #[serde(default)]
+    pub unicode: bool,
+    /// Minimum Shannon entropy of the secret, bits per character.
+    #[serde(default)]
+    pub min_entropy: f64,
+    /// Minimum length of the secret.
+    #[serde(default)]
+    pub min_length: usize,
+    /// Structural validation.
+    #[serde(default)]
+    pub validate: Option<Validator>,
+    /// Drop placeholders and references.
+    #[serde(default)]
+    pub filter_placeholders: bool,
+    /// A generic name=value rule.
+    #[serde(default)]
+    pub generic: bool,
+    /// In source code files, only quoted values count.
+    #[serde(default)]
+    pub code_needs_quotes: bool,
+    /// The secret must hold a digit (tokens do; names and paths seldom).
+    #[serde(default)]
+    pub require_digit: bool,
+    /// Lines that must produce a finding of this rule.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Lines that must not.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+/// Errors loading rules.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    /// The YAML does not parse or does not fit the schema.
+    #[error("{file}: {message}")]
+    Syntax {
+        /// Rule file.
+        file: String,
+        /// What the parser said (it names the line).
+        message: String,
+    },
+    /// A pattern does not compile.
+    #[error("{file}: rule `{id}`: pattern does not compile: {message}")]
+    Pattern {
+        /// Rule file.
+        file: String,
+        /// Rule id.
+        id: String,
+        /// What the regex compiler said.
+        message: String,
+    },
+    /// A rule breaks a schema constraint.
+    #[error("{file}: rule `{id}`: {message}")]
+    Invalid {
+        /// Rule file.
+        file: String,
+        /// Rule id.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Parse one rule file.
+pub fn parse(file: &str, text: &str) -> Result<Vec<RuleDef>, RuleError> {
+    let parsed: RuleFile = serde_yaml_ng::from_str(text).map_err(|e| RuleError::Syntax {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })?;
+    for r in &parsed.rules {
+        let invalid = |message: &str| RuleError::Invalid {
+            file: file.to_owned(),
+            id: r.id.clone(),
+            message: message.to_owned(),
+        };
+        if r.id.is_empty()
+            || !r
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(invalid("id must be kebab-case"));
+        }
+        if r.keywords.is_empty() {
+            return Err(invalid("needs at least one keyword"));
+        }
+        if r.keywords.iter().any(|k| k.is_empty() || !k.is_ascii()) {
+            return Err(invalid("keywords must be non-empty ASCII"));
+        }
+        if r.examples.is_empty() {
+            return Err(invalid("needs at least one example"));
+        }
+    }
+    Ok(parsed.rules)
+}
+
+/// The built-in rules.
+pub fn builtin() -> Result<Vec<RuleDef>, RuleError> {
+    let mut all = Vec::new();
+    for (file, text) in BUILTIN {
+        all.extend(parse(file, text)?);
+    }
+    let mut ids: Vec<&str> = all.iter().map(|r| r.id.as_str()).collect();
+    ids.sort_unstable();
+    if let Some(w) = ids.windows(2).find(|w| w.first() == w.get(1)) {
+        return Err(RuleError::Invalid {
+            file: "rules/secrets".to_owned(),
+            id: w.first().copied().unwrap_or_default().to_owned(),
+            message: "duplicate rule id".to_owned(),
+        });
+    }
+    Ok(all)
+}

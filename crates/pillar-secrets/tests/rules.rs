@@ -1,0 +1,37 @@
+//! Every rule's `examples` produce a finding of that rule and its
+//! `negative_examples` do not: the rules test themselves.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use pillar_secrets::Engine;
+
+#[test]
+fn builtin_rules_load_and_have_unique_ids() {
+    let engine = Engine::builtin().unwrap();
+    assert!(engine.rules().len() >= 25, "{} rules", engine.rules().len());
+}
+
+#[test]
+fn every_example_matches_and_no_negative_does() {
+    let engine = Engine::builtin().unwrap();
+    let mut failures = Vec::new();
+    for (i, rule) in engine.rules().iter().enumerate() {
+        for ex in &rule.examples {
+            let hits = engine.scan("example.txt", ex.as_bytes());
+            if !hits.iter().any(|h| h.rule == i) {
+                failures.push(format!("{}: example not found: {ex:?}", rule.id));
+            }
+        }
+        for ex in &rule.negative_examples {
+            let hits = engine.scan("example.txt", ex.as_bytes());
+            if hits.iter().any(|h| h.rule == i) {
+                failures.push(format!("{}: negative example matched: {ex:?}", rule.id));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
