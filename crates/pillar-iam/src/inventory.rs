@@ -1,0 +1,322 @@
+//! The policy sets of the principals and resources in a pillar inventory:
+//! users (with their groups), roles (with trust policies), managed and inline
+//! policies, permissions boundaries, SCPs, and resource policies of buckets,
+//! keys, secrets and functions.
+
+use crate::eval::{evaluate, Decision, PolicySet, PrincipalKind, Request};
+use crate::policy::Policy;
+use pillar_model::{Inventory, Known, Location, PolicyDocument};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Default)]
+struct Subject {
+    identity: Vec<usize>,
+    boundary: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct ResourcePolicy {
+    arn: String,
+    /// The policy also covers `arn/…` (bucket objects).
+    prefix: bool,
+    account: Option<String>,
+    policy: usize,
+}
+
+/// Compiled policies of an inventory, ready for many decisions.
+#[derive(Debug, Clone, Default)]
+pub struct IamModel {
+    policies: Vec<Policy>,
+    managed: HashMap<String, usize>,
+    users: HashMap<String, Subject>,
+    roles: HashMap<String, Subject>,
+    role_by_name: HashMap<String, String>,
+    trust: HashMap<String, usize>,
+    resources: Vec<ResourcePolicy>,
+    scp_levels: Vec<(String, Vec<usize>)>,
+    /// Policies that could not be compiled or are not known, one line each.
+    pub problems: Vec<String>,
+}
+
+fn place(loc: Option<&Location>) -> (Option<String>, Option<u32>) {
+    match loc {
+        Some(l) => (Some(l.file.clone()), l.line),
+        None => (None, None),
+    }
+}
+
+impl IamModel {
+    fn add(&mut self, doc: &PolicyDocument, name: &str, loc: Option<&Location>) -> Option<usize> {
+        match Policy::from_serde(&doc.0, name) {
+            Ok(mut p) => {
+                let (file, line) = place(loc);
+                p.file = file;
+                p.origin_line = line;
+                self.policies.push(p);
+                Some(self.policies.len() - 1)
+            }
+            Err(e) => {
+                let (file, line) = place(loc);
+                let at = match (file, line) {
+                    (Some(f), Some(l)) => format!("{f}:{l}: "),
+                    (Some(f), None) => format!("{f}: "),
+                    _ => String::new(),
+                };
+                self.problems.push(format!("{at}{e}"));
+                None
+            }
+        }
+    }
+
+    fn add_known(
+        &mut self,
+        doc: &Known<PolicyDocument>,
+        name: &str,
+        loc: Option<&Location>,
+    ) -> Option<usize> {
+        match doc {
+            Known::Known(d) => self.add(d, name, loc),
+            Known::Unknown(why) => {
+                self.problems
+                    .push(format!("{name}: policy document not known ({why})"));
+                None
+            }
+        }
+    }
+
+    /// Compile every policy of the inventory.
+    pub fn build(inv: &Inventory) -> IamModel {
+        let mut m = IamModel::default();
+        for p in &inv.policies {
+            if let Some(i) = m.add_known(&p.document, &p.arn, p.location.as_ref()) {
+                m.managed.insert(p.arn.clone(), i);
+            }
+        }
+        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+        for g in &inv.groups {
+            let mut ids = Vec::new();
+            for ip in &g.inline_policies {
+                let name = format!("{} inline policy {}", g.arn, ip.name);
+                ids.extend(m.add(&ip.document, &name, g.location.as_ref()));
+            }
+            ids.extend(m.attached(&g.attached_policies, &g.arn));
+            groups.insert(g.name.clone(), ids.clone());
+            groups.insert(g.arn.clone(), ids);
+        }
+        for u in &inv.users {
+            let mut s = Subject::default();
+            for ip in &u.inline_policies {
+                let name = format!("{} inline policy {}", u.arn, ip.name);
+                s.identity
+                    .extend(m.add(&ip.document, &name, u.location.as_ref()));
+            }
+            s.identity.extend(m.attached(&u.attached_policies, &u.arn));
+            for g in &u.groups {
+                match groups.get(g) {
+                    Some(ids) => s.identity.extend(ids.iter().copied()),
+                    None => m
+                        .problems
+                        .push(format!("{}: group {g} not in the inventory", u.arn)),
+                }
+            }
+            s.boundary = m.boundary(u.permissions_boundary.as_deref(), &u.arn);
+            m.users.insert(u.arn.clone(), s);
+        }
+        for r in &inv.roles {
+            let mut s = Subject::default();
+            for ip in &r.inline_policies {
+                let name = format!("{} inline policy {}", r.arn, ip.name);
+                s.identity
+                    .extend(m.add(&ip.document, &name, r.location.as_ref()));
+            }
+            s.identity.extend(m.attached(&r.attached_policies, &r.arn));
+            s.boundary = m.boundary(r.permissions_boundary.as_deref(), &r.arn);
+            let trust_name = format!("{} trust policy", r.arn);
+            if let Some(t) = m.add_known(&r.assume_role_policy, &trust_name, r.location.as_ref()) {
+                m.trust.insert(r.arn.clone(), t);
+            }
+            m.role_by_name.insert(r.name.clone(), r.arn.clone());
+            m.roles.insert(r.arn.clone(), s);
+        }
+        for b in &inv.buckets {
+            let arn = format!("arn:aws:s3:::{}", b.name);
+            if let Known::Known(Some(doc)) = &b.policy {
+                let name = format!("{arn} bucket policy");
+                if let Some(i) = m.add(doc, &name, b.location.as_ref()) {
+                    m.resources.push(ResourcePolicy {
+                        arn,
+                        prefix: true,
+                        account: b.resource.account.clone(),
+                        policy: i,
+                    });
+                }
+            }
+        }
+        for k in &inv.kms_keys {
+            let name = format!("{} key policy", k.arn);
+            if let Some(i) = m.add_known(&k.policy, &name, k.location.as_ref()) {
+                m.resources.push(ResourcePolicy {
+                    arn: k.arn.clone(),
+                    prefix: false,
+                    account: k.resource.account.clone(),
+                    policy: i,
+                });
+            }
+        }
+        for s in &inv.secrets {
+            if let Known::Known(Some(doc)) = &s.policy {
+                let name = format!("{} resource policy", s.arn);
+                if let Some(i) = m.add(doc, &name, s.location.as_ref()) {
+                    m.resources.push(ResourcePolicy {
+                        arn: s.arn.clone(),
+                        prefix: false,
+                        account: s.resource.account.clone(),
+                        policy: i,
+                    });
+                }
+            }
+        }
+        for f in &inv.functions {
+            if let Known::Known(Some(doc)) = &f.policy {
+                let name = format!("{} resource policy", f.arn);
+                if let Some(i) = m.add(doc, &name, f.location.as_ref()) {
+                    m.resources.push(ResourcePolicy {
+                        arn: f.arn.clone(),
+                        prefix: false,
+                        account: f.resource.account.clone(),
+                        policy: i,
+                    });
+                }
+            }
+        }
+        let mut levels: Vec<(String, Vec<usize>)> = Vec::new();
+        for scp in &inv.scps {
+            let name = format!("SCP {}", scp.name);
+            let Some(i) = m.add_known(&scp.document, &name, scp.location.as_ref()) else {
+                continue;
+            };
+            for t in &scp.targets {
+                match levels.iter_mut().find(|(n, _)| n == t) {
+                    Some((_, ids)) => ids.push(i),
+                    None => levels.push((t.clone(), vec![i])),
+                }
+            }
+        }
+        m.scp_levels = levels;
+        m
+    }
+
+    fn attached(&mut self, arns: &[String], owner: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        for a in arns {
+            match self.managed.get(a) {
+                Some(i) => out.push(*i),
+                None => self
+                    .problems
+                    .push(format!("{owner}: attached policy {a} not in the inventory")),
+            }
+        }
+        out
+    }
+
+    fn boundary(&mut self, arn: Option<&str>, owner: &str) -> Option<usize> {
+        let a = arn?;
+        let found = self.managed.get(a).copied();
+        if found.is_none() {
+            self.problems.push(format!(
+                "{owner}: permissions boundary {a} not in the inventory"
+            ));
+        }
+        found
+    }
+
+    /// The principal ARNs known: users and roles.
+    pub fn principals(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .users
+            .keys()
+            .chain(self.roles.keys())
+            .map(String::as_str)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The account of a resource, from its ARN or from the inventory.
+    pub fn resource_account(&self, resource: &str) -> Option<String> {
+        if let Some(a) = crate::arn::account_of(resource) {
+            return Some(a.to_owned());
+        }
+        self.resource_policy_for(resource)
+            .and_then(|r| r.account.clone())
+    }
+
+    fn resource_policy_for(&self, resource: &str) -> Option<&ResourcePolicy> {
+        self.resources.iter().find(|r| {
+            resource == r.arn
+                || (r.prefix
+                    && resource
+                        .strip_prefix(r.arn.as_str())
+                        .is_some_and(|rest| rest.starts_with('/')))
+        })
+    }
+
+    /// Decide a request against the inventory's policies. The second value
+    /// lists assumptions the answer rests on.
+    pub fn simulate<'a>(&'a self, req: &Request) -> (Decision<'a>, Vec<String>) {
+        let mut notes = Vec::new();
+        let mut set = PolicySet::default();
+        let subject = match &req.principal.kind {
+            PrincipalKind::User => self.users.get(&req.principal.id),
+            PrincipalKind::Role => self.roles.get(&req.principal.id),
+            PrincipalKind::AssumedRole { role_name } => self
+                .role_by_name
+                .get(role_name)
+                .and_then(|arn| self.roles.get(arn)),
+            _ => None,
+        };
+        match subject {
+            Some(s) => {
+                set.identity = s
+                    .identity
+                    .iter()
+                    .filter_map(|i| self.policies.get(*i))
+                    .collect();
+                set.boundary = s
+                    .boundary
+                    .iter()
+                    .filter_map(|i| self.policies.get(*i))
+                    .collect();
+            }
+            None if matches!(
+                req.principal.kind,
+                PrincipalKind::User | PrincipalKind::Role | PrincipalKind::AssumedRole { .. }
+            ) =>
+            {
+                notes.push(format!(
+                    "principal {} is not in the inventory: no identity policies",
+                    req.principal.id
+                ));
+            }
+            None => {}
+        }
+        if let Some(t) = self.trust.get(&req.resource) {
+            set.resource.extend(self.policies.get(*t));
+        }
+        if let Some(r) = self.resource_policy_for(&req.resource) {
+            set.resource.extend(self.policies.get(r.policy));
+        }
+        if !self.scp_levels.is_empty() {
+            notes.push(
+                "SCPs: each SCP target is taken as one organization level that applies to the principal's account"
+                    .to_owned(),
+            );
+            set.scps = self
+                .scp_levels
+                .iter()
+                .map(|(_, ids)| ids.iter().filter_map(|i| self.policies.get(*i)).collect())
+                .collect();
+        }
+        (evaluate(req, &set), notes)
+    }
+}

@@ -1,0 +1,22 @@
+//! `pillar-iam`: the IAM policy grammar and an exact request evaluator.
+//!
+//! * [`policy`]: JSON text → a compiled [`Policy`], errors with line and JSON path;
+//! * [`condition`]: every condition operator, `…IfExists`, set qualifiers;
+//! * [`pattern`]: globs and policy variables;
+//! * [`eval`]: the decision procedure → [`Outcome`] with the deciding statements;
+//! * [`case`]: simulation cases (a request with inline policy sets);
+//! * [`inventory`]: the policy sets of principals and resources in a pillar inventory.
+
+pub mod arn;
+pub mod case;
+pub mod condition;
+pub mod eval;
+pub mod inventory;
+pub mod json;
+pub mod pattern;
+pub mod policy;
+
+pub use case::{decision_json, Case, CaseError};
+pub use eval::{evaluate, Decision, Outcome, PolicyKind, PolicySet, Request, RequestPrincipal};
+pub use pattern::{Context, CtxValue};
+pub use policy::{Policy, PolicyError};
