@@ -52,7 +52,8 @@ static META: Meta = Meta {
         any target (root, OU or account). Not assessed when Organizations was not collected. \
         Pillar does not resolve OU membership: an SCP attached to any OU counts, so a pass means \
         guardrails exist in the organization, not that this account's OU has them. The \
-        management account is never restricted by SCPs.\n\n\
+        management account is never restricted by SCPs. An account that is not in an \
+        organization fails: nothing can set guardrails above it.\n\n\
         ## Why is this bad?\n\
         `FullAWSAccess` allows everything; it is the absence of a guardrail. Without deny \
         guardrails, every member-account administrator can turn off the organization's \
@@ -83,7 +84,19 @@ impl Rule for OrganizationsScpGuardrailsMissing {
             let r = account_ref(id);
             let org = match &account.organization_id {
                 Known::Known(Some(org)) => org,
-                Known::Known(None) => continue,
+                Known::Known(None) => {
+                    // A standalone account has no organization, so nothing
+                    // above it can set guardrails.
+                    out.report(
+                        Status::Fail,
+                        r,
+                        None,
+                        "account is not in an AWS Organization: no SCP guardrails can apply to it",
+                        json!({ "organization_id": null }),
+                        "",
+                    );
+                    continue;
+                }
                 Known::Unknown(reason) => {
                     out.report(
                         Status::Unknown,
@@ -139,5 +152,23 @@ impl Rule for OrganizationsScpGuardrailsMissing {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standalone_account_fails() {
+        let inv: Inventory =
+            serde_json::from_str(r#"{"accounts":[{"id":"111122223333","organization_id":null}]}"#)
+                .unwrap();
+        let mut out = Out::new(&META);
+        RULE.check(&inv, &mut out);
+        let f = out.into_findings();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(f[0].message.contains("not in an AWS Organization"));
     }
 }
