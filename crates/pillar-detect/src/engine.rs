@@ -1,0 +1,299 @@
+//! A rule set compiled into a matcher indexed on `eventName`, so that an
+//! event is tested only against the rules that can match it.
+
+use crate::rule::{parse_file, CorrelationDef, Document, Rule, RuleError};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// A correlation with its rules resolved to indices into [`RuleSet::rules`].
+#[derive(Debug, Clone)]
+pub struct Correlation {
+    /// The definition.
+    pub def: CorrelationDef,
+    /// Indices of the referenced rules, in the listed order.
+    pub rule_idx: Vec<usize>,
+}
+
+/// Rules and correlations loaded from files, with the errors met.
+#[derive(Debug, Default, Clone)]
+pub struct RuleSet {
+    /// Single-event rules.
+    pub rules: Vec<Rule>,
+    /// Correlations.
+    pub correlations: Vec<Correlation>,
+    /// Rules that could not be used.
+    pub errors: Vec<RuleError>,
+    /// Rules that were read but are for other log sources (file, title).
+    pub other_logsource: Vec<(String, String)>,
+    pending: Vec<CorrelationDef>,
+}
+
+/// The shipped rule pack, embedded in the binary.
+pub const SHIPPED: &[(&str, &str)] = &crate::pack::FILES;
+
+impl RuleSet {
+    /// The shipped pack.
+    pub fn shipped() -> Self {
+        let mut s = RuleSet::default();
+        for (name, text) in SHIPPED {
+            s.add_text(text, &format!("rules/cloudtrail/{name}"));
+        }
+        s.finish();
+        s
+    }
+
+    /// Add every document of one rule file's text.
+    pub fn add_text(&mut self, text: &str, file: &str) {
+        for doc in parse_file(text, file) {
+            match doc {
+                Ok(Document::Rule(r)) => {
+                    if r.logsource.is_cloudtrail() {
+                        self.rules.push(*r);
+                    } else {
+                        self.other_logsource
+                            .push((r.header.file.clone(), r.header.title.clone()));
+                    }
+                }
+                Ok(Document::Correlation(c)) => self.pending.push(*c),
+                Err(e) => self.errors.push(e),
+            }
+        }
+    }
+
+    /// Add a rule file, or every `.yml`/`.yaml` file under a folder.
+    pub fn add_path(&mut self, path: &Path) {
+        if path.is_dir() {
+            let mut files: Vec<_> = walkdir::WalkDir::new(path)
+                .follow_links(false)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.into_path())
+                .filter(|p| {
+                    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                        e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml")
+                    })
+                })
+                .collect();
+            files.sort();
+            for f in files {
+                self.add_file(&f);
+            }
+        } else {
+            self.add_file(path);
+        }
+    }
+
+    fn add_file(&mut self, path: &Path) {
+        let name = path.display().to_string();
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => self.add_text(&text, &name),
+                Err(_) => self.errors.push(RuleError {
+                    file: name,
+                    line: 1,
+                    message: "not UTF-8 text".to_owned(),
+                }),
+            },
+            Err(e) => self.errors.push(RuleError {
+                file: name,
+                line: 1,
+                message: format!("cannot read: {e}"),
+            }),
+        }
+    }
+
+    /// Resolve correlations' rule references and check ids are unique.
+    /// Call once every file is added.
+    pub fn finish(&mut self) {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut keep = Vec::with_capacity(self.rules.len());
+        for r in std::mem::take(&mut self.rules) {
+            let h = &r.header;
+            if let Some(prev) = seen.get(&h.rule_id) {
+                self.errors.push(RuleError {
+                    file: h.file.clone(),
+                    line: h.line,
+                    message: format!("rule id `{}` is already used by {prev}", h.rule_id),
+                });
+                continue;
+            }
+            seen.insert(h.rule_id.clone(), h.file.clone());
+            keep.push(r);
+        }
+        self.rules = keep;
+        for def in std::mem::take(&mut self.pending) {
+            let mut idx = Vec::new();
+            let mut missing = Vec::new();
+            for name in &def.rules {
+                let found = self.rules.iter().position(|r| {
+                    r.header.name.as_deref() == Some(name.as_str())
+                        || r.header.sigma_id.as_deref() == Some(name.as_str())
+                });
+                match found {
+                    Some(i) => idx.push(i),
+                    None => missing.push(name.clone()),
+                }
+            }
+            if !missing.is_empty() {
+                self.errors.push(RuleError {
+                    file: def.header.file.clone(),
+                    line: def.header.line,
+                    message: format!(
+                        "the correlation refers to unknown rules: {} (correlations of correlations are not supported yet)",
+                        missing.join(", ")
+                    ),
+                });
+                continue;
+            }
+            self.correlations.push(Correlation { def, rule_idx: idx });
+        }
+    }
+}
+
+/// The compiled matcher.
+#[derive(Debug)]
+pub struct Engine {
+    /// The rules.
+    pub set: RuleSet,
+    by_name: HashMap<String, Vec<u32>>,
+    unindexed: Vec<u32>,
+    /// Rules whose matches are reported (not only used by correlations).
+    pub reported: Vec<bool>,
+    /// For each rule, the correlations that use it.
+    pub used_by: Vec<Vec<usize>>,
+}
+
+impl Engine {
+    /// Compile a finished rule set.
+    pub fn new(set: RuleSet) -> Self {
+        let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut unindexed = Vec::new();
+        for (i, r) in set.rules.iter().enumerate() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            match r.detection.event_names() {
+                Some(names) => {
+                    let mut names = names;
+                    names.sort();
+                    names.dedup();
+                    for n in names {
+                        by_name.entry(n).or_default().push(i);
+                    }
+                }
+                None => unindexed.push(i),
+            }
+        }
+        let mut reported = vec![true; set.rules.len()];
+        let mut used_by = vec![Vec::new(); set.rules.len()];
+        for (ci, c) in set.correlations.iter().enumerate() {
+            for &ri in &c.rule_idx {
+                if let Some(u) = used_by.get_mut(ri) {
+                    u.push(ci);
+                }
+                if !c.def.generate {
+                    if let Some(r) = reported.get_mut(ri) {
+                        *r = false;
+                    }
+                }
+            }
+        }
+        Engine {
+            set,
+            by_name,
+            unindexed,
+            reported,
+            used_by,
+        }
+    }
+
+    /// Rules that an index lookup cannot narrow down (tested on every event).
+    pub fn unindexed_count(&self) -> usize {
+        self.unindexed.len()
+    }
+
+    /// Indices of the rules `event` matches, ascending, into `out`.
+    pub fn matches_into(&self, event: &Value, out: &mut Vec<u32>) {
+        out.clear();
+        let name = event.get("eventName").and_then(Value::as_str);
+        let indexed = name.and_then(|n| {
+            if n.bytes().any(|b| b.is_ascii_uppercase()) || !n.is_ascii() {
+                self.by_name.get(&n.to_lowercase())
+            } else {
+                self.by_name.get(n)
+            }
+        });
+        let rules = &self.set.rules;
+        let test = |i: u32, out: &mut Vec<u32>| {
+            if rules
+                .get(i as usize)
+                .is_some_and(|r| r.detection.is_match(event))
+            {
+                out.push(i);
+            }
+        };
+        if let Some(ids) = indexed {
+            for &i in ids {
+                test(i, out);
+            }
+        }
+        for &i in &self.unindexed {
+            test(i, out);
+        }
+        if indexed.is_some() && !self.unindexed.is_empty() {
+            out.sort_unstable();
+        }
+    }
+
+    /// Indices of the rules `event` matches.
+    pub fn matches(&self, event: &Value) -> Vec<u32> {
+        let mut out = Vec::new();
+        self.matches_into(event, &mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn index_narrows_and_agrees() {
+        let mut s = RuleSet::default();
+        s.add_text(
+            "title: a\nname: a\ndetection:\n  sel:\n    eventName: StopLogging\n  condition: sel\n---\ntitle: b\nname: b\ndetection:\n  sel:\n    userIdentity.type: Root\n  condition: sel\n---\ntitle: c\ndetection:\n  sel: {x: 1}\n  condition: sel\nlogsource: {product: windows}\n",
+            "x.yml",
+        );
+        s.finish();
+        assert!(s.errors.is_empty(), "{:?}", s.errors);
+        assert_eq!(s.other_logsource.len(), 1);
+        let e = Engine::new(s);
+        assert_eq!(e.unindexed_count(), 1);
+        let ev = json!({"eventName": "stoplogging", "userIdentity": {"type": "Root"}});
+        assert_eq!(e.matches(&ev), vec![0, 1]);
+        assert_eq!(e.matches(&json!({"eventName": "Other"})), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn duplicate_ids_and_unknown_references() {
+        let mut s = RuleSet::default();
+        s.add_text(
+            "title: a\nname: a\ndetection:\n  sel: {x: 1}\n  condition: sel\n",
+            "1.yml",
+        );
+        s.add_text(
+            "title: a2\nname: a\ndetection:\n  sel: {x: 1}\n  condition: sel\n",
+            "2.yml",
+        );
+        s.add_text(
+            "title: c\ncorrelation:\n  type: event_count\n  rules: [zz]\n  timespan: 1m\n  condition: {gte: 2}\n",
+            "3.yml",
+        );
+        s.finish();
+        assert_eq!(s.rules.len(), 1);
+        assert_eq!(s.errors.len(), 2, "{:?}", s.errors);
+        assert!(s.errors[0].to_string().contains("already used"));
+        assert!(s.errors[1].to_string().contains("zz"));
+    }
+}

@@ -1,0 +1,53 @@
+//! The shipped rule pack (`rules/cloudtrail/`), embedded in the binary.
+
+/// File name and text of every shipped rule file.
+pub const FILES: [(&str, &str); 12] = [
+    (
+        "access_denied_burst.yml",
+        include_str!("../../../rules/cloudtrail/access_denied_burst.yml"),
+    ),
+    (
+        "access_key_for_other_user.yml",
+        include_str!("../../../rules/cloudtrail/access_key_for_other_user.yml"),
+    ),
+    (
+        "cloudtrail_logging_stopped.yml",
+        include_str!("../../../rules/cloudtrail/cloudtrail_logging_stopped.yml"),
+    ),
+    (
+        "cloudtrail_trail_changed.yml",
+        include_str!("../../../rules/cloudtrail/cloudtrail_trail_changed.yml"),
+    ),
+    (
+        "config_recorder_disabled.yml",
+        include_str!("../../../rules/cloudtrail/config_recorder_disabled.yml"),
+    ),
+    (
+        "console_login_without_mfa.yml",
+        include_str!("../../../rules/cloudtrail/console_login_without_mfa.yml"),
+    ),
+    (
+        "guardduty_disabled.yml",
+        include_str!("../../../rules/cloudtrail/guardduty_disabled.yml"),
+    ),
+    (
+        "root_account_used.yml",
+        include_str!("../../../rules/cloudtrail/root_account_used.yml"),
+    ),
+    (
+        "s3_block_public_access_removed.yml",
+        include_str!("../../../rules/cloudtrail/s3_block_public_access_removed.yml"),
+    ),
+    (
+        "s3_bucket_made_public.yml",
+        include_str!("../../../rules/cloudtrail/s3_bucket_made_public.yml"),
+    ),
+    (
+        "sg_admin_port_open_to_world.yml",
+        include_str!("../../../rules/cloudtrail/sg_admin_port_open_to_world.yml"),
+    ),
+    (
+        "snapshot_shared_publicly.yml",
+        include_str!("../../../rules/cloudtrail/snapshot_shared_publicly.yml"),
+    ),
+];

@@ -1,0 +1,617 @@
+//! A detection run: read inputs, match events in parallel, aggregate,
+//! correlate, and turn the results into findings.
+
+use crate::correlate::{self, Alert, CorrEvent};
+use crate::engine::Engine;
+use crate::reader::{self, Batch, EventLoc, ReadOptions};
+use crate::rule::Header;
+use pillar_model::finding::{fingerprint, Remediation};
+use pillar_model::{
+    Domain, Finding, Location, ResourceRef, RuleInfo, Severity, Skipped, SourceKind, Status,
+};
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What a run counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Inputs read.
+    pub files: usize,
+    /// Events read.
+    pub events: u64,
+    /// Records that were not events (bad JSON, not an object).
+    pub malformed: u64,
+    /// Events without a readable `eventTime` (left out of correlations).
+    pub without_time: u64,
+    /// Matches per rule (index into the rule set), including rules used
+    /// only by correlations.
+    pub matches: Vec<u64>,
+    /// Alerts per correlation.
+    pub alerts: Vec<u64>,
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// One finding per rule and principal, and per correlation alert.
+    pub findings: Vec<Finding>,
+    /// The rules that ran and can report.
+    pub rules: Vec<RuleInfo>,
+    /// Inputs, records and rules that could not be used.
+    pub skipped: Vec<Skipped>,
+    /// Counts.
+    pub stats: Stats,
+    /// Correlation alerts, per correlation.
+    pub alerts: Vec<Vec<Alert>>,
+}
+
+/// The parts of an event a finding shows.
+#[derive(Debug, Clone, PartialEq)]
+struct Summary {
+    loc: EventLoc,
+    time: String,
+    time_ms: Option<i64>,
+    name: String,
+    source: String,
+    region: String,
+    ip: String,
+    agent: String,
+    id: String,
+    error: String,
+    principal: String,
+    account: Option<String>,
+}
+
+fn s(ev: &Value, k: &str) -> String {
+    ev.get(k)
+        .map(crate::matcher::text_of)
+        .map(|c| c.into_owned())
+        .unwrap_or_default()
+}
+
+/// The principal of a CloudTrail event: ARN, else principal id, else
+/// the calling service, else its identity type.
+pub fn principal_of(ev: &Value) -> String {
+    let ui = ev.get("userIdentity");
+    let get = |k: &str| {
+        ui.and_then(|u| u.get(k))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    get("arn")
+        .or_else(|| get("principalId"))
+        .or_else(|| get("invokedBy"))
+        .map(str::to_owned)
+        .or_else(|| get("type").map(|t| format!("({t})")))
+        .unwrap_or_else(|| "(unknown principal)".to_owned())
+}
+
+fn time_ms(ev: &Value) -> Option<i64> {
+    let t = ev.get("eventTime")?.as_str()?;
+    chrono::DateTime::parse_from_rfc3339(t)
+        .ok()
+        .map(|d| d.timestamp_millis())
+}
+
+fn summarize(ev: &Value, loc: EventLoc) -> Summary {
+    let account = ev
+        .get("recipientAccountId")
+        .and_then(Value::as_str)
+        .or_else(|| ev.get("userIdentity")?.get("accountId")?.as_str())
+        .map(str::to_owned);
+    Summary {
+        loc,
+        time: s(ev, "eventTime"),
+        time_ms: time_ms(ev),
+        name: s(ev, "eventName"),
+        source: s(ev, "eventSource"),
+        region: s(ev, "awsRegion"),
+        ip: s(ev, "sourceIPAddress"),
+        agent: s(ev, "userAgent"),
+        id: s(ev, "eventID"),
+        error: s(ev, "errorCode"),
+        principal: principal_of(ev),
+        account,
+    }
+}
+
+struct Hit {
+    rule: u32,
+    summary: Option<Arc<Summary>>,
+    corr: Vec<(usize, Vec<String>, CorrEvent)>,
+}
+
+#[derive(Default)]
+struct ItemOut {
+    events: u64,
+    without_time: u64,
+    problem: Option<(Option<u32>, Option<u32>, String)>,
+    hits: Vec<Hit>,
+}
+
+fn process_item(engine: &Engine, file: &Arc<str>, item: reader::Item) -> ItemOut {
+    let mut out = ItemOut::default();
+    let evs = match reader::events_of(item) {
+        Ok(e) => e,
+        Err(p) => {
+            out.problem = Some(p);
+            return out;
+        }
+    };
+    let mut idx = Vec::new();
+    for (line, record, ev) in evs {
+        out.events += 1;
+        let t = time_ms(&ev);
+        if t.is_none() {
+            out.without_time += 1;
+        }
+        engine.matches_into(&ev, &mut idx);
+        if idx.is_empty() {
+            continue;
+        }
+        let mut summary = None;
+        for &r in &idx {
+            let ri = r as usize;
+            let reported = engine.reported.get(ri).copied().unwrap_or(false);
+            let sum = if reported {
+                Some(
+                    summary
+                        .get_or_insert_with(|| {
+                            Arc::new(summarize(
+                                &ev,
+                                EventLoc {
+                                    file: file.clone(),
+                                    line,
+                                    record,
+                                },
+                            ))
+                        })
+                        .clone(),
+                )
+            } else {
+                None
+            };
+            let mut corr = Vec::new();
+            if let (Some(t), Some(users)) = (t, engine.used_by.get(ri)) {
+                for &ci in users {
+                    let Some(c) = engine.set.correlations.get(ci) else {
+                        continue;
+                    };
+                    let key: Vec<String> = c
+                        .def
+                        .group_by
+                        .iter()
+                        .map(|g| {
+                            g.first(&ev)
+                                .map(|v| crate::matcher::text_of(v).into_owned())
+                                .unwrap_or_default()
+                        })
+                        .collect();
+                    let value = c
+                        .def
+                        .field
+                        .as_ref()
+                        .and_then(|f| f.first(&ev))
+                        .map(|v| crate::matcher::text_of(v).into_owned());
+                    for (pos, _) in c.rule_idx.iter().enumerate().filter(|(_, x)| **x == ri) {
+                        corr.push((
+                            ci,
+                            key.clone(),
+                            CorrEvent {
+                                time_ms: t,
+                                rule_pos: pos,
+                                value: value.clone(),
+                            },
+                        ));
+                    }
+                }
+            }
+            out.hits.push(Hit {
+                rule: r,
+                summary: sum,
+                corr,
+            });
+        }
+    }
+    out
+}
+
+#[derive(Debug)]
+struct Agg {
+    count: u64,
+    first: Arc<Summary>,
+    last_time: String,
+    samples: Vec<Arc<Summary>>,
+}
+
+/// How many malformed records are listed one by one per file.
+const MAX_LISTED_PER_FILE: usize = 20;
+/// Sample events kept per finding.
+const MAX_SAMPLES: usize = 5;
+
+/// Run the engine over the inputs.
+pub fn detect(engine: &Engine, paths: &[PathBuf], opts: &ReadOptions) -> Outcome {
+    let mut skipped = Vec::new();
+    let files = reader::expand_paths(paths, &mut skipped);
+    let nrules = engine.set.rules.len();
+    let ncorr = engine.set.correlations.len();
+    let mut stats = Stats {
+        files: files.len(),
+        matches: vec![0; nrules],
+        alerts: vec![0; ncorr],
+        ..Stats::default()
+    };
+    let mut aggs: BTreeMap<(u32, String), Agg> = BTreeMap::new();
+    let mut groups: Vec<HashMap<Vec<String>, Vec<CorrEvent>>> = vec![HashMap::new(); ncorr];
+    let mut listed: HashMap<Arc<str>, (usize, u64)> = HashMap::new();
+    let mut problems = Vec::new();
+    for f in &files {
+        let mut sink = |batch: Batch| {
+            let file = batch.file.clone();
+            let outs: Vec<ItemOut> = batch
+                .items
+                .into_par_iter()
+                .map(|i| process_item(engine, &file, i))
+                .collect();
+            for o in outs {
+                stats.events += o.events;
+                stats.without_time += o.without_time;
+                if let Some((line, record, msg)) = o.problem {
+                    stats.malformed += 1;
+                    let e = listed.entry(file.clone()).or_default();
+                    if e.0 < MAX_LISTED_PER_FILE {
+                        e.0 += 1;
+                        let msg = match record {
+                            Some(r) => format!("record {r}: {msg}"),
+                            None => msg,
+                        };
+                        problems.push(Skipped::new(file.to_string(), msg).at(line, None));
+                    } else {
+                        e.1 += 1;
+                    }
+                }
+                for h in o.hits {
+                    if let Some(m) = stats.matches.get_mut(h.rule as usize) {
+                        *m += 1;
+                    }
+                    if let Some(sum) = h.summary {
+                        let key = (h.rule, sum.principal.clone());
+                        match aggs.get_mut(&key) {
+                            Some(a) => {
+                                a.count += 1;
+                                if sum.time_ms < a.first.time_ms {
+                                    a.first = sum.clone();
+                                }
+                                if sum.time > a.last_time {
+                                    a.last_time = sum.time.clone();
+                                }
+                                if a.samples.len() < MAX_SAMPLES {
+                                    a.samples.push(sum);
+                                }
+                            }
+                            None => {
+                                aggs.insert(
+                                    key,
+                                    Agg {
+                                        count: 1,
+                                        first: sum.clone(),
+                                        last_time: sum.time.clone(),
+                                        samples: vec![sum],
+                                    },
+                                );
+                            }
+                        }
+                    }
+                    for (ci, key, ce) in h.corr {
+                        if let Some(g) = groups.get_mut(ci) {
+                            g.entry(key).or_default().push(ce);
+                        }
+                    }
+                }
+            }
+        };
+        reader::read_input(f, opts, &mut skipped, &mut sink);
+    }
+    for (file, (_, more)) in listed {
+        if more > 0 {
+            problems.push(Skipped::new(
+                file.to_string(),
+                format!("{more} more malformed records not listed"),
+            ));
+        }
+    }
+    skipped.extend(problems);
+    if stats.without_time > 0 && ncorr > 0 {
+        skipped.push(Skipped::new(
+            "(events)",
+            format!(
+                "{} events have no readable eventTime: correlations left them out",
+                stats.without_time
+            ),
+        ));
+    }
+    for e in &engine.set.errors {
+        skipped.push(
+            Skipped::new(e.file.clone(), format!("rule not loaded: {}", e.message))
+                .at(u32::try_from(e.line).ok(), None),
+        );
+    }
+
+    let mut findings = Vec::new();
+    for ((ri, _), agg) in &aggs {
+        if let Some(rule) = engine.set.rules.get(*ri as usize) {
+            findings.push(event_finding(&rule.header, agg));
+        }
+    }
+    let mut alerts = Vec::with_capacity(ncorr);
+    for (ci, g) in groups.into_iter().enumerate() {
+        let Some(c) = engine.set.correlations.get(ci) else {
+            alerts.push(Vec::new());
+            continue;
+        };
+        let a = correlate::evaluate(&c.def, g);
+        if let Some(n) = stats.alerts.get_mut(ci) {
+            *n = a.len() as u64;
+        }
+        for al in &a {
+            findings.push(alert_finding(c, al));
+        }
+        alerts.push(a);
+    }
+    let mut rules: Vec<RuleInfo> = engine
+        .set
+        .rules
+        .iter()
+        .zip(&engine.reported)
+        .filter(|(_, rep)| **rep)
+        .map(|(r, _)| rule_info(&r.header))
+        .collect();
+    rules.extend(
+        engine
+            .set
+            .correlations
+            .iter()
+            .map(|c| rule_info(&c.def.header)),
+    );
+    Outcome {
+        findings,
+        rules,
+        skipped,
+        stats,
+        alerts,
+    }
+}
+
+/// Best practices a detection supports when a rule names none: SEC04-BP03,
+/// correlate and enrich security alerts.
+const DEFAULT_WA: &str = "SEC04-BP03";
+
+fn wa_of(h: &Header) -> Vec<String> {
+    if h.pillar.wa.is_empty() {
+        vec![DEFAULT_WA.to_owned()]
+    } else {
+        h.pillar.wa.clone()
+    }
+}
+
+fn remediation_of(h: &Header) -> Remediation {
+    Remediation {
+        console: h.pillar.response.clone(),
+        cli: h.pillar.cli.clone(),
+        terraform: String::new(),
+    }
+}
+
+/// Rule metadata for reports.
+pub fn rule_info(h: &Header) -> RuleInfo {
+    let mut docs = String::new();
+    docs.push_str("## What it does\n\n");
+    docs.push_str(if h.description.is_empty() {
+        &h.title
+    } else {
+        &h.description
+    });
+    docs.push_str("\n\n");
+    if !h.falsepositives.is_empty() {
+        docs.push_str("## False positives\n\n");
+        for f in &h.falsepositives {
+            docs.push_str(&format!("* {f}\n"));
+        }
+        docs.push('\n');
+    }
+    if !h.references.is_empty() {
+        docs.push_str("## References\n\n");
+        for r in &h.references {
+            docs.push_str(&format!("* {r}\n"));
+        }
+    }
+    RuleInfo {
+        id: h.rule_id.clone(),
+        title: h.title.clone(),
+        severity: h.severity,
+        domain: Domain::Detection,
+        service: "cloudtrail".to_owned(),
+        wa: wa_of(h),
+        cis: h.pillar.cis.clone(),
+        rationale: h.description.clone(),
+        remediation: remediation_of(h),
+        docs,
+        help_uri: h.references.first().cloned().unwrap_or_default(),
+    }
+}
+
+fn sample_json(s: &Summary) -> Value {
+    let mut m = serde_json::Map::new();
+    let mut put = |k: &str, v: &str| {
+        if !v.is_empty() {
+            m.insert(k.to_owned(), Value::String(v.to_owned()));
+        }
+    };
+    put("eventTime", &s.time);
+    put("eventSource", &s.source);
+    put("eventName", &s.name);
+    put("awsRegion", &s.region);
+    put("sourceIPAddress", &s.ip);
+    put("userAgent", &s.agent);
+    put("errorCode", &s.error);
+    put("eventID", &s.id);
+    let mut at = s.loc.file.to_string();
+    if let Some(l) = s.loc.line {
+        at.push_str(&format!(":{l}"));
+    }
+    if let Some(r) = s.loc.record {
+        at.push_str(&format!(" record {r}"));
+    }
+    m.insert("at".to_owned(), Value::String(at));
+    Value::Object(m)
+}
+
+fn event_finding(h: &Header, a: &Agg) -> Finding {
+    let f = &a.first;
+    let resource = ResourceRef::new("AWS::IAM::Principal", f.principal.clone())
+        .in_account(f.account.clone())
+        .from_source(SourceKind::Logs);
+    let resource = if f.region.is_empty() {
+        resource
+    } else {
+        resource.in_region(f.region.clone())
+    };
+    let when = if a.count > 1 {
+        format!("{} events from {} to {}", a.count, f.time, a.last_time)
+    } else {
+        format!("at {}", f.time)
+    };
+    let from = if f.ip.is_empty() {
+        String::new()
+    } else {
+        format!(" from {}", f.ip)
+    };
+    let message = format!(
+        "{}: {} by {}{} ({} {})",
+        h.title, f.name, f.principal, from, when, f.source
+    );
+    let mut evidence = json!({
+        "count": a.count,
+        "first_seen": f.time,
+        "last_seen": a.last_time,
+        "events": a.samples.iter().map(|s| sample_json(s)).collect::<Vec<_>>(),
+        "rule_file": format!("{}:{}", h.file, h.line),
+    });
+    if let Some(obj) = evidence.as_object_mut() {
+        let t = h.techniques();
+        if !t.is_empty() {
+            obj.insert("mitre_attack".to_owned(), json!(t));
+        }
+        if let Some(g) = &h.pillar.guardduty {
+            obj.insert("guardduty".to_owned(), json!(g));
+        }
+    }
+    Finding {
+        rule: h.rule_id.clone(),
+        title: h.title.clone(),
+        severity: h.severity,
+        domain: Domain::Detection,
+        wa: wa_of(h),
+        cis: h.pillar.cis.clone(),
+        status: Status::Fail,
+        fingerprint: fingerprint(&h.rule_id, &resource, ""),
+        resource,
+        location: Some(Location::new(f.loc.file.to_string(), f.loc.line)),
+        source: SourceKind::Logs,
+        message,
+        evidence,
+        remediation: remediation_of(h),
+    }
+}
+
+fn fmt_ms(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+fn alert_finding(c: &crate::engine::Correlation, a: &Alert) -> Finding {
+    let h = &c.def.header;
+    let fields: Vec<&str> = c.def.group_by.iter().map(|g| g.full.as_str()).collect();
+    let group_text = fields
+        .iter()
+        .zip(&a.group)
+        .map(|(f, v)| format!("{f}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let principal_field = fields.iter().position(|f| f.starts_with("userIdentity."));
+    let resource = match principal_field.and_then(|i| a.group.get(i)) {
+        Some(p) if !p.is_empty() => ResourceRef::new("AWS::IAM::Principal", p.clone()),
+        _ => ResourceRef::new(
+            "CloudTrail::Group",
+            if group_text.is_empty() {
+                "(all events)".to_owned()
+            } else {
+                group_text.clone()
+            },
+        ),
+    }
+    .from_source(SourceKind::Logs);
+    let measure = match c.def.kind {
+        crate::rule::CorrelationKind::EventCount => "events".to_owned(),
+        crate::rule::CorrelationKind::ValueCount => format!(
+            "distinct {}",
+            c.def.field.as_ref().map_or("values", |f| f.full.as_str())
+        ),
+        crate::rule::CorrelationKind::ValueSum => "total".to_owned(),
+        crate::rule::CorrelationKind::ValueAvg => "average".to_owned(),
+        crate::rule::CorrelationKind::Temporal | crate::rule::CorrelationKind::TemporalOrdered => {
+            "rules matched".to_owned()
+        }
+    };
+    let message = format!(
+        "{}: {} {} between {} and {} (window {} s) for {}",
+        h.title,
+        a.value,
+        measure,
+        fmt_ms(a.first_ms),
+        fmt_ms(a.last_ms),
+        c.def.timespan_ms / 1000,
+        if group_text.is_empty() {
+            "all events"
+        } else {
+            &group_text
+        }
+    );
+    let group: serde_json::Map<String, Value> = fields
+        .iter()
+        .zip(&a.group)
+        .map(|(f, v)| ((*f).to_owned(), Value::String(v.clone())))
+        .collect();
+    Finding {
+        rule: h.rule_id.clone(),
+        title: h.title.clone(),
+        severity: h.severity,
+        domain: Domain::Detection,
+        wa: wa_of(h),
+        cis: h.pillar.cis.clone(),
+        status: Status::Fail,
+        fingerprint: fingerprint(&h.rule_id, &resource, &group_text),
+        resource,
+        location: None,
+        source: SourceKind::Logs,
+        message,
+        evidence: json!({
+            "correlation": c.def.kind.to_string(),
+            "group": group,
+            "window_start": fmt_ms(a.first_ms),
+            "window_end": fmt_ms(a.last_ms),
+            "value": a.value,
+            "rule_file": format!("{}:{}", h.file, h.line),
+        }),
+        remediation: remediation_of(h),
+    }
+}
+
+/// The severity a finding carries, for callers that filter.
+pub fn max_severity(findings: &[Finding]) -> Option<Severity> {
+    findings.iter().map(|f| f.severity).max()
+}
