@@ -32,6 +32,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     };
     let load_opts = LoadOptions {
         max_file_bytes: args.max_file_mib.saturating_mul(1024 * 1024),
+        ..LoadOptions::default()
     };
     let loaded = pillar_sources::load_paths(&paths, &load_opts);
     if loaded.files_read == 0 {

@@ -1,6 +1,6 @@
 //! Recognise what a path holds and load it with the right source.
 
-use crate::{snapshot, Loaded};
+use crate::{cloudformation, snapshot, terraform, Loaded};
 use pillar_model::Skipped;
 use std::path::{Path, PathBuf};
 
@@ -9,12 +9,21 @@ use std::path::{Path, PathBuf};
 pub struct LoadOptions {
     /// Files larger than this are skipped with a message.
     pub max_file_bytes: u64,
+    /// Terraform `--var NAME=VALUE`, in order (later wins).
+    pub tf_vars: Vec<(String, String)>,
+    /// Terraform `--var-file FILE`, in order (after `*.auto.tfvars`).
+    pub tf_var_files: Vec<PathBuf>,
+    /// CloudFormation `--cfn-param NAME=VALUE`.
+    pub cfn_params: Vec<(String, String)>,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             max_file_bytes: 256 * 1024 * 1024,
+            tf_vars: Vec::new(),
+            tf_var_files: Vec::new(),
+            cfn_params: Vec::new(),
         }
     }
 }
@@ -43,22 +52,82 @@ fn load_path(path: &Path, opts: &LoadOptions) -> Loaded {
         }
     };
     if !meta.is_dir() {
+        if cloudformation::is_template_path(path) {
+            return cloudformation::load_file(path, opts);
+        }
         loaded.skipped.push(Skipped::new(
             shown,
-            "not a folder pillar can read (expected a snapshot folder)",
+            "not a folder or template pillar can read (expected a snapshot, Terraform or CloudFormation folder, or a template)",
         ));
         return loaded;
     }
-    let roots = snapshot::find_snapshot_roots(path);
-    if roots.is_empty() {
+    let found = find_inputs(path);
+    if found.is_empty() {
         loaded.skipped.push(Skipped::new(
             shown,
             "no snapshot, Terraform or CloudFormation input found in this folder",
         ));
         return loaded;
     }
-    for root in roots {
-        loaded.merge(snapshot::load(&root, opts));
+    for input in found {
+        loaded.merge(match input {
+            Input::Snapshot(root) => snapshot::load(&root, opts),
+            Input::Terraform(dir) => terraform::load(&dir, opts),
+            Input::Template(file) => cloudformation::load_file(&file, opts),
+        });
     }
     loaded
+}
+
+/// One input found under a folder.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Input {
+    Snapshot(PathBuf),
+    Terraform(PathBuf),
+    Template(PathBuf),
+}
+
+/// Folders never searched.
+const SKIP_DIRS: &[&str] = &[".git", "target", "node_modules", ".terraform"];
+
+/// Snapshot roots, Terraform module folders and CloudFormation templates
+/// at or below `path`. A snapshot root's own sub-folders are not searched
+/// again; symlinks are not followed.
+fn find_inputs(path: &Path) -> Vec<Input> {
+    let mut found: Vec<Input> = snapshot::find_snapshot_roots(path)
+        .into_iter()
+        .map(Input::Snapshot)
+        .collect();
+    let roots: Vec<PathBuf> = found
+        .iter()
+        .filter_map(|i| match i {
+            Input::Snapshot(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    let walk = walkdir::WalkDir::new(path)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIP_DIRS.contains(&n))
+        });
+    for entry in walk.filter_map(Result::ok) {
+        let p = entry.path();
+        if roots.iter().any(|r| p.starts_with(r)) {
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            if terraform::is_module_dir(p) {
+                found.push(Input::Terraform(p.to_path_buf()));
+            }
+        } else if entry.file_type().is_file() && cloudformation::is_template_path(p) {
+            found.push(Input::Template(p.to_path_buf()));
+        }
+    }
+    found
 }

@@ -2,12 +2,16 @@
 //!
 //! * [`snapshot`]: a folder of AWS CLI v2 JSON outputs (see the README for
 //!   the layout).
+//! * [`terraform`]: a folder of `.tf` files with its variables.
+//! * [`cloudformation`]: a CloudFormation template, YAML or JSON.
 //!
 //! Loading never stops at a bad file: what cannot be read is listed in
 //! [`Loaded::skipped`] with the file, line and reason.
 
+pub mod cloudformation;
 pub mod detect;
 pub mod snapshot;
+pub mod terraform;
 
 pub use detect::{load_paths, LoadOptions};
 use pillar_model::{Inventory, Skipped};

@@ -164,7 +164,13 @@ fn oversized_file_is_skipped_before_reading() {
         "us-east-1/ec2-describe-security-groups.json",
         GOOD_SG.as_bytes(),
     );
-    let loaded = load_dir(tmp.path(), &LoadOptions { max_file_bytes: 10 });
+    let loaded = load_dir(
+        tmp.path(),
+        &LoadOptions {
+            max_file_bytes: 10,
+            ..LoadOptions::default()
+        },
+    );
     let s = skipped_for(&loaded, "ec2-describe-security-groups.json");
     assert!(
         s.reason.contains("larger than the limit of 10 bytes"),

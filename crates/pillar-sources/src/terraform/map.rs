@@ -1,0 +1,1277 @@
+//! Map evaluated Terraform resources into the model.
+
+#![allow(
+    clippy::needless_update,
+    reason = "`..Default::default()` keeps the mapping building when the model gains fields"
+)]
+
+use super::eval::{Module, LINE_KEY};
+use super::value::V;
+use pillar_model::*;
+use std::collections::BTreeMap;
+
+/// One evaluated resource instance with where it was declared.
+struct R<'a> {
+    addr: String,
+    kind: &'a str,
+    v: V,
+    file: &'a str,
+    line: u32,
+    region: Option<&'a str>,
+}
+
+impl R<'_> {
+    fn get(&self, k: &str) -> Option<&V> {
+        self.v.get(k)
+    }
+
+    /// A known string argument, when set and known.
+    fn s(&self, k: &str) -> Option<String> {
+        self.get(k)
+            .and_then(|v| v.to_text().ok())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// A boolean with the provider's default when absent.
+    fn b(&self, k: &str, default: bool) -> Known<bool> {
+        match self.get(k) {
+            None | Some(V::Null) => Known::Known(default),
+            Some(v) => v.known_bool(),
+        }
+    }
+
+    fn strings(&self, k: &str) -> Vec<String> {
+        self.get(k)
+            .map(|v| v.known_strings().into_option().unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    fn blocks(&self, k: &str) -> Vec<&V> {
+        blocks(&self.v, k)
+    }
+
+    fn rref(&self, cfn: &str) -> ResourceRef {
+        let mut r = ResourceRef::new(cfn, self.addr.clone()).from_source(SourceKind::Terraform);
+        if let Some(region) = self.region {
+            r = r.in_region(region);
+        }
+        r
+    }
+
+    fn loc(&self) -> Option<Location> {
+        Some(Location::new(self.file, Some(self.line)))
+    }
+
+    fn loc_of(&self, block: &V) -> Option<Location> {
+        let line = block
+            .get(LINE_KEY)
+            .and_then(|l| l.to_num().ok())
+            .map_or(self.line, |n| n as u32);
+        Some(Location::new(self.file, Some(line)))
+    }
+
+    fn id(&self) -> String {
+        self.s("id").unwrap_or_else(|| self.addr.clone())
+    }
+
+    fn tags(&self) -> Tags {
+        match self.get("tags") {
+            Some(V::Map(m)) => m
+                .iter()
+                .filter(|(k, _)| !k.starts_with("__"))
+                .filter_map(|(k, v)| v.to_text().ok().map(|t| (k.clone(), t)))
+                .collect(),
+            _ => Tags::new(),
+        }
+    }
+}
+
+fn blocks<'v>(v: &'v V, k: &str) -> Vec<&'v V> {
+    match v.get(k) {
+        Some(V::List(l)) => l.iter().filter(|x| matches!(x, V::Map(_))).collect(),
+        Some(m @ V::Map(_)) => vec![m],
+        _ => Vec::new(),
+    }
+}
+
+fn text(v: Option<&V>) -> Option<String> {
+    v.and_then(|x| x.to_text().ok()).filter(|s| !s.is_empty())
+}
+
+/// A policy document from a JSON string (heredoc, `jsonencode`, or a
+/// policy document data source's `json`).
+fn policy(v: Option<&V>) -> Known<PolicyDocument> {
+    match v {
+        None | Some(V::Null) => Known::unknown("no policy"),
+        Some(V::Unknown(r)) => Known::Unknown(r.clone()),
+        Some(V::Str(s)) => PolicyDocument::from_text(s)
+            .map(Known::Known)
+            .unwrap_or_else(|e| Known::Unknown(format!("policy is not valid JSON: {e}"))),
+        Some(m @ V::Map(_)) => Known::Known(PolicyDocument(m.to_json_lenient())),
+        Some(other) => Known::Unknown(format!("policy is {}", other.short())),
+    }
+}
+
+fn opt_policy(v: Option<&V>) -> Known<Option<PolicyDocument>> {
+    match v {
+        None | Some(V::Null) => Known::Known(None),
+        some => policy(some).map(Some),
+    }
+}
+
+fn port(v: Option<&V>) -> Known<Option<i32>> {
+    match v {
+        None | Some(V::Null) => Known::Known(None),
+        Some(x) => match x.to_num() {
+            Ok(n) => Known::Known(Some(n as i32)),
+            Err(r) => Known::Unknown(r),
+        },
+    }
+}
+
+fn list(v: Option<&V>) -> Known<Vec<String>> {
+    v.map_or(Known::Known(Vec::new()), V::known_strings)
+}
+
+fn protocol(v: Option<&V>) -> Known<String> {
+    match v {
+        None | Some(V::Null) => Known::unknown("protocol is not set"),
+        Some(x) => x.known_string().map(|p| p.to_ascii_lowercase()),
+    }
+}
+
+/// Map every resource of a module.
+pub fn map_module(module: &Module, inv: &mut Inventory) {
+    let region = module.region.as_deref();
+    let mut all: Vec<R<'_>> = Vec::new();
+    for def in module.defs.values().filter(|d| !d.data) {
+        for inst in module.instances(def) {
+            let line = def.block.line;
+            all.push(R {
+                addr: inst.address,
+                kind: &def.kind,
+                v: inst.value,
+                file: &def.file,
+                line,
+                region,
+            });
+        }
+    }
+    all.sort_by(|a, b| (a.file, a.line, &a.addr).cmp(&(b.file, b.line, &b.addr)));
+    for r in &all {
+        primary(r, inv);
+    }
+    for r in &all {
+        join(r, inv);
+    }
+    // Settings joined from the configuration: what was not declared is absent.
+    for b in &mut inv.buckets {
+        if b.resource.source == Some(SourceKind::Terraform) {
+            for k in [&mut b.policy] {
+                if !k.is_known() && k.reason() == Some(PENDING) {
+                    *k = Known::Known(None);
+                }
+            }
+            if b.public_access_block.reason() == Some(PENDING) {
+                b.public_access_block = Known::Known(None);
+            }
+            if b.logging.reason() == Some(PENDING) {
+                b.logging = Known::Known(None);
+            }
+            if b.versioning.reason() == Some(PENDING) {
+                b.versioning = Known::Known(None);
+            }
+            if b.encryption.reason() == Some(PENDING) {
+                // Since January 2023 S3 encrypts every new object with
+                // SSE-S3 when the bucket sets nothing else.
+                b.encryption = Known::Known(Some(BucketEncryption {
+                    algorithm: "AES256".to_owned(),
+                    ..BucketEncryption::default()
+                }));
+            }
+            if b.acl.reason() == Some(PENDING) {
+                b.acl = Known::Known(Vec::new());
+            }
+        }
+    }
+    for s in &mut inv.secrets {
+        if s.resource.source == Some(SourceKind::Terraform)
+            && s.rotation_enabled.reason() == Some(PENDING)
+        {
+            s.rotation_enabled = Known::Known(false);
+        }
+    }
+}
+
+/// Marker for settings that another resource of the configuration may set.
+const PENDING: &str = "not declared in the configuration";
+
+fn sg_rule(r: &R<'_>, b: &V, self_id: &str) -> SgRule {
+    let mut group_ids = list(b.get("security_groups"))
+        .into_option()
+        .unwrap_or_default();
+    if let Some(s) = text(b.get("source_security_group_id")) {
+        group_ids.push(s);
+    }
+    if b.get("self").and_then(|x| x.to_bool().ok()) == Some(true) {
+        group_ids.push(self_id.to_owned());
+    }
+    SgRule {
+        location: r.loc_of(b),
+        protocol: protocol(b.get("protocol")),
+        from_port: port(b.get("from_port")),
+        to_port: port(b.get("to_port")),
+        ipv4_ranges: list(b.get("cidr_blocks")),
+        ipv6_ranges: list(b.get("ipv6_cidr_blocks")),
+        prefix_list_ids: list(b.get("prefix_list_ids"))
+            .into_option()
+            .unwrap_or_default(),
+        group_ids,
+        description: text(b.get("description")),
+        ..SgRule::default()
+    }
+}
+
+fn nacl_entry(b: &V, egress: bool, rule_no_key: &str, action_key: &str) -> NaclEntry {
+    let proto = protocol(b.get("protocol"));
+    let all = matches!(proto.get().map(String::as_str), Some("-1" | "all"));
+    let from = port(b.get("from_port"));
+    let to = port(b.get("to_port"));
+    let port_range = if all {
+        Known::Known(None)
+    } else {
+        match (from, to) {
+            (Known::Known(Some(f)), Known::Known(Some(t))) => Known::Known(Some(PortRange {
+                from: u16::try_from(f).unwrap_or(0),
+                to: u16::try_from(t).unwrap_or(u16::MAX),
+            })),
+            (Known::Unknown(r), _) | (_, Known::Unknown(r)) => Known::Unknown(r),
+            _ => Known::Known(None),
+        }
+    };
+    NaclEntry {
+        rule_number: b
+            .get(rule_no_key)
+            .and_then(|x| x.to_num().ok())
+            .map_or(0, |n| n as u32),
+        egress,
+        protocol: proto,
+        allow: text(b.get(action_key)).is_some_and(|a| a.eq_ignore_ascii_case("allow")),
+        cidr_block: b.get("cidr_block").map_or(Known::Known(None), |v| match v {
+            V::Null => Known::Known(None),
+            x => x.known_string().map(Some),
+        }),
+        ipv6_cidr_block: b
+            .get("ipv6_cidr_block")
+            .map_or(Known::Known(None), |v| match v {
+                V::Null => Known::Known(None),
+                x => x.known_string().map(Some),
+            }),
+        port_range,
+        ..NaclEntry::default()
+    }
+}
+
+fn primary(r: &R<'_>, inv: &mut Inventory) {
+    match r.kind {
+        "aws_security_group" | "aws_default_security_group" => {
+            let id = r.id();
+            let name = if r.kind == "aws_default_security_group" {
+                "default".to_owned()
+            } else {
+                r.s("name")
+                    .or_else(|| r.s("name_prefix"))
+                    .unwrap_or_default()
+            };
+            let ingress = r
+                .blocks("ingress")
+                .iter()
+                .map(|b| sg_rule(r, b, &id))
+                .collect();
+            let egress = r
+                .blocks("egress")
+                .iter()
+                .map(|b| sg_rule(r, b, &id))
+                .collect();
+            inv.security_groups.push(SecurityGroup {
+                resource: r.rref("AWS::EC2::SecurityGroup").named(name.clone()),
+                location: r.loc(),
+                id,
+                name,
+                description: r.s("description").unwrap_or_default(),
+                vpc_id: r.s("vpc_id").unwrap_or_default(),
+                ingress,
+                egress,
+                tags: r.tags(),
+                ..SecurityGroup::default()
+            });
+        }
+        "aws_network_acl" | "aws_default_network_acl" => {
+            let mut entries: Vec<NaclEntry> = r
+                .blocks("ingress")
+                .iter()
+                .map(|b| nacl_entry(b, false, "rule_no", "action"))
+                .collect();
+            entries.extend(
+                r.blocks("egress")
+                    .iter()
+                    .map(|b| nacl_entry(b, true, "rule_no", "action")),
+            );
+            inv.network_acls.push(NetworkAcl {
+                resource: r.rref("AWS::EC2::NetworkAcl"),
+                location: r.loc(),
+                id: r.id(),
+                vpc_id: r.s("vpc_id").unwrap_or_default(),
+                is_default: r.kind == "aws_default_network_acl",
+                entries,
+                subnet_ids: r.strings("subnet_ids"),
+                ..NetworkAcl::default()
+            });
+        }
+        "aws_vpc" | "aws_default_vpc" => inv.vpcs.push(Vpc {
+            resource: r.rref("AWS::EC2::VPC"),
+            location: r.loc(),
+            id: r.id(),
+            cidr_blocks: r.s("cidr_block").into_iter().collect(),
+            is_default: r.kind == "aws_default_vpc",
+            tags: r.tags(),
+            ..Vpc::default()
+        }),
+        "aws_subnet" => inv.subnets.push(Subnet {
+            resource: r.rref("AWS::EC2::Subnet"),
+            location: r.loc(),
+            id: r.id(),
+            vpc_id: r.s("vpc_id").unwrap_or_default(),
+            cidr_block: r.s("cidr_block"),
+            availability_zone: r.s("availability_zone"),
+            map_public_ip_on_launch: r.b("map_public_ip_on_launch", false),
+            tags: r.tags(),
+            ..Subnet::default()
+        }),
+        "aws_internet_gateway" => inv.internet_gateways.push(InternetGateway {
+            resource: r.rref("AWS::EC2::InternetGateway"),
+            location: r.loc(),
+            id: r.id(),
+            vpc_ids: r.s("vpc_id").into_iter().collect(),
+            ..InternetGateway::default()
+        }),
+        "aws_flow_log" => inv.flow_logs.push(FlowLog {
+            resource: r.rref("AWS::EC2::FlowLog"),
+            location: r.loc(),
+            id: r.id(),
+            resource_id: r
+                .s("vpc_id")
+                .or_else(|| r.s("subnet_id"))
+                .or_else(|| r.s("eni_id"))
+                .or_else(|| r.s("transit_gateway_id"))
+                .unwrap_or_default(),
+            traffic_type: r.s("traffic_type").unwrap_or_default(),
+            status: "ACTIVE".to_owned(),
+            destination: r.s("log_destination").or_else(|| r.s("log_group_name")),
+            ..FlowLog::default()
+        }),
+        "aws_instance" => {
+            let metadata_options = match r.blocks("metadata_options").first() {
+                None => Known::Known(MetadataOptions {
+                    http_tokens: String::new(),
+                    http_endpoint: "enabled".to_owned(),
+                    hop_limit: None,
+                }),
+                Some(m) => match (m.get("http_tokens"), m.get("http_endpoint")) {
+                    (Some(V::Unknown(why)), _) | (_, Some(V::Unknown(why))) => {
+                        Known::Unknown(why.clone())
+                    }
+                    (tokens, endpoint) => Known::Known(MetadataOptions {
+                        http_tokens: text(tokens).unwrap_or_default(),
+                        http_endpoint: text(endpoint).unwrap_or_else(|| "enabled".to_owned()),
+                        hop_limit: m
+                            .get("http_put_response_hop_limit")
+                            .and_then(|h| h.to_num().ok())
+                            .map(|h| h as i64),
+                    }),
+                },
+            };
+            let mut security_groups = r.strings("vpc_security_group_ids");
+            security_groups.extend(r.strings("security_groups"));
+            inv.instances.push(Instance {
+                resource: r.rref("AWS::EC2::Instance"),
+                location: r.loc(),
+                id: r.id(),
+                state: "running".to_owned(),
+                subnet_id: r.s("subnet_id"),
+                private_ip: r.s("private_ip"),
+                security_groups,
+                metadata_options,
+                iam_instance_profile: r.s("iam_instance_profile"),
+                image_id: r.s("ami"),
+                tags: r.tags(),
+                ..Instance::default()
+            });
+        }
+        "aws_ebs_volume" => inv.volumes.push(Volume {
+            resource: r.rref("AWS::EC2::Volume"),
+            location: r.loc(),
+            id: r.id(),
+            // Without `encrypted = true` the configuration asks for an
+            // unencrypted volume; only an account-wide EBS default could
+            // still encrypt it, which the default-encryption rule judges.
+            encrypted: r.b("encrypted", false),
+            kms_key_id: r.s("kms_key_id"),
+            size_gib: r
+                .get("size")
+                .and_then(|s| s.to_num().ok())
+                .map(|n| n as i64),
+            state: "available".to_owned(),
+            ..Volume::default()
+        }),
+        "aws_ebs_encryption_by_default" => {
+            let enabled = r.b("enabled", true);
+            if let Some(rs) = region_settings(inv, r.region) {
+                rs.ebs_encryption_by_default = enabled;
+            }
+        }
+        "aws_guardduty_detector" => {
+            let enabled = r.b("enable", true).get().copied().unwrap_or(true);
+            let Some(rs) = region_settings(inv, r.region) else {
+                return;
+            };
+            let mut list = rs
+                .guardduty_detectors
+                .clone()
+                .into_option()
+                .unwrap_or_default();
+            list.push(Detector {
+                id: r.id(),
+                enabled,
+                finding_publishing_frequency: r.s("finding_publishing_frequency"),
+            });
+            rs.guardduty_detectors = Known::Known(list);
+        }
+        "aws_db_instance" | "aws_rds_cluster" => {
+            let cluster = r.kind == "aws_rds_cluster";
+            let engine = r.s("engine").unwrap_or_default();
+            let serverless_v1 = r.s("engine_mode").as_deref() == Some("serverless");
+            let storage_encrypted = if !cluster && engine.starts_with("aurora") {
+                Known::unknown("an Aurora instance is encrypted by its cluster")
+            } else {
+                r.b("storage_encrypted", serverless_v1)
+            };
+            inv.db_instances.push(DbInstance {
+                resource: r.rref(if cluster {
+                    "AWS::RDS::DBCluster"
+                } else {
+                    "AWS::RDS::DBInstance"
+                }),
+                location: r.loc(),
+                id: r
+                    .s("identifier")
+                    .or_else(|| r.s("cluster_identifier"))
+                    .unwrap_or_else(|| r.addr.clone()),
+                arn: r.addr.clone(),
+                engine,
+                publicly_accessible: if cluster {
+                    Known::Known(false)
+                } else {
+                    r.b("publicly_accessible", false)
+                },
+                storage_encrypted,
+                kms_key_id: r.s("kms_key_id"),
+                backup_retention_days: r
+                    .get("backup_retention_period")
+                    .and_then(|s| s.to_num().ok())
+                    .map(|n| n as i64),
+                deletion_protection: r.b("deletion_protection", false).into_option(),
+                iam_auth: r
+                    .b("iam_database_authentication_enabled", false)
+                    .into_option(),
+                port: r
+                    .get("port")
+                    .and_then(|s| s.to_num().ok())
+                    .map(|n| n as u16),
+                security_groups: r.strings("vpc_security_group_ids"),
+                ..DbInstance::default()
+            });
+        }
+        "aws_kms_key" => {
+            let enabled = r.b("is_enabled", true).get().copied().unwrap_or(true);
+            inv.kms_keys.push(KmsKey {
+                resource: r.rref("AWS::KMS::Key"),
+                location: r.loc(),
+                id: r.id(),
+                arn: r.addr.clone(),
+                manager: "CUSTOMER".to_owned(),
+                state: if enabled { "Enabled" } else { "Disabled" }.to_owned(),
+                spec: r
+                    .s("customer_master_key_spec")
+                    .or_else(|| r.s("key_spec"))
+                    .unwrap_or_else(|| "SYMMETRIC_DEFAULT".to_owned()),
+                origin: "AWS_KMS".to_owned(),
+                rotation_enabled: r.b("enable_key_rotation", false),
+                policy: match r.get("policy") {
+                    None | Some(V::Null) => Known::unknown("the default key policy applies"),
+                    p => policy(p),
+                },
+                ..KmsKey::default()
+            });
+        }
+        "aws_cloudtrail" => {
+            let name = r.s("name").unwrap_or_else(|| r.addr.clone());
+            let selectors: Vec<EventSelector> = r
+                .blocks("event_selector")
+                .iter()
+                .map(|s| EventSelector {
+                    read_write_type: text(s.get("read_write_type"))
+                        .unwrap_or_else(|| "All".to_owned()),
+                    include_management_events: s
+                        .get("include_management_events")
+                        .and_then(|x| x.to_bool().ok())
+                        .unwrap_or(true),
+                    data_resources: blocks(s, "data_resource")
+                        .iter()
+                        .map(|d| {
+                            (
+                                text(d.get("type")).unwrap_or_default(),
+                                list(d.get("values")).into_option().unwrap_or_default(),
+                            )
+                        })
+                        .collect(),
+                })
+                .collect();
+            let advanced = r
+                .blocks("advanced_event_selector")
+                .iter()
+                .map(|s| {
+                    let fields: Vec<serde_json::Value> = blocks(s, "field_selector")
+                        .iter()
+                        .map(|f| {
+                            serde_json::json!({
+                                "Field": text(f.get("field")).unwrap_or_default(),
+                                "Equals": list(f.get("equals")).into_option().unwrap_or_default(),
+                            })
+                        })
+                        .collect();
+                    serde_json::json!({ "FieldSelectors": fields })
+                })
+                .collect();
+            let logging = r.b("enable_logging", true);
+            inv.trails.push(Trail {
+                resource: r.rref("AWS::CloudTrail::Trail").named(name.clone()),
+                location: r.loc(),
+                name,
+                arn: r.addr.clone(),
+                home_region: r.region.map(str::to_owned),
+                is_multi_region: r.b("is_multi_region_trail", false),
+                is_organization_trail: r.b("is_organization_trail", false),
+                include_global_service_events: r.b("include_global_service_events", true),
+                log_file_validation: r.b("enable_log_file_validation", false),
+                kms_key_id: opt_text(r.get("kms_key_id")),
+                s3_bucket: opt_text(r.get("s3_bucket_name")),
+                s3_key_prefix: opt_text(r.get("s3_key_prefix")),
+                cloudwatch_logs_group_arn: r.s("cloud_watch_logs_group_arn"),
+                status: logging.map(|l| TrailStatus {
+                    is_logging: l,
+                    ..TrailStatus::default()
+                }),
+                event_selectors: Known::Known(selectors),
+                advanced_event_selectors: advanced,
+                ..Trail::default()
+            });
+        }
+        "aws_s3_bucket" => {
+            let name = r.s("bucket").unwrap_or_else(|| r.addr.clone());
+            let acl = match r.get("acl") {
+                None | Some(V::Null) => Known::unknown(PENDING),
+                Some(v) => v.known_string().map(|a| canned_acl(&a)),
+            };
+            let versioning = match r.blocks("versioning").first() {
+                None => Known::unknown(PENDING),
+                Some(b) => match b.get("enabled").map(V::to_bool) {
+                    Some(Ok(true)) => Known::Known(Some("Enabled".to_owned())),
+                    Some(Err(why)) => Known::Unknown(why),
+                    _ => Known::Known(None),
+                },
+            };
+            let logging = match r.blocks("logging").first() {
+                None => Known::unknown(PENDING),
+                Some(b) => Known::Known(Some(BucketLogging {
+                    target_bucket: text(b.get("target_bucket")).unwrap_or_default(),
+                    target_prefix: text(b.get("target_prefix")).unwrap_or_default(),
+                })),
+            };
+            let encryption = match r.blocks("server_side_encryption_configuration").first() {
+                None => Known::unknown(PENDING),
+                Some(b) => sse(b),
+            };
+            let policy = match r.get("policy") {
+                None | Some(V::Null) => Known::unknown(PENDING),
+                p => opt_policy(p),
+            };
+            inv.buckets.push(Bucket {
+                resource: r.rref("AWS::S3::Bucket").named(name.clone()),
+                location: r.loc(),
+                name,
+                region: r.region.map(str::to_owned),
+                acl,
+                policy,
+                public_access_block: Known::unknown(PENDING),
+                encryption,
+                versioning,
+                logging,
+                tags: r.tags(),
+                ..Bucket::default()
+            });
+        }
+        "aws_iam_user" => {
+            let name = r.s("name").unwrap_or_else(|| r.addr.clone());
+            inv.users.push(IamUser {
+                resource: r.rref("AWS::IAM::User").named(name.clone()),
+                location: r.loc(),
+                name,
+                arn: r.addr.clone(),
+                permissions_boundary: r.s("permissions_boundary"),
+                tags: r.tags(),
+                ..IamUser::default()
+            });
+        }
+        "aws_iam_group" => {
+            let name = r.s("name").unwrap_or_else(|| r.addr.clone());
+            inv.groups.push(IamGroup {
+                resource: r.rref("AWS::IAM::Group").named(name.clone()),
+                location: r.loc(),
+                name,
+                arn: r.addr.clone(),
+                ..IamGroup::default()
+            });
+        }
+        "aws_iam_role" => {
+            let name = r.s("name").unwrap_or_else(|| r.addr.clone());
+            let inline_policies = r
+                .blocks("inline_policy")
+                .iter()
+                .filter_map(|b| {
+                    let doc = policy(b.get("policy")).into_option()?;
+                    Some(InlinePolicy {
+                        name: text(b.get("name")).unwrap_or_default(),
+                        document: doc,
+                    })
+                })
+                .collect();
+            inv.roles.push(IamRole {
+                resource: r.rref("AWS::IAM::Role").named(name.clone()),
+                location: r.loc(),
+                name,
+                arn: r.addr.clone(),
+                path: r.s("path").unwrap_or_else(|| "/".to_owned()),
+                assume_role_policy: policy(r.get("assume_role_policy")),
+                attached_policies: r.strings("managed_policy_arns"),
+                inline_policies,
+                permissions_boundary: r.s("permissions_boundary"),
+                last_used: Known::unknown("a role in a configuration has no usage history"),
+                tags: r.tags(),
+                ..IamRole::default()
+            });
+        }
+        "aws_iam_policy" => {
+            let name = r.s("name").unwrap_or_else(|| r.addr.clone());
+            inv.policies.push(ManagedPolicy {
+                resource: r.rref("AWS::IAM::ManagedPolicy").named(name.clone()),
+                location: r.loc(),
+                name,
+                arn: r.addr.clone(),
+                aws_managed: false,
+                document: policy(r.get("policy")),
+                ..ManagedPolicy::default()
+            });
+        }
+        "aws_lb" | "aws_alb" | "aws_elb" => {
+            let classic = r.kind == "aws_elb";
+            let kind = if classic {
+                "classic".to_owned()
+            } else {
+                r.s("load_balancer_type")
+                    .unwrap_or_else(|| "application".to_owned())
+            };
+            let name = r.s("name").unwrap_or_else(|| r.addr.clone());
+            let listeners = if classic {
+                Known::Known(
+                    r.blocks("listener")
+                        .iter()
+                        .map(|l| Listener {
+                            arn: String::new(),
+                            port: l
+                                .get("lb_port")
+                                .and_then(|p| p.to_num().ok())
+                                .map(|n| n as u16),
+                            protocol: text(l.get("lb_protocol"))
+                                .unwrap_or_default()
+                                .to_ascii_uppercase(),
+                            ssl_policy: None,
+                            target_groups: Vec::new(),
+                            default_actions: vec!["forward".to_owned()],
+                        })
+                        .collect(),
+                )
+            } else {
+                Known::Known(Vec::new())
+            };
+            inv.load_balancers.push(LoadBalancer {
+                resource: r
+                    .rref(if classic {
+                        "AWS::ElasticLoadBalancing::LoadBalancer"
+                    } else {
+                        "AWS::ElasticLoadBalancingV2::LoadBalancer"
+                    })
+                    .named(name.clone()),
+                location: r.loc(),
+                arn: r.addr.clone(),
+                name,
+                kind,
+                scheme: r
+                    .b("internal", false)
+                    .map(|i| if i { "internal" } else { "internet-facing" }.to_owned()),
+                subnets: r.strings("subnets"),
+                security_groups: r.strings("security_groups"),
+                listeners,
+                ..LoadBalancer::default()
+            });
+        }
+        "aws_lambda_function" => {
+            let name = r.s("function_name").unwrap_or_else(|| r.addr.clone());
+            let environment = match r.blocks("environment").first() {
+                None => Known::Known(BTreeMap::new()),
+                Some(e) => match e.get("variables") {
+                    Some(V::Map(m)) => {
+                        let mut out = BTreeMap::new();
+                        for (k, v) in m.iter().filter(|(k, _)| !k.starts_with("__")) {
+                            if let Ok(t) = v.to_text() {
+                                out.insert(k.clone(), t);
+                            }
+                        }
+                        Known::Known(out)
+                    }
+                    Some(V::Unknown(r)) => Known::Unknown(r.clone()),
+                    _ => Known::Known(BTreeMap::new()),
+                },
+            };
+            inv.functions.push(Function {
+                resource: r.rref("AWS::Lambda::Function").named(name.clone()),
+                location: r.loc(),
+                name,
+                arn: r.addr.clone(),
+                runtime: r.s("runtime"),
+                role: r.s("role"),
+                environment,
+                kms_key_arn: r.s("kms_key_arn"),
+                policy: Known::unknown("the function's resource policy is set by permissions"),
+                ..Function::default()
+            });
+        }
+        "aws_secretsmanager_secret" => {
+            let name = r.s("name").unwrap_or_else(|| r.addr.clone());
+            inv.secrets.push(Secret {
+                resource: r.rref("AWS::SecretsManager::Secret").named(name.clone()),
+                location: r.loc(),
+                arn: r.addr.clone(),
+                name,
+                rotation_enabled: Known::unknown(PENDING),
+                kms_key_id: r.s("kms_key_id"),
+                policy: opt_policy(r.get("policy")),
+                ..Secret::default()
+            });
+        }
+        _ => {}
+    }
+}
+
+fn opt_text(v: Option<&V>) -> Known<Option<String>> {
+    match v {
+        None | Some(V::Null) => Known::Known(None),
+        Some(x) => x.known_string().map(|s| (!s.is_empty()).then_some(s)),
+    }
+}
+
+fn sse(b: &V) -> Known<Option<BucketEncryption>> {
+    let rule = blocks(b, "rule");
+    let Some(rule) = rule.first() else {
+        return Known::Known(None);
+    };
+    let def = blocks(rule, "apply_server_side_encryption_by_default");
+    let Some(def) = def.first() else {
+        return Known::Known(None);
+    };
+    match def.get("sse_algorithm") {
+        Some(V::Unknown(r)) => Known::Unknown(r.clone()),
+        alg => Known::Known(Some(BucketEncryption {
+            algorithm: text(alg).unwrap_or_default(),
+            kms_key_id: text(def.get("kms_master_key_id")),
+            bucket_key_enabled: rule
+                .get("bucket_key_enabled")
+                .and_then(|x| x.to_bool().ok())
+                .unwrap_or(false),
+        })),
+    }
+}
+
+/// Grants of a canned ACL (S3 User Guide, "Canned ACL").
+fn canned_acl(acl: &str) -> Vec<Grant> {
+    let group = |who: &str, perm: &str| Grant {
+        grantee_type: "Group".to_owned(),
+        uri: Some(format!("http://acs.amazonaws.com/groups/global/{who}")),
+        id: None,
+        permission: perm.to_owned(),
+    };
+    match acl {
+        "public-read" => vec![group("AllUsers", "READ")],
+        "public-read-write" => vec![group("AllUsers", "READ"), group("AllUsers", "WRITE")],
+        "authenticated-read" => vec![group("AuthenticatedUsers", "READ")],
+        _ => Vec::new(),
+    }
+}
+
+fn region_settings<'i>(
+    inv: &'i mut Inventory,
+    region: Option<&str>,
+) -> Option<&'i mut RegionSettings> {
+    let name = region.unwrap_or("(provider region)").to_owned();
+    if !inv.regions.iter().any(|r| r.region == name) {
+        inv.regions.push(RegionSettings {
+            region: name.clone(),
+            ebs_encryption_by_default: Known::unknown(PENDING),
+            guardduty_detectors: Known::unknown(PENDING),
+            security_hub: Known::unknown(PENDING),
+            config_recorders: Known::unknown(PENDING),
+            access_analyzers: Known::unknown(PENDING),
+            ..RegionSettings::default()
+        });
+    }
+    inv.regions.iter_mut().find(|r| r.region == name)
+}
+
+fn bucket_for<'i>(inv: &'i mut Inventory, r: &R<'_>) -> Option<&'i mut Bucket> {
+    let key = r.s("bucket")?;
+    inv.buckets
+        .iter_mut()
+        .find(|b| b.name == key || b.resource.id == key)
+}
+
+fn sg_for(inv: &mut Inventory, r: &R<'_>) -> usize {
+    let key = r.s("security_group_id");
+    if let Some(k) = &key {
+        if let Some(i) = inv.security_groups.iter().position(|g| &g.id == k) {
+            return i;
+        }
+    }
+    // The group is declared elsewhere: judge the rule on its own.
+    let id = key.unwrap_or_else(|| r.addr.clone());
+    inv.security_groups.push(SecurityGroup {
+        resource: r.rref("AWS::EC2::SecurityGroup"),
+        location: r.loc(),
+        id,
+        ..SecurityGroup::default()
+    });
+    inv.security_groups.len() - 1
+}
+
+/// A principal named by an attachment or inline policy; a stub when the
+/// configuration does not declare it.
+enum Who {
+    User,
+    Role,
+    Group,
+}
+
+fn with_principal(
+    inv: &mut Inventory,
+    who: Who,
+    name: &str,
+    r: &R<'_>,
+    f: impl FnOnce(&mut Vec<String>, &mut Vec<InlinePolicy>),
+) {
+    match who {
+        Who::User => {
+            let i = match inv
+                .users
+                .iter()
+                .position(|u| u.name == name || u.resource.id == name)
+            {
+                Some(i) => i,
+                None => {
+                    inv.users.push(IamUser {
+                        resource: r.rref("AWS::IAM::User").named(name),
+                        location: r.loc(),
+                        name: name.to_owned(),
+                        ..IamUser::default()
+                    });
+                    inv.users.len() - 1
+                }
+            };
+            if let Some(u) = inv.users.get_mut(i) {
+                f(&mut u.attached_policies, &mut u.inline_policies);
+            }
+        }
+        Who::Role => {
+            let i = match inv
+                .roles
+                .iter()
+                .position(|u| u.name == name || u.resource.id == name)
+            {
+                Some(i) => i,
+                None => {
+                    inv.roles.push(IamRole {
+                        resource: r.rref("AWS::IAM::Role").named(name),
+                        location: r.loc(),
+                        name: name.to_owned(),
+                        path: "/".to_owned(),
+                        ..IamRole::default()
+                    });
+                    inv.roles.len() - 1
+                }
+            };
+            if let Some(u) = inv.roles.get_mut(i) {
+                f(&mut u.attached_policies, &mut u.inline_policies);
+            }
+        }
+        Who::Group => {
+            let i = match inv
+                .groups
+                .iter()
+                .position(|u| u.name == name || u.resource.id == name)
+            {
+                Some(i) => i,
+                None => {
+                    inv.groups.push(IamGroup {
+                        resource: r.rref("AWS::IAM::Group").named(name),
+                        location: r.loc(),
+                        name: name.to_owned(),
+                        ..IamGroup::default()
+                    });
+                    inv.groups.len() - 1
+                }
+            };
+            if let Some(u) = inv.groups.get_mut(i) {
+                f(&mut u.attached_policies, &mut u.inline_policies);
+            }
+        }
+    }
+}
+
+fn join(r: &R<'_>, inv: &mut Inventory) {
+    match r.kind {
+        "aws_security_group_rule" => {
+            let i = sg_for(inv, r);
+            let Some(sg) = inv.security_groups.get_mut(i) else {
+                return;
+            };
+            let rule = sg_rule(r, &r.v, &sg.id.clone());
+            let rule = SgRule {
+                location: r.loc(),
+                ..rule
+            };
+            if r.s("type").as_deref() == Some("egress") {
+                sg.egress.push(rule);
+            } else {
+                sg.ingress.push(rule);
+            }
+        }
+        "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+            let i = sg_for(inv, r);
+            let Some(sg) = inv.security_groups.get_mut(i) else {
+                return;
+            };
+            let one = |k: &str| match r.get(k) {
+                None | Some(V::Null) => Known::Known(Vec::new()),
+                Some(v) => v.known_strings(),
+            };
+            let rule = SgRule {
+                location: r.loc(),
+                protocol: protocol(r.get("ip_protocol")),
+                from_port: port(r.get("from_port")),
+                to_port: port(r.get("to_port")),
+                ipv4_ranges: one("cidr_ipv4"),
+                ipv6_ranges: one("cidr_ipv6"),
+                prefix_list_ids: r.s("prefix_list_id").into_iter().collect(),
+                group_ids: r.s("referenced_security_group_id").into_iter().collect(),
+                description: r.s("description"),
+                ..SgRule::default()
+            };
+            if r.kind.ends_with("egress_rule") {
+                sg.egress.push(rule);
+            } else {
+                sg.ingress.push(rule);
+            }
+        }
+        "aws_network_acl_rule" => {
+            let key = r.s("network_acl_id").unwrap_or_default();
+            let egress = r.b("egress", false).get().copied().unwrap_or(false);
+            let entry = nacl_entry(&r.v, egress, "rule_number", "rule_action");
+            let pos = inv.network_acls.iter().position(|n| n.id == key);
+            match pos.and_then(|i| inv.network_acls.get_mut(i)) {
+                Some(n) => n.entries.push(entry),
+                None => inv.network_acls.push(NetworkAcl {
+                    resource: r.rref("AWS::EC2::NetworkAcl"),
+                    location: r.loc(),
+                    id: if key.is_empty() { r.addr.clone() } else { key },
+                    entries: vec![entry],
+                    ..NetworkAcl::default()
+                }),
+            }
+        }
+        "aws_s3_bucket_public_access_block" => {
+            let pab = PublicAccessBlock {
+                block_public_acls: r
+                    .b("block_public_acls", false)
+                    .get()
+                    .copied()
+                    .unwrap_or(false),
+                ignore_public_acls: r
+                    .b("ignore_public_acls", false)
+                    .get()
+                    .copied()
+                    .unwrap_or(false),
+                block_public_policy: r
+                    .b("block_public_policy", false)
+                    .get()
+                    .copied()
+                    .unwrap_or(false),
+                restrict_public_buckets: r
+                    .b("restrict_public_buckets", false)
+                    .get()
+                    .copied()
+                    .unwrap_or(false),
+            };
+            let unknown = [
+                "block_public_acls",
+                "ignore_public_acls",
+                "block_public_policy",
+                "restrict_public_buckets",
+            ]
+            .iter()
+            .find_map(|k| r.b(k, false).reason().map(str::to_owned));
+            if let Some(b) = bucket_for(inv, r) {
+                b.public_access_block = match unknown {
+                    Some(why) => Known::Unknown(why),
+                    None => Known::Known(Some(pab)),
+                };
+            }
+        }
+        "aws_s3_account_public_access_block" => {
+            let pab = PublicAccessBlock {
+                block_public_acls: r
+                    .b("block_public_acls", false)
+                    .get()
+                    .copied()
+                    .unwrap_or(false),
+                ignore_public_acls: r
+                    .b("ignore_public_acls", false)
+                    .get()
+                    .copied()
+                    .unwrap_or(false),
+                block_public_policy: r
+                    .b("block_public_policy", false)
+                    .get()
+                    .copied()
+                    .unwrap_or(false),
+                restrict_public_buckets: r
+                    .b("restrict_public_buckets", false)
+                    .get()
+                    .copied()
+                    .unwrap_or(false),
+            };
+            inv.accounts.push(Account {
+                id: r
+                    .s("account_id")
+                    .map_or_else(|| Known::unknown("the provider's account"), Known::Known),
+                s3_public_access_block: Known::Known(Some(pab)),
+                ..Account::default()
+            });
+        }
+        "aws_s3_bucket_acl" => {
+            let acl = match r.get("acl") {
+                Some(v @ V::Str(_)) | Some(v @ V::Unknown(_)) => {
+                    v.known_string().map(|a| canned_acl(&a))
+                }
+                _ => {
+                    let mut grants = Vec::new();
+                    for policy in r.blocks("access_control_policy") {
+                        for g in blocks(policy, "grant") {
+                            for who in blocks(g, "grantee") {
+                                grants.push(Grant {
+                                    grantee_type: text(who.get("type")).unwrap_or_default(),
+                                    uri: text(who.get("uri")),
+                                    id: text(who.get("id")),
+                                    permission: text(g.get("permission")).unwrap_or_default(),
+                                });
+                            }
+                        }
+                    }
+                    Known::Known(grants)
+                }
+            };
+            if let Some(b) = bucket_for(inv, r) {
+                b.acl = acl;
+            }
+        }
+        "aws_s3_bucket_policy" => {
+            let p = opt_policy(r.get("policy"));
+            if let Some(b) = bucket_for(inv, r) {
+                b.policy = p;
+            }
+        }
+        "aws_s3_bucket_versioning" => {
+            let status = match r.blocks("versioning_configuration").first() {
+                Some(c) => match c.get("status") {
+                    Some(V::Unknown(why)) => Known::Unknown(why.clone()),
+                    s => Known::Known(text(s).filter(|s| s == "Enabled")),
+                },
+                None => Known::Known(None),
+            };
+            if let Some(b) = bucket_for(inv, r) {
+                b.versioning = status;
+            }
+        }
+        "aws_s3_bucket_logging" => {
+            let l = BucketLogging {
+                target_bucket: r.s("target_bucket").unwrap_or_default(),
+                target_prefix: r.s("target_prefix").unwrap_or_default(),
+            };
+            if let Some(b) = bucket_for(inv, r) {
+                b.logging = Known::Known(Some(l));
+            }
+        }
+        "aws_s3_bucket_server_side_encryption_configuration" => {
+            let e = sse(&r.v);
+            if let Some(b) = bucket_for(inv, r) {
+                b.encryption = e;
+            }
+        }
+        "aws_iam_user_policy_attachment"
+        | "aws_iam_role_policy_attachment"
+        | "aws_iam_group_policy_attachment" => {
+            let (who, key) = match r.kind {
+                "aws_iam_user_policy_attachment" => (Who::User, "user"),
+                "aws_iam_role_policy_attachment" => (Who::Role, "role"),
+                _ => (Who::Group, "group"),
+            };
+            let (Some(name), Some(arn)) = (r.s(key), r.s("policy_arn")) else {
+                return;
+            };
+            with_principal(inv, who, &name, r, |att, _| att.push(arn));
+        }
+        "aws_iam_policy_attachment" => {
+            let Some(arn) = r.s("policy_arn") else { return };
+            for u in r.strings("users") {
+                with_principal(inv, Who::User, &u, r, |att, _| att.push(arn.clone()));
+            }
+            for u in r.strings("roles") {
+                with_principal(inv, Who::Role, &u, r, |att, _| att.push(arn.clone()));
+            }
+            for u in r.strings("groups") {
+                with_principal(inv, Who::Group, &u, r, |att, _| att.push(arn.clone()));
+            }
+        }
+        "aws_iam_user_policy" | "aws_iam_role_policy" | "aws_iam_group_policy" => {
+            let (who, key) = match r.kind {
+                "aws_iam_user_policy" => (Who::User, "user"),
+                "aws_iam_role_policy" => (Who::Role, "role"),
+                _ => (Who::Group, "group"),
+            };
+            let Some(name) = r.s(key) else { return };
+            let Known::Known(document) = policy(r.get("policy")) else {
+                return;
+            };
+            let pname = r.s("name").unwrap_or_else(|| r.addr.clone());
+            with_principal(inv, who, &name, r, |_, inline| {
+                inline.push(InlinePolicy {
+                    name: pname,
+                    document,
+                });
+            });
+        }
+        "aws_iam_access_key" => {
+            let Some(user) = r.s("user") else { return };
+            let active = r.s("status").is_none_or(|s| s == "Active");
+            let id = r.addr.clone();
+            if let Some(u) = inv.users.iter_mut().find(|u| u.name == user) {
+                let mut keys = u.access_keys.clone().into_option().unwrap_or_default();
+                keys.push(AccessKey {
+                    id,
+                    active,
+                    created: None,
+                    last_used: Known::Known(None),
+                });
+                u.access_keys = Known::Known(keys);
+            }
+        }
+        "aws_iam_user_login_profile" => {
+            let Some(user) = r.s("user") else { return };
+            if let Some(u) = inv.users.iter_mut().find(|u| u.name == user) {
+                u.password_enabled = Known::Known(true);
+            }
+        }
+        "aws_lb_listener" | "aws_alb_listener" => {
+            let Some(lb) = r.s("load_balancer_arn") else {
+                return;
+            };
+            let listener = Listener {
+                arn: r.addr.clone(),
+                port: r
+                    .get("port")
+                    .and_then(|p| p.to_num().ok())
+                    .map(|n| n as u16),
+                protocol: r
+                    .s("protocol")
+                    .unwrap_or_else(|| "HTTP".to_owned())
+                    .to_ascii_uppercase(),
+                ssl_policy: r.s("ssl_policy"),
+                target_groups: Vec::new(),
+                default_actions: r
+                    .blocks("default_action")
+                    .iter()
+                    .filter_map(|a| text(a.get("type")))
+                    .collect(),
+            };
+            if let Some(l) = inv.load_balancers.iter_mut().find(|l| l.arn == lb) {
+                if let Known::Known(ls) = &mut l.listeners {
+                    ls.push(listener);
+                }
+            }
+        }
+        "aws_secretsmanager_secret_rotation" => {
+            let Some(id) = r.s("secret_id") else { return };
+            let days = r
+                .blocks("rotation_rules")
+                .first()
+                .and_then(|b| b.get("automatically_after_days"))
+                .and_then(|d| d.to_num().ok())
+                .map(|n| n as i64);
+            if let Some(s) = inv.secrets.iter_mut().find(|s| s.arn == id || s.name == id) {
+                s.rotation_enabled = Known::Known(true);
+                s.rotation_days = days;
+            }
+        }
+        "aws_kms_alias" => {
+            let (Some(name), Some(target)) = (r.s("name"), r.s("target_key_id")) else {
+                return;
+            };
+            if let Some(k) = inv
+                .kms_keys
+                .iter_mut()
+                .find(|k| k.id == target || k.arn == target)
+            {
+                k.aliases.push(name);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canned_acls() {
+        assert!(canned_acl("public-read").iter().any(Grant::is_public));
+        assert!(canned_acl("private").is_empty());
+    }
+}
