@@ -21,6 +21,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print one rule's documentation.
     Explain(ExplainArgs),
+    /// Run detection rules (Sigma) over CloudTrail logs.
+    Detect(DetectArgs),
 }
 
 /// Output formats of `scan`.
@@ -130,4 +132,34 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// Rule id, e.g. `ec2-sg-admin-port-open`.
     pub rule: String,
+}
+
+/// `pillar detect`.
+#[derive(Debug, Args)]
+pub struct DetectArgs {
+    /// CloudTrail logs: `{"Records":[…]}` files (.json, .json.gz), JSON Lines, folders of
+    /// them, or `-` for standard input.
+    pub logs: Vec<PathBuf>,
+    /// Sigma rules (a file or a folder of .yml) to run as well as the shipped pack.
+    /// Repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Run only the rules given with --rules, not the shipped pack.
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: ScanFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a detection at or above this severity is found.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Colour text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Print event counts and throughput to standard error.
+    #[arg(long)]
+    pub stats: bool,
 }

@@ -2,6 +2,7 @@
 //! Parses arguments and dispatches to one `cmd_*` module per subcommand.
 
 mod args;
+mod cmd_detect;
 mod cmd_explain;
 mod cmd_rules;
 mod cmd_scan;
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
         args::Command::Scan(a) => cmd_scan::run(&a),
         args::Command::Rules(a) => cmd_rules::run(&a),
         args::Command::Explain(a) => cmd_explain::run(&a),
+        args::Command::Detect(a) => cmd_detect::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -36,11 +36,16 @@ impl RuleSet {
     /// The shipped pack.
     pub fn shipped() -> Self {
         let mut s = RuleSet::default();
-        for (name, text) in SHIPPED {
-            s.add_text(text, &format!("rules/cloudtrail/{name}"));
-        }
+        s.add_shipped();
         s.finish();
         s
+    }
+
+    /// Add the shipped pack (call [`RuleSet::finish`] once all rules are in).
+    pub fn add_shipped(&mut self) {
+        for (name, text) in SHIPPED {
+            self.add_text(text, &format!("rules/cloudtrail/{name}"));
+        }
     }
 
     /// Add every document of one rule file's text.

@@ -230,7 +230,7 @@ struct Agg {
 /// How many malformed records are listed one by one per file.
 const MAX_LISTED_PER_FILE: usize = 20;
 /// Sample events kept per finding.
-const MAX_SAMPLES: usize = 5;
+const MAX_SAMPLES: usize = 3;
 
 /// Run the engine over the inputs.
 pub fn detect(engine: &Engine, paths: &[PathBuf], opts: &ReadOptions) -> Outcome {
@@ -604,7 +604,7 @@ fn alert_finding(c: &crate::engine::Correlation, a: &Alert) -> Finding {
             "group": group,
             "window_start": fmt_ms(a.first_ms),
             "window_end": fmt_ms(a.last_ms),
-            "value": a.value,
+            "count": a.value,
             "rule_file": format!("{}:{}", h.file, h.line),
         }),
         remediation: remediation_of(h),

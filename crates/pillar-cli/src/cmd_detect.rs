@@ -1,0 +1,137 @@
+//! `pillar detect`: run the Sigma rules (shipped pack and `--rules`) over
+//! CloudTrail logs and render the detections like a scan.
+
+use crate::args::{ColorChoice, DetectArgs, FailOn, ScanFormat};
+use anyhow::Context;
+use pillar_detect::{Engine, ReadOptions, RuleSet};
+use pillar_model::{Severity, Status};
+use pillar_report::{Format, RenderOptions, Report};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn threshold(f: FailOn) -> Severity {
+    match f {
+        FailOn::Critical => Severity::Critical,
+        FailOn::High => Severity::High,
+        FailOn::Medium => Severity::Medium,
+        FailOn::Low => Severity::Low,
+        FailOn::Info => Severity::Info,
+    }
+}
+
+pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
+    if args.logs.is_empty() {
+        anyhow::bail!("name the logs to read: files, folders, or `-` for standard input");
+    }
+    let mut set = RuleSet::default();
+    if !args.no_default_rules {
+        set.add_shipped();
+    }
+    for dir in &args.rules {
+        if !dir.exists() {
+            anyhow::bail!("--rules {}: no such file or folder", dir.display());
+        }
+        set.add_path(dir);
+    }
+    set.finish();
+    if set.rules.is_empty() {
+        for e in &set.errors {
+            eprintln!("rule not loaded: {e}");
+        }
+        anyhow::bail!("no usable rule: check --rules and the errors above");
+    }
+    let engine = Engine::new(set);
+    let started = Instant::now();
+    let out = pillar_detect::detect(&engine, &args.logs, &ReadOptions::default());
+    let elapsed = started.elapsed().as_secs_f64();
+    if args.stats {
+        let s = &out.stats;
+        eprintln!(
+            "detect: {} events from {} inputs in {:.2} s ({:.0} events/s); {} rules ({} not indexed), {} correlations; {} malformed records; {} findings",
+            s.events,
+            s.files,
+            elapsed,
+            s.events as f64 / elapsed.max(1e-9),
+            engine.set.rules.len(),
+            engine.unindexed_count(),
+            engine.set.correlations.len(),
+            s.malformed,
+            out.findings.len()
+        );
+    }
+    if out.stats.events == 0 && out.stats.malformed == 0 {
+        for s in &out.skipped {
+            eprintln!("skipped: {s}");
+        }
+        anyhow::bail!(
+            "no event could be read from {}",
+            args.logs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+
+    let mut report = Report {
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        sources: args
+            .logs
+            .iter()
+            .map(|p| format!("logs {}", p.display()))
+            .collect(),
+        rules: out.rules,
+        findings: out.findings,
+        skipped: out.skipped,
+        ..Report::default()
+    };
+    let format = match args.format {
+        ScanFormat::Text => Format::Text,
+        ScanFormat::Json => Format::Json,
+        ScanFormat::Sarif => Format::Sarif,
+    };
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let render_opts = RenderOptions {
+        color,
+        verbose: false,
+    };
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            pillar_report::write(&mut report, format, &render_opts, &mut w)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            match pillar_report::write(&mut report, format, &render_opts, &mut w) {
+                Ok(()) => {}
+                Err(pillar_report::ReportError::Io(e))
+                    if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(e).context("cannot write the report"),
+            }
+        }
+    }
+    let failed = args.fail_on.is_some_and(|t| {
+        let t = threshold(t);
+        report
+            .findings
+            .iter()
+            .any(|f| f.status == Status::Fail && f.severity >= t)
+    });
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
