@@ -227,7 +227,7 @@ pub fn decision_json(d: &Decision<'_>) -> Value {
             "kind": s.kind.label(),
             "policy": s.policy.name,
             "file": s.policy.file,
-            "line": if s.statement.line > 0 { Some(s.statement.line) } else { None },
+            "line": if s.statement.line > 0 { Some(s.statement.line) } else { s.policy.origin_line },
             "index": s.statement.index,
             "sid": s.statement.sid,
             "effect": s.statement.effect.to_string(),

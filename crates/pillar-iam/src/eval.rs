@@ -742,5 +742,14 @@ pub fn evaluate<'a>(req: &Request, set: &PolicySet<'a>) -> Decision<'a> {
             "a federated-user session without a session policy has no permissions",
         );
     }
-    outcome(Outcome::Allowed, Vec::new(), allows, "allowed")
+    outcome(
+        Outcome::Allowed,
+        Vec::new(),
+        allows,
+        if same_account {
+            "allowed: a policy grants it and no applicable policy denies or fails to allow it"
+        } else {
+            "allowed: both the resource policy and the principal's own policies grant it"
+        },
+    )
 }

@@ -34,6 +34,8 @@ pub struct IamModel {
     trust: HashMap<String, usize>,
     resources: Vec<ResourcePolicy>,
     scp_levels: Vec<(String, Vec<usize>)>,
+    accounts: Vec<String>,
+    external: Option<Policy>,
     /// Policies that could not be compiled or are not known, one line each.
     pub problems: Vec<String>,
 }
@@ -203,6 +205,18 @@ impl IamModel {
             }
         }
         m.scp_levels = levels;
+        let mut accounts: Vec<String> = m
+            .users
+            .keys()
+            .chain(m.roles.keys())
+            .filter_map(|a| crate::arn::account_of(a).map(str::to_owned))
+            .collect();
+        accounts.sort();
+        accounts.dedup();
+        m.accounts = accounts;
+        m.external = Some(Policy::allow_all(
+            "(assumed) the external account's own policies allow everything",
+        ));
         m
     }
 
@@ -290,13 +304,31 @@ impl IamModel {
             }
             None if matches!(
                 req.principal.kind,
-                PrincipalKind::User | PrincipalKind::Role | PrincipalKind::AssumedRole { .. }
+                PrincipalKind::User
+                    | PrincipalKind::Role
+                    | PrincipalKind::AssumedRole { .. }
+                    | PrincipalKind::Root
             ) =>
             {
-                notes.push(format!(
-                    "principal {} is not in the inventory: no identity policies",
-                    req.principal.id
-                ));
+                let external = req
+                    .principal
+                    .account
+                    .as_ref()
+                    .is_some_and(|a| !self.accounts.contains(a));
+                if external {
+                    // Another account controls its own principals' policies:
+                    // assume the worst, that they allow everything.
+                    set.identity.extend(self.external.as_ref());
+                    notes.push(format!(
+                        "principal {} belongs to an account outside the inventory: its own policies are assumed to allow everything",
+                        req.principal.id
+                    ));
+                } else if req.principal.kind != PrincipalKind::Root {
+                    notes.push(format!(
+                        "principal {} is not in the inventory: no identity policies",
+                        req.principal.id
+                    ));
+                }
             }
             None => {}
         }

@@ -5,7 +5,8 @@
 //! * [`pattern`]: globs and policy variables;
 //! * [`eval`]: the decision procedure → [`Outcome`] with the deciding statements;
 //! * [`case`]: simulation cases (a request with inline policy sets);
-//! * [`inventory`]: the policy sets of principals and resources in a pillar inventory.
+//! * [`inventory`]: the policy sets of principals and resources in a pillar inventory;
+//! * [`lint`]: risky grants in a policy.
 
 pub mod arn;
 pub mod case;
@@ -13,6 +14,7 @@ pub mod condition;
 pub mod eval;
 pub mod inventory;
 pub mod json;
+pub mod lint;
 pub mod pattern;
 pub mod policy;
 

@@ -1,0 +1,242 @@
+//! End-to-end tests of `pillar iam` on the bundled demo and on bad input.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn pillar(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pillar"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn json_of(o: &Output) -> Value {
+    assert!(
+        o.status.code() == Some(0) || o.status.code() == Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_str(&String::from_utf8_lossy(&o.stdout)).unwrap()
+}
+
+const SNAP: &str = "examples/demo/snapshot";
+
+fn simulate(principal: &str, action: &str, resource: &str, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "iam",
+        "simulate",
+        "--snapshot",
+        SNAP,
+        "--principal",
+        principal,
+        "--action",
+        action,
+        "--resource",
+        resource,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    json_of(&pillar(&args))
+}
+
+#[test]
+fn admin_role_is_allowed_by_administrator_access_with_file_and_line() {
+    let v = simulate(
+        "arn:aws:iam::111122223333:role/acme-admin",
+        "s3:DeleteBucket",
+        "arn:aws:s3:::acme-payroll",
+        &[],
+    );
+    assert_eq!(v["response"], "Allowed");
+    let st = &v["statements"][0];
+    assert_eq!(st["policy"], "arn:aws:iam::aws:policy/AdministratorAccess");
+    assert!(st["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("iam-get-account-authorization-details.json"));
+    assert!(st["line"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn public_trust_role_can_be_assumed_from_any_account() {
+    let v = simulate(
+        "arn:aws:iam::999988887777:role/outsider",
+        "sts:AssumeRole",
+        "arn:aws:iam::111122223333:role/acme-data-exchange",
+        &[],
+    );
+    assert_eq!(v["response"], "Allowed");
+    assert_eq!(v["statements"][0]["sid"], "PartnerAccess");
+    // the admin role trusts only its own account (with MFA)
+    let v = simulate(
+        "arn:aws:iam::999988887777:role/outsider",
+        "sts:AssumeRole",
+        "arn:aws:iam::111122223333:role/acme-admin",
+        &[],
+    );
+    assert_eq!(v["response"], "ImplicitlyDenied");
+    assert_eq!(v["blockedBy"][0], "resource");
+}
+
+#[test]
+fn trust_condition_uses_the_given_context() {
+    let role = "arn:aws:iam::111122223333:role/acme-security-audit";
+    let alice = "arn:aws:iam::111122223333:user/alice";
+    let with = simulate(
+        alice,
+        "sts:AssumeRole",
+        role,
+        &["--context", "aws:MultiFactorAuthPresent=true"],
+    );
+    assert_eq!(with["response"], "Allowed");
+    let without = simulate(
+        "arn:aws:iam::111122223333:user/bob",
+        "sts:AssumeRole",
+        role,
+        &[],
+    );
+    assert_eq!(without["response"], "ImplicitlyDenied");
+}
+
+#[test]
+fn text_output_names_the_deciding_statement() {
+    let o = pillar(&[
+        "iam",
+        "simulate",
+        "--snapshot",
+        SNAP,
+        "--principal",
+        "arn:aws:iam::111122223333:role/acme-admin",
+        "--action",
+        "iam:CreateUser",
+        "--resource",
+        "arn:aws:iam::111122223333:user/x",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.starts_with("Allowed: arn:aws:iam::111122223333:role/acme-admin"),
+        "{out}"
+    );
+    assert!(out.contains("AdministratorAccess statement 0"), "{out}");
+    assert!(
+        out.contains("iam-get-account-authorization-details.json:"),
+        "{out}"
+    );
+}
+
+#[test]
+fn case_file_runs_and_reports_agreement() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.json");
+    std::fs::write(
+        &case,
+        r#"[{"name": "deny wins", "request": {"action": "s3:GetObject", "principal": "arn:aws:iam::111111111111:user/u",
+             "resource": {"resource": "arn:aws:s3:::b/k", "accountId": "111111111111"}},
+            "identityPolicies": [{"Version": "2012-10-17", "Statement": [
+               {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+               {"Effect": "Deny", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*"}]}],
+            "expected": {"response": "ExplicitlyDenied"}},
+           {"name": "scp level without allow", "request": {"action": "s3:GetObject", "principal": "arn:aws:iam::111111111111:user/u",
+             "resource": {"resource": "arn:aws:s3:::b/k", "accountId": "111111111111"}},
+            "identityPolicies": [{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}],
+            "serviceControlPolicies": [{"orgIdentifier": "r-1", "policies": []}]}]"#,
+    )
+    .unwrap();
+    let v = json_of(&pillar(&[
+        "iam",
+        "simulate",
+        "--case",
+        case.to_str().unwrap(),
+    ]));
+    assert_eq!(v[0]["response"], "ExplicitlyDenied");
+    assert_eq!(v[0]["matches"], true);
+    assert_eq!(v[1]["response"], "ImplicitlyDenied");
+    assert_eq!(v[1]["blockedBy"][0], "scp");
+}
+
+#[test]
+fn who_can_lists_admins_and_not_others() {
+    let o = pillar(&[
+        "iam",
+        "who-can",
+        "s3:GetObject",
+        "arn:aws:s3:::acme-payroll/x",
+        SNAP,
+        "--format",
+        "json",
+    ]);
+    let v = json_of(&o);
+    let who: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["principal"].as_str().unwrap())
+        .collect();
+    assert!(
+        who.contains(&"arn:aws:iam::111122223333:role/acme-admin"),
+        "{who:?}"
+    );
+    assert!(
+        !who.contains(&"arn:aws:iam::111122223333:role/acme-web-ec2"),
+        "{who:?}"
+    );
+}
+
+#[test]
+fn lint_reports_errors_with_line_and_path_and_risky_grants() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"*\",\n     \"Condition\": {\"IpAddres\": {\"aws:SourceIp\": \"10.0.0.0/8\"}}}\n  ]\n}\n",
+    )
+    .unwrap();
+    let risky = dir.path().join("risky.json");
+    std::fs::write(
+        &risky,
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    let binary = dir.path().join("bin.json");
+    std::fs::write(&binary, [0xff_u8, 0xfe, 0x00, 0x7b]).unwrap();
+    let o = pillar(&[
+        "iam",
+        "lint",
+        bad.to_str().unwrap(),
+        risky.to_str().unwrap(),
+        binary.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("bad.json:5: $.Statement[0].Condition.IpAddres error [invalid-policy] unknown condition operator"), "{out}");
+    assert!(out.contains("[privilege-escalation]"), "{out}");
+    assert!(out.contains("[not-utf8]"), "{out}");
+}
+
+#[test]
+fn simulate_without_request_is_a_clear_error() {
+    let o = pillar(&[
+        "iam",
+        "simulate",
+        "--snapshot",
+        SNAP,
+        "--action",
+        "s3:GetObject",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--principal"));
+}
