@@ -100,6 +100,23 @@ pub struct ScanArgs {
     /// Skip input files larger than this many MiB.
     #[arg(long, value_name = "MIB", default_value_t = 256)]
     pub max_file_mib: u64,
+    /// Set a Terraform input variable; repeatable, later wins (after tfvars files).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
+    pub tf_vars: Vec<(String, String)>,
+    /// Read Terraform variables from a .tfvars file (after *.auto.tfvars); repeatable.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub tf_var_files: Vec<PathBuf>,
+    /// Set a CloudFormation template parameter; repeatable.
+    #[arg(long = "cfn-param", value_name = "NAME=VALUE", value_parser = parse_key_value)]
+    pub cfn_params: Vec<(String, String)>,
+}
+
+/// `NAME=VALUE` for `--var` and `--cfn-param`.
+fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
 }
 
 /// Formats of `pillar rules`.

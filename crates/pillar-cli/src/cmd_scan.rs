@@ -32,7 +32,9 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     };
     let load_opts = LoadOptions {
         max_file_bytes: args.max_file_mib.saturating_mul(1024 * 1024),
-        ..LoadOptions::default()
+        tf_vars: args.tf_vars.clone(),
+        tf_var_files: args.tf_var_files.clone(),
+        cfn_params: args.cfn_params.clone(),
     };
     let loaded = pillar_sources::load_paths(&paths, &load_opts);
     if loaded.files_read == 0 {
