@@ -23,6 +23,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Run detection rules (Sigma) over CloudTrail logs.
     Detect(DetectArgs),
+    /// Network reachability: what the internet really reaches, hop by hop.
+    Net(NetArgs),
 }
 
 /// Output formats of `scan`.
@@ -179,4 +181,71 @@ pub struct DetectArgs {
     /// Print event counts and throughput to standard error.
     #[arg(long)]
     pub stats: bool,
+}
+
+/// `pillar net`.
+#[derive(Debug, Args)]
+pub struct NetArgs {
+    /// What to ask.
+    #[command(subcommand)]
+    pub command: NetCommand,
+}
+
+/// `pillar net` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum NetCommand {
+    /// Every resource the internet reaches: protocol, ports, sources and the path.
+    Exposure(NetExposureArgs),
+    /// The path from the internet to one resource on one port, or the hop that blocks it.
+    Path(NetPathArgs),
+}
+
+/// Inputs of `pillar net`.
+#[derive(Debug, Args)]
+pub struct NetSource {
+    /// Folders or snapshots to read (default: the current folder).
+    pub paths: Vec<PathBuf>,
+}
+
+/// Output formats of `pillar net`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NetFormat {
+    /// Human-readable.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// `pillar net exposure`.
+#[derive(Debug, Args)]
+pub struct NetExposureArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub source: NetSource,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: NetFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `pillar net path`.
+#[derive(Debug, Args)]
+pub struct NetPathArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub source: NetSource,
+    /// Instance id, ENI id, DB identifier, or load balancer name or ARN.
+    #[arg(long, value_name = "ID")]
+    pub to: String,
+    /// Destination port (ICMP: the type).
+    #[arg(long)]
+    pub port: u16,
+    /// Protocol: tcp, udp, icmp, icmpv6 or a number.
+    #[arg(long, default_value = "tcp")]
+    pub protocol: String,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: NetFormat,
 }

@@ -4,6 +4,7 @@
 mod args;
 mod cmd_detect;
 mod cmd_explain;
+mod cmd_net;
 mod cmd_rules;
 mod cmd_scan;
 mod config;
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
         args::Command::Rules(a) => cmd_rules::run(&a),
         args::Command::Explain(a) => cmd_explain::run(&a),
         args::Command::Detect(a) => cmd_detect::run(&a),
+        args::Command::Net(a) => cmd_net::run(&a),
     };
     match result {
         Ok(code) => code,

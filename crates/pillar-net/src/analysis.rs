@@ -863,6 +863,7 @@ fn expose_lb(
     out.extend(grouped);
     // Through the load balancer to its targets.
     let alb = lb.kind == "application";
+    let mut via_out: Vec<Exposure> = Vec::new();
     for (proto, port, j, l) in &front {
         for tg_arn in &l.target_groups {
             let Some(tg) = ix.target_groups.get(tg_arn.as_str()) else {
@@ -895,7 +896,7 @@ fn expose_lb(
                 // own addresses; NLBs otherwise preserve the client address.
                 let from_lb = alb || by_ref;
                 let mut sources = j.sources.clone();
-                let mut notes = Vec::new();
+                let mut notes: Vec<(String, String)> = Vec::new();
                 if from_lb {
                     let by_cidr = sv.allowed.intersects(&lb_subnets);
                     if !(by_ref || by_cidr) {
@@ -905,14 +906,18 @@ fn expose_lb(
                         sv.group_refs
                             .iter()
                             .filter(|(_, r)| r.iter().any(|g| lb.security_groups.contains(g)))
-                            .map(|(h, _)| format!("{} rule {}: {}", h.group, h.index, h.text)),
+                            .map(|(h, _)| {
+                                (h.group.clone(), format!("rule {}: {}", h.index, h.text))
+                            }),
                     );
                     if !by_ref {
                         notes.extend(
                             sv.hits
                                 .iter()
                                 .filter(|h| h.sources.intersects(&lb_subnets))
-                                .map(|h| format!("{} rule {}: {}", h.group, h.index, h.text)),
+                                .map(|h| {
+                                    (h.group.clone(), format!("rule {}: {}", h.index, h.text))
+                                }),
                         );
                     }
                 } else {
@@ -921,7 +926,7 @@ fn expose_lb(
                         sv.hits
                             .iter()
                             .filter(|h| h.sources.intersects(&j.sources))
-                            .map(|h| format!("{} rule {}: {}", h.group, h.index, h.text)),
+                            .map(|h| (h.group.clone(), format!("rule {}: {}", h.index, h.text))),
                     );
                 }
                 // The target subnet's ACL, unless the node shares the subnet.
@@ -979,21 +984,38 @@ fn expose_lb(
                     vec![format!("{tid} port {tport}")],
                 ));
                 path.extend(acl_hops);
-                if let Some(g) = tep.groups.first() {
-                    path.push(Hop::new("security-group", g.id.clone(), notes));
+                for g in &tep.groups {
+                    let mine: Vec<String> = notes
+                        .iter()
+                        .filter(|(id, _)| id == &g.id)
+                        .map(|(_, n)| n.clone())
+                        .collect();
+                    if !mine.is_empty() {
+                        path.push(Hop::new("security-group", g.id.clone(), mine));
+                    }
                 }
                 path.push(Hop::new(
                     "network-interface",
                     tep.eni.clone().unwrap_or_else(|| tep.id.clone()),
                     Vec::new(),
                 ));
-                out.push(Exposure {
+                let via_lb = Some(lb.name.clone());
+                if let Some(e) = via_out.iter_mut().find(|e: &&mut Exposure| {
+                    e.id == tep.id
+                        && e.protocol == tproto
+                        && e.ports == tports
+                        && e.sources == sources
+                }) {
+                    merge_hops(&mut e.path, &path);
+                    continue;
+                }
+                via_out.push(Exposure {
                     resource: tep.resource.clone(),
                     location: tep.location.clone(),
                     kind: tep.kind,
                     id: tep.id.clone(),
                     eni: tep.eni.clone(),
-                    via: Some(lb.name.clone()),
+                    via: via_lb,
                     addresses: vec![lb.dns_name.clone().unwrap_or_else(|| lb.name.clone())],
                     family: Family::V4,
                     protocol: tproto,
@@ -1006,6 +1028,7 @@ fn expose_lb(
             }
         }
     }
+    out.extend(via_out);
 }
 
 /// Analyse every endpoint and internet-facing load balancer of `inv`.
