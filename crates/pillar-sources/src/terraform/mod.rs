@@ -66,11 +66,16 @@ fn read_text(path: &Path, opts: &LoadOptions) -> Result<String, String> {
     if bytes.contains(&0) {
         return Err("binary file, not HCL".to_owned());
     }
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         format!(
             "not UTF-8 text (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
         )
+    })?;
+    // A byte-order mark is not part of the text.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
     })
 }
 

@@ -1,0 +1,450 @@
+//! Conformance of the Terraform and CloudFormation sources, through the
+//! posture rules, against the KICS sample corpus in
+//! `../shared/corpora/iac/kics_corpus` (labelled positive and negative
+//! files with expected lines). Prints per-theme and overall precision and
+//! recall per file and per line, lists every disagreement, and asserts the
+//! floors reached. Also: every file of `kics_all_aws` loads without panic.
+//!
+//! The corpus is read in place (never copied into the repository); when it
+//! is absent the tests print why and pass.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use pillar_checks::RunOptions;
+use pillar_model::{Finding, Status};
+use pillar_sources::{cloudformation, terraform, LoadOptions, Loaded};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn corpus() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/iac");
+    if p.join("themes.tsv").is_file() {
+        Some(p)
+    } else {
+        println!("skipped: IaC corpus not found at {}", p.display());
+        None
+    }
+}
+
+/// Which of our rules answer each KICS theme. Themes absent here have no
+/// rule of ours yet (coverage gaps, not misses).
+fn theme_rules(theme: &str) -> Option<&'static [&'static str]> {
+    Some(match theme {
+        "sg_ssh_open" | "sg_rdp_open" => &["ec2-sg-admin-port-open"],
+        "sg_all_ports_open" => &[
+            "ec2-sg-all-ports-open",
+            "ec2-sg-admin-port-open",
+            "ec2-sg-database-port-open",
+        ],
+        "default_sg_open" => &["ec2-default-sg-not-restricted"],
+        "nacl_open" => &["ec2-nacl-admin-port-open"],
+        "s3_public" => &[
+            "s3-bucket-public-acl",
+            "s3-bucket-public-policy",
+            "s3-bucket-public-access-block-off",
+        ],
+        "s3_no_versioning" => &["s3-bucket-versioning-disabled"],
+        "s3_no_logging" => &["s3-bucket-access-logging-disabled"],
+        "s3_no_tls_policy" => &["s3-bucket-tls-not-enforced"],
+        "kms_no_rotation" => &["kms-key-rotation-disabled"],
+        "iam_wildcard" => &[
+            "iam-policy-admin-attached",
+            "iam-policy-wildcard-sensitive-actions",
+        ],
+        "iam_user_direct_policy" => &["iam-user-policy-attached-directly"],
+        "cloudtrail_disabled" => &["cloudtrail-not-logging"],
+        "cloudtrail_no_validation" => &["cloudtrail-log-validation-disabled"],
+        "cloudtrail_not_multiregion" => &["cloudtrail-multi-region-missing"],
+        "cloudtrail_not_encrypted" => &["cloudtrail-not-encrypted-kms"],
+        "vpc_flow_logs" => &["ec2-vpc-flow-logs-disabled"],
+        "guardduty_disabled" => &["guardduty-disabled"],
+        "rds_unencrypted" => &["rds-instance-storage-unencrypted"],
+        "rds_public" => &["rds-instance-publicly-accessible"],
+        "ebs_unencrypted" => &[
+            "ec2-ebs-volume-unencrypted",
+            "ec2-ebs-default-encryption-disabled",
+        ],
+        "secrets_lambda_env" => &["lambda-env-literal-secret"],
+        "waf_alb" => &["elbv2-internet-facing-without-waf"],
+        "imdsv1" => &["ec2-instance-imdsv1-allowed"],
+        "elb_no_tls" => &["elbv2-listener-plaintext-http"],
+        _ => return None,
+    })
+}
+
+/// Load one sample as its own module or template.
+fn load_sample(file: &Path, cfn: bool) -> Loaded {
+    let opts = LoadOptions::default();
+    if cfn {
+        return cloudformation::load_file(file, &opts);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let staged = dir.path().join("main.tf");
+    std::fs::copy(file, &staged).unwrap();
+    let mut loaded = terraform::load(dir.path(), &opts);
+    // Show the sample's own name in locations.
+    let shown = staged.display().to_string();
+    for s in &mut loaded.skipped {
+        if s.path == shown {
+            s.path = file.display().to_string();
+        }
+    }
+    loaded
+}
+
+/// Lines where resources start in the loaded inventory (to give findings a
+/// line range: from their line to the next resource).
+fn resource_lines(loaded: &Loaded) -> Vec<u32> {
+    fn walk(v: &Value, out: &mut BTreeSet<u32>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(l) = m
+                    .get("location")
+                    .and_then(|l| l.get("line"))
+                    .and_then(Value::as_u64)
+                {
+                    out.insert(l as u32);
+                }
+                m.values().for_each(|x| walk(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(&serde_json::to_value(&loaded.inventory).unwrap(), &mut out);
+    out.into_iter().collect()
+}
+
+#[derive(Default, Clone, Copy)]
+struct Score {
+    tp: u32,
+    fn_: u32,
+    fp: u32,
+    tn: u32,
+    lines_expected: u32,
+    lines_matched: u32,
+}
+
+impl Score {
+    fn add(&mut self, o: Score) {
+        self.tp += o.tp;
+        self.fn_ += o.fn_;
+        self.fp += o.fp;
+        self.tn += o.tn;
+        self.lines_expected += o.lines_expected;
+        self.lines_matched += o.lines_matched;
+    }
+    fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    fn line_recall(&self) -> f64 {
+        ratio(self.lines_matched, self.lines_expected)
+    }
+}
+
+fn ratio(a: u32, b: u32) -> f64 {
+    if b == 0 {
+        1.0
+    } else {
+        f64::from(a) / f64::from(b)
+    }
+}
+
+fn expected_lines(test_dir: &Path, file: &str, positives: usize) -> BTreeSet<u32> {
+    let Ok(text) = std::fs::read_to_string(test_dir.join("positive_expected_result.json")) else {
+        return BTreeSet::new();
+    };
+    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(&text) else {
+        return BTreeSet::new();
+    };
+    items
+        .iter()
+        .filter(|i| {
+            let name = i
+                .get("fileName")
+                .or_else(|| i.get("filename"))
+                .and_then(Value::as_str);
+            match name {
+                Some(n) => n == file,
+                None => positives == 1,
+            }
+        })
+        .filter_map(|i| i.get("line").and_then(Value::as_u64).map(|l| l as u32))
+        .collect()
+}
+
+fn calls_registry_module(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim();
+        l.starts_with("source") && !l.contains("\"./") && !l.contains("\"../") && l.contains('/')
+    }) && text.contains("module \"")
+}
+
+#[test]
+fn kics_conformance() {
+    let Some(root) = corpus() else { return };
+    let themes = std::fs::read_to_string(root.join("themes.tsv")).unwrap();
+    let rules = pillar_checks::all();
+    let mut overall: BTreeMap<&str, Score> = BTreeMap::new();
+    let mut disagreements = Vec::new();
+    let mut module_samples = (0u32, 0u32);
+    let mut plan_samples = 0u32;
+    println!("theme                        platform        files(+/-)  TP  FN  FP  TN  recall  precision  line-recall");
+    for row in themes.lines().skip(1) {
+        let cols: Vec<&str> = row.split('\t').collect();
+        let theme = cols[0];
+        let Some(ours) = theme_rules(theme) else {
+            println!("{theme:<28} (no rule of ours: coverage gap)");
+            continue;
+        };
+        for (platform, col) in [("terraform", 1), ("cloudformation", 2)] {
+            let cfn = platform == "cloudformation";
+            let mut score = Score::default();
+            let mut files = (0, 0);
+            for query in cols
+                .get(col)
+                .unwrap_or(&"")
+                .split(',')
+                .filter(|q| !q.is_empty())
+            {
+                let query = query.split('@').next().unwrap_or(query);
+                let test_dir = root
+                    .join("kics_corpus")
+                    .join(platform)
+                    .join(query)
+                    .join("test");
+                let Ok(rd) = std::fs::read_dir(&test_dir) else {
+                    continue;
+                };
+                let mut names: Vec<String> = rd
+                    .filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with("positive") || n.starts_with("negative"))
+                    .filter(|n| !n.ends_with("expected_result.json"))
+                    .collect();
+                names.sort();
+                let positives = names.iter().filter(|n| n.starts_with("positive")).count();
+                for name in names {
+                    let path = test_dir.join(&name);
+                    let positive = name.starts_with("positive");
+                    if !cfn && !name.ends_with(".tf") {
+                        plan_samples += 1;
+                        continue;
+                    }
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    if !cfn && calls_registry_module(&text) {
+                        if positive {
+                            module_samples.0 += 1;
+                        } else {
+                            module_samples.1 += 1;
+                        }
+                        continue;
+                    }
+                    if positive {
+                        files.0 += 1;
+                    } else {
+                        files.1 += 1;
+                    }
+                    let loaded = load_sample(&path, cfn);
+                    let result =
+                        pillar_checks::run(&loaded.inventory, &rules, &RunOptions::default());
+                    let hits: Vec<&Finding> = result
+                        .findings
+                        .iter()
+                        .filter(|f| f.status == Status::Fail && ours.contains(&f.rule.as_str()))
+                        .collect();
+                    let mut s = Score::default();
+                    match (positive, hits.is_empty()) {
+                        (true, false) => s.tp += 1,
+                        (true, true) => s.fn_ += 1,
+                        (false, false) => s.fp += 1,
+                        (false, true) => s.tn += 1,
+                    }
+                    if positive {
+                        let starts = resource_lines(&loaded);
+                        let ranges: Vec<(u32, u32)> = hits
+                            .iter()
+                            .filter_map(|f| f.location.as_ref().and_then(|l| l.line))
+                            .map(|l| {
+                                let end =
+                                    starts.iter().copied().find(|s| *s > l).unwrap_or(u32::MAX);
+                                (l, end)
+                            })
+                            .collect();
+                        for e in expected_lines(&test_dir, &name, positives) {
+                            s.lines_expected += 1;
+                            if ranges.iter().any(|(a, b)| e >= *a && e < *b) {
+                                s.lines_matched += 1;
+                            }
+                        }
+                    }
+                    if s.fn_ + s.fp > 0 {
+                        let why = if s.fp > 0 {
+                            format!(
+                                "flagged by {}",
+                                hits.iter()
+                                    .map(|f| f.rule.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(",")
+                            )
+                        } else {
+                            let unknown: Vec<String> = result
+                                .findings
+                                .iter()
+                                .filter(|f| {
+                                    f.status == Status::Unknown && ours.contains(&f.rule.as_str())
+                                })
+                                .map(|f| f.message.clone())
+                                .take(1)
+                                .collect();
+                            let skipped: Vec<String> = loaded
+                                .skipped
+                                .iter()
+                                .map(ToString::to_string)
+                                .take(1)
+                                .collect();
+                            format!("missed; unknown: {unknown:?} skipped: {skipped:?}")
+                        };
+                        disagreements.push(format!("{theme} {platform}/{query}/{name}: {why}"));
+                    }
+                    score.add(s);
+                }
+            }
+            if files.0 + files.1 == 0 {
+                continue;
+            }
+            println!(
+                "{theme:<28} {platform:<15} {:>4}/{:<4}  {:>3} {:>3} {:>3} {:>3}  {:>5.1}%  {:>8.1}%  {:>9.1}%",
+                files.0,
+                files.1,
+                score.tp,
+                score.fn_,
+                score.fp,
+                score.tn,
+                100.0 * score.recall(),
+                100.0 * score.precision(),
+                100.0 * score.line_recall()
+            );
+            overall.entry(platform).or_default().add(score);
+        }
+    }
+    println!("\ndisagreements ({}):", disagreements.len());
+    for d in &disagreements {
+        println!("  {d}");
+    }
+    println!(
+        "\nTerraform samples calling registry modules, not judged: {} positive, {} negative; plan JSON samples not read: {plan_samples}",
+        module_samples.0, module_samples.1
+    );
+    for (platform, s) in &overall {
+        println!(
+            "OVERALL {platform}: files recall {:.1}% precision {:.1}% specificity {:.1}% line recall {:.1}% (TP {} FN {} FP {} TN {})",
+            100.0 * s.recall(),
+            100.0 * s.precision(),
+            100.0 * ratio(s.tn, s.tn + s.fp),
+            100.0 * s.line_recall(),
+            s.tp,
+            s.fn_,
+            s.fp,
+            s.tn
+        );
+    }
+    let tf = overall.get("terraform").copied().unwrap_or_default();
+    let cf = overall.get("cloudformation").copied().unwrap_or_default();
+    // Floors reached (raise them as coverage grows; never lower them).
+    assert!(
+        tf.recall() >= FLOOR_TF_RECALL,
+        "terraform recall {:.3}",
+        tf.recall()
+    );
+    assert!(
+        tf.precision() >= FLOOR_TF_PRECISION,
+        "terraform precision {:.3}",
+        tf.precision()
+    );
+    assert!(
+        cf.recall() >= FLOOR_CFN_RECALL,
+        "cloudformation recall {:.3}",
+        cf.recall()
+    );
+    assert!(
+        cf.precision() >= FLOOR_CFN_PRECISION,
+        "cloudformation precision {:.3}",
+        cf.precision()
+    );
+}
+
+const FLOOR_TF_RECALL: f64 = 0.67;
+const FLOOR_TF_PRECISION: f64 = 0.82;
+const FLOOR_CFN_RECALL: f64 = 0.55;
+const FLOOR_CFN_PRECISION: f64 = 0.86;
+
+#[test]
+fn every_kics_aws_file_loads_without_panic() {
+    let Some(root) = corpus() else { return };
+    let all = root.join("kics_all_aws");
+    let start = Instant::now();
+    let (mut files, mut failed) = (0u32, Vec::new());
+    for entry in walkdir::WalkDir::new(&all)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let p = entry.path();
+        let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let cfn = p.components().any(|c| {
+            c.as_os_str()
+                .to_string_lossy()
+                .eq_ignore_ascii_case("cloudformation")
+        });
+        if !entry.file_type().is_file() || !matches!(ext, "tf" | "yaml" | "yml" | "json") {
+            continue;
+        }
+        if p.file_name().is_some_and(|n| {
+            let n = n.to_string_lossy();
+            n.contains("expected_result") || n == "metadata.json"
+        }) {
+            continue;
+        }
+        if !cfn && ext != "tf" {
+            continue;
+        }
+        files += 1;
+        let t = Instant::now();
+        let loaded = load_sample(p, cfn);
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "{} took {:?}",
+            p.display(),
+            t.elapsed()
+        );
+        // The rules must also run on whatever was read.
+        let _ = pillar_checks::run(
+            &loaded.inventory,
+            &pillar_checks::all(),
+            &RunOptions::default(),
+        );
+        failed.extend(
+            loaded
+                .skipped
+                .iter()
+                .filter(|s| !s.reason.starts_with("module."))
+                .map(ToString::to_string),
+        );
+    }
+    println!("kics_all_aws: {files} files loaded in {:?}; {} not read, with the reason (modules not counted):", start.elapsed(), failed.len());
+    for f in &failed {
+        println!("  {f}");
+    }
+    assert!(files > 0);
+}

@@ -1,0 +1,274 @@
+//! Terraform and CloudFormation sources: evaluation, joins, unknowns,
+//! locations, bad input.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use pillar_model::{Inventory, Known, SourceKind};
+use pillar_sources::{cloudformation, load_paths, terraform, LoadOptions, Loaded};
+use proptest::prelude::*;
+use std::path::PathBuf;
+
+fn tf(files: &[(&str, &str)], opts: &LoadOptions) -> Loaded {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    terraform::load(dir.path(), opts)
+}
+
+const SG: &str = r#"
+variable "ssh_cidr" {}
+variable "port" { default = 22 }
+locals { open = ["0.0.0.0/0"] }
+
+resource "aws_security_group" "web" {
+  name = "web"
+  ingress {
+    from_port   = var.port
+    to_port     = var.port
+    protocol    = "tcp"
+    cidr_blocks = [var.ssh_cidr]
+  }
+}
+
+resource "aws_security_group_rule" "extra" {
+  type              = "ingress"
+  security_group_id = aws_security_group.web.id
+  from_port         = 3389
+  to_port           = 3389
+  protocol          = "tcp"
+  cidr_blocks       = local.open
+}
+
+resource "aws_ebs_volume" "maybe" {
+  count             = 0
+  availability_zone = "us-east-1a"
+}
+"#;
+
+#[test]
+fn unset_variable_is_unknown_and_rules_join() {
+    let loaded = tf(&[("main.tf", SG)], &LoadOptions::default());
+    assert!(loaded.skipped.is_empty(), "{:?}", loaded.skipped);
+    let inv = &loaded.inventory;
+    assert_eq!(inv.security_groups.len(), 1);
+    let sg = &inv.security_groups[0];
+    assert_eq!(sg.resource.id, "aws_security_group.web");
+    assert_eq!(sg.resource.source, Some(SourceKind::Terraform));
+    assert_eq!(sg.location.as_ref().unwrap().line, Some(6));
+    assert_eq!(sg.ingress.len(), 2, "the rule resource joins its group");
+    assert_eq!(
+        sg.ingress[0].ipv4_ranges,
+        Known::unknown("var.ssh_cidr is not set")
+    );
+    assert_eq!(sg.ingress[0].from_port, Known::Known(Some(22)));
+    assert_eq!(
+        sg.ingress[1].ipv4_ranges,
+        Known::Known(vec!["0.0.0.0/0".to_owned()])
+    );
+    assert_eq!(sg.ingress[1].location.as_ref().unwrap().line, Some(16));
+    assert!(inv.volumes.is_empty(), "count = 0 creates nothing");
+    assert!(
+        inv.coverage.is_empty(),
+        "terraform marks no service collected"
+    );
+}
+
+#[test]
+fn var_flags_and_tfvars_follow_terraform_precedence() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = dir.path().join("extra.tfvars");
+    std::fs::write(&extra, "port = 2222\n").unwrap();
+    let opts = LoadOptions {
+        tf_vars: vec![("ssh_cidr".to_owned(), "10.0.0.0/8".to_owned())],
+        tf_var_files: vec![extra],
+        ..LoadOptions::default()
+    };
+    let loaded = tf(
+        &[
+            ("main.tf", SG),
+            ("terraform.tfvars", "port = 80\nssh_cidr = \"1.2.3.4/32\"\n"),
+        ],
+        &opts,
+    );
+    let sg = &loaded.inventory.security_groups[0];
+    assert_eq!(
+        sg.ingress[0].ipv4_ranges,
+        Known::Known(vec!["10.0.0.0/8".to_owned()])
+    );
+    assert_eq!(sg.ingress[0].from_port, Known::Known(Some(2222)));
+}
+
+#[test]
+fn split_bucket_resources_and_policy_documents() {
+    let text = r#"
+resource "aws_s3_bucket" "b" { bucket = "data-${terraform.workspace}" }
+resource "aws_s3_bucket_versioning" "b" {
+  bucket = aws_s3_bucket.b.id
+  versioning_configuration { status = "Enabled" }
+}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.id
+  policy = data.aws_iam_policy_document.p.json
+}
+data "aws_iam_policy_document" "p" {
+  statement {
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.b.arn}/*"]
+  }
+}
+resource "aws_iam_role" "r" {
+  name               = "app"
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "*" } }] })
+}
+resource "aws_iam_role_policy" "r" {
+  role   = aws_iam_role.r.name
+  policy = <<EOT
+{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+EOT
+}
+"#;
+    let loaded = tf(&[("main.tf", text)], &LoadOptions::default());
+    let inv: &Inventory = &loaded.inventory;
+    let b = &inv.buckets[0];
+    assert_eq!(b.name, "data-default");
+    assert_eq!(b.versioning, Known::Known(Some("Enabled".to_owned())));
+    let doc = b.policy.get().unwrap().as_ref().unwrap();
+    assert!(doc.statements()[0].principal_is_public());
+    assert_eq!(b.logging, Known::Known(None), "no logging declared: absent");
+    let role = &inv.roles[0];
+    assert!(role.assume_role_policy.get().unwrap().statements()[0].principal_is_public());
+    assert!(role.inline_policies[0].document.statements()[0].is_full_admin());
+}
+
+#[test]
+fn malformed_hcl_is_skipped_with_line() {
+    let loaded = tf(
+        &[
+            (
+                "bad.tf",
+                "resource \"aws_vpc\" \"a\" {\n  cidr_block = \n}\n",
+            ),
+            ("ok.tf", "resource \"aws_vpc\" \"b\" {}\n"),
+        ],
+        &LoadOptions::default(),
+    );
+    assert_eq!(loaded.skipped.len(), 1);
+    assert!(loaded.skipped[0].path.ends_with("bad.tf"));
+    assert!(loaded.skipped[0].line.is_some());
+    assert_eq!(loaded.inventory.vpcs.len(), 1, "the rest still loads");
+    let binary = tf(&[("bin.tf", "\u{0}\u{1}\u{2}")], &LoadOptions::default());
+    assert!(binary.skipped[0].reason.contains("binary"));
+}
+
+#[test]
+fn cloudformation_parameters_conditions_and_joins() {
+    let text = r#"
+Parameters:
+  Env: {Type: String, Default: dev}
+Conditions:
+  Prod: !Equals [!Ref Env, prod]
+Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: x
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+          CidrIp: !If [Prod, 10.0.0.0/8, 0.0.0.0/0]
+  Extra:
+    Type: AWS::EC2::SecurityGroupIngress
+    Condition: Prod
+    Properties:
+      GroupId: !GetAtt Sg.GroupId
+      IpProtocol: "-1"
+      CidrIp: 0.0.0.0/0
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.yaml");
+    std::fs::write(&path, text).unwrap();
+    assert!(cloudformation::is_template_path(&path));
+    let loaded = cloudformation::load_file(&path, &LoadOptions::default());
+    let sg = &loaded.inventory.security_groups[0];
+    assert_eq!(sg.resource.source, Some(SourceKind::Cloudformation));
+    assert_eq!(sg.location.as_ref().unwrap().line, Some(7));
+    assert_eq!(sg.ingress.len(), 1, "the Prod-only rule is left out");
+    assert_eq!(
+        sg.ingress[0].ipv4_ranges,
+        Known::Known(vec!["0.0.0.0/0".to_owned()])
+    );
+    let prod = LoadOptions {
+        cfn_params: vec![("Env".to_owned(), "prod".to_owned())],
+        ..LoadOptions::default()
+    };
+    let loaded = cloudformation::load_file(&path, &prod);
+    let sg = &loaded.inventory.security_groups[0];
+    assert_eq!(sg.ingress.len(), 2);
+    assert_eq!(
+        sg.ingress[0].ipv4_ranges,
+        Known::Known(vec!["10.0.0.0/8".to_owned()])
+    );
+}
+
+#[test]
+fn demo_folder_has_all_three_sources() {
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo");
+    let loaded = load_paths(&[demo], &LoadOptions::default());
+    let kinds: Vec<&str> = loaded
+        .sources
+        .iter()
+        .map(|s| s.split(' ').next().unwrap())
+        .collect();
+    assert!(kinds.contains(&"snapshot"), "{kinds:?}");
+    assert!(kinds.contains(&"terraform"), "{kinds:?}");
+    assert!(kinds.contains(&"cloudformation"), "{kinds:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn random_hcl_never_panics(s in "[ -~\n]{0,300}") {
+        let _ = terraform::parse::parse("fuzz.tf", &s);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.tf"), &s).unwrap();
+        let _ = terraform::load(dir.path(), &LoadOptions::default());
+    }
+
+    #[test]
+    fn hcl_like_input_never_panics(body in prop::collection::vec(
+        prop_oneof![
+            Just("resource \"aws_security_group\" \"a\" {".to_owned()),
+            Just("}".to_owned()),
+            Just("ingress { from_port = var.x".to_owned()),
+            Just("count = length(local.l)".to_owned()),
+            Just("locals { l = [for x in var.y : x if x] }".to_owned()),
+            Just("x = \"${aws_security_group.a.id}\"".to_owned()),
+            Just("dynamic \"ingress\" { for_each = local.l content {".to_owned()),
+            Just("<<EOT\n{\"a\": 1}\nEOT".to_owned()),
+            "[a-z_]{1,8} = [0-9]{1,3}",
+        ], 0..30)) {
+        let text = body.join("\n");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.tf"), &text).unwrap();
+        let _ = terraform::load(dir.path(), &LoadOptions::default());
+    }
+
+    #[test]
+    fn random_yaml_never_panics(s in "[ -~\n]{0,300}") {
+        let mut inv = Inventory::default();
+        let _ = cloudformation::load_text("fuzz.yaml", &format!("Resources:\n{s}"), &LoadOptions::default(), &mut inv);
+        let _ = cloudformation::yaml::parse(&s);
+    }
+}
