@@ -21,6 +21,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print one rule's documentation.
     Explain(ExplainArgs),
+    /// Find hard-coded secrets (keys, tokens, passwords, private keys) in files; redacted.
+    Secrets(SecretsArgs),
     /// Run detection rules (Sigma) over CloudTrail logs.
     Detect(DetectArgs),
     /// Network reachability: what the internet really reaches, hop by hop.
@@ -248,4 +250,44 @@ pub struct NetPathArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: NetFormat,
+}
+
+/// `pillar secrets`.
+#[derive(Debug, Args)]
+pub struct SecretsArgs {
+    /// Files or folders to scan (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<ScanFormat>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a secret at or above this severity is found.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Report only secrets whose fingerprint is not in this earlier JSON report.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Also scan files that .gitignore and .ignore files exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Skip files larger than this many MiB (noted in the report).
+    #[arg(long, value_name = "MIB", default_value_t = 16)]
+    pub max_file_mib: u64,
+    /// Worker threads (0: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+    /// Colour text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// List the secret rules and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+    /// Check every rule's examples and negative examples, and exit.
+    #[arg(long)]
+    pub check_rules: bool,
+    /// Print files and bytes scanned and the time taken to standard error.
+    #[arg(long)]
+    pub stats: bool,
 }

@@ -37,7 +37,9 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         cfn_params: args.cfn_params.clone(),
     };
     let loaded = pillar_sources::load_paths(&paths, &load_opts);
-    if loaded.files_read == 0 {
+    // Secrets (issue 9): the secrets scanner reads the same paths.
+    let secrets = crate::cmd_secrets::scan_paths(&paths, load_opts.max_file_bytes)?;
+    if loaded.files_read == 0 && secrets.files_scanned == 0 {
         for s in &loaded.skipped {
             eprintln!("skipped: {s}");
         }
@@ -84,6 +86,8 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         skipped: loaded.skipped,
         ..Report::default()
     };
+    // Secrets (issue 9): their findings, rules and skipped inputs join the review.
+    crate::cmd_secrets::add_to_report(&mut report, secrets, &opts.select, &opts.ignore);
     if let Some(path) = args.baseline.as_ref().or(cfg.baseline.as_ref()) {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read baseline {}", path.display()))?;

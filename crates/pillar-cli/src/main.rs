@@ -7,6 +7,7 @@ mod cmd_explain;
 mod cmd_net;
 mod cmd_rules;
 mod cmd_scan;
+mod cmd_secrets;
 mod config;
 
 use clap::Parser;
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
         args::Command::Scan(a) => cmd_scan::run(&a),
         args::Command::Rules(a) => cmd_rules::run(&a),
         args::Command::Explain(a) => cmd_explain::run(&a),
+        args::Command::Secrets(a) => cmd_secrets::run(&a),
         args::Command::Detect(a) => cmd_detect::run(&a),
         args::Command::Net(a) => cmd_net::run(&a),
     };

@@ -129,6 +129,34 @@ impl Engine {
         &self.rules
     }
 
+    /// Run every rule's `examples` (each must produce a finding of the
+    /// rule) and `negative_examples` (none may). Returns one line per
+    /// failure; empty when all hold.
+    pub fn check_examples(&self) -> Vec<String> {
+        let mut failures = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            for ex in &rule.examples {
+                if !self
+                    .scan("example.txt", ex.as_bytes())
+                    .iter()
+                    .any(|h| h.rule == i)
+                {
+                    failures.push(format!("{}: example not found: {ex:?}", rule.id));
+                }
+            }
+            for ex in &rule.negative_examples {
+                if self
+                    .scan("example.txt", ex.as_bytes())
+                    .iter()
+                    .any(|h| h.rule == i)
+                {
+                    failures.push(format!("{}: negative example matched: {ex:?}", rule.id));
+                }
+            }
+        }
+        failures
+    }
+
     /// Scan one file's bytes. `path` decides code-only filters.
     pub fn scan(&self, path: &str, data: &[u8]) -> Vec<Hit> {
         let mut wanted = vec![false; self.rules.len()];
@@ -243,6 +271,19 @@ fn judge(
     if rule.generic && filter::looks_like_expression(secret) {
         let before = start.checked_sub(1).and_then(|i| data.get(i)).copied();
         if !matches!(before, Some(b'"' | b'\'' | b'`')) {
+            return None;
+        }
+    }
+    if !rule.exclude_context.is_empty() {
+        let before = data
+            .get(start.saturating_sub(64)..start)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if rule
+            .exclude_context
+            .iter()
+            .any(|c| memchr::memmem::find(&before, c.to_ascii_lowercase().as_bytes()).is_some())
+        {
             return None;
         }
     }

@@ -19,6 +19,7 @@
 //!   generic: false                 # a name=value rule: loses to specific rules
 //!   code_needs_quotes: false       # in source code, only quoted values count
 //!   require_digit: false           # the secret must hold a digit
+//!   exclude_context: [NextToken]   # not when the 64 bytes before hold one
 //!   examples: [...]                # each must produce a finding of this rule
 //!   negative_examples: [...]       # none may produce a finding of this rule
 //! ```
@@ -102,6 +103,11 @@ pub struct RuleDef {
     /// The secret must hold a digit (tokens do; names and paths seldom).
     #[serde(default)]
     pub require_digit: bool,
+    /// Drop a match when the 64 bytes before the secret hold one of these
+    /// (ASCII, case-insensitive): names of values that are not secrets
+    /// (`LockToken`, `NextToken`).
+    #[serde(default)]
+    pub exclude_context: Vec<String>,
     /// Lines that must produce a finding of this rule.
     #[serde(default)]
     pub examples: Vec<String>,
