@@ -132,10 +132,16 @@ impl RuleSet {
             let mut idx = Vec::new();
             let mut missing = Vec::new();
             for name in &def.rules {
-                let found = self.rules.iter().position(|r| {
-                    r.header.name.as_deref() == Some(name.as_str())
-                        || r.header.sigma_id.as_deref() == Some(name.as_str())
-                });
+                // By `name` or `id` (the specification); by `title` as a
+                // fallback, which some published rule packs use.
+                let found = self
+                    .rules
+                    .iter()
+                    .position(|r| {
+                        r.header.name.as_deref() == Some(name.as_str())
+                            || r.header.sigma_id.as_deref() == Some(name.as_str())
+                    })
+                    .or_else(|| self.rules.iter().position(|r| &r.header.title == name));
                 match found {
                     Some(i) => idx.push(i),
                     None => missing.push(name.clone()),
@@ -300,5 +306,24 @@ mod tests {
         assert_eq!(s.errors.len(), 2, "{:?}", s.errors);
         assert!(s.errors[0].to_string().contains("already used"));
         assert!(s.errors[1].to_string().contains("zz"));
+    }
+
+    #[test]
+    fn correlations_resolve_by_name_id_or_title() {
+        let mut s = RuleSet::default();
+        s.add_text(
+            "title: Base One\nid: u-1\ndetection:\n  sel: {x: 1}\n  condition: sel\n---\ntitle: Base Two\nname: two\ndetection:\n  sel: {x: 2}\n  condition: sel\n",
+            "b.yml",
+        );
+        s.add_text(
+            "title: c\ncorrelation:\n  type: temporal\n  rules: [u-1, two, Base One]\n  timespan: 1m\n",
+            "c.yml",
+        );
+        s.finish();
+        assert!(s.errors.is_empty(), "{:?}", s.errors);
+        assert_eq!(s.correlations[0].rule_idx, vec![0, 1, 0]);
+        let e = Engine::new(s);
+        assert_eq!(e.reported, vec![false, false]);
+        assert_eq!(e.used_by[0], vec![0, 0]);
     }
 }

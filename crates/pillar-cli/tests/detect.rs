@@ -1,0 +1,161 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! `pillar detect` end to end: the demo log, exit codes, stdin, bad input.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn pillar(args: &[&str], stdin: Option<&[u8]>) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pillar"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(b) = stdin {
+        input.write_all(b).unwrap();
+    }
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const EXPECTED: [&str; 11] = [
+    "cloudtrail-access-denied-burst",
+    "cloudtrail-console-login-without-mfa",
+    "cloudtrail-logging-stopped",
+    "cloudtrail-root-account-used",
+    "config-recording-disabled",
+    "ec2-sg-admin-port-opened-to-world",
+    "ec2-snapshot-shared-publicly",
+    "guardduty-detector-disabled",
+    "iam-access-key-created-for-other-user",
+    "s3-block-public-access-removed",
+    "s3-bucket-made-public",
+];
+
+#[test]
+fn demo_logs_are_detected() {
+    let (code, out, err) = pillar(&["detect", "examples/demo/logs", "-f", "json"], None);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    rules.sort_unstable();
+    assert_eq!(rules, EXPECTED);
+    for f in report["findings"].as_array().unwrap() {
+        assert_eq!(f["source"], "logs");
+        assert_eq!(f["domain"], "detection");
+    }
+    // alice's benign events (port 443, sign-in with MFA) are not findings.
+    assert!(!out.contains("user/alice"));
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let (code, _, _) = pillar(
+        &[
+            "detect",
+            "examples/demo/logs",
+            "--fail-on",
+            "high",
+            "-f",
+            "sarif",
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    let (code, _, _) = pillar(
+        &["detect", "examples/demo/logs", "--fail-on", "critical"],
+        None,
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn stdin_and_bad_lines() {
+    let input = b"{\"eventName\":\"StopLogging\",\"eventSource\":\"cloudtrail.amazonaws.com\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"userIdentity\":{\"arn\":\"arn:aws:iam::1:user/x\"}}\nnot json\n";
+    let (code, out, err) = pillar(&["detect", "-", "-f", "json"], Some(input));
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["findings"][0]["rule"], "cloudtrail-logging-stopped");
+    let skipped = report["skipped"].as_array().unwrap();
+    assert!(
+        skipped.iter().any(|s| s["path"] == "-"
+            && s["line"] == 2
+            && s["reason"].as_str().unwrap().contains("invalid JSON")),
+        "{skipped:?}"
+    );
+}
+
+#[test]
+fn unreadable_input_is_a_usage_error() {
+    let (code, _, err) = pillar(&["detect", "no/such/file.json"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("no such file"), "{err}");
+    let (code, _, err) = pillar(&["detect", "-"], Some(b"\x1f\x8b\x08\x00garbage"));
+    assert_eq!(code, 2);
+    assert!(err.contains("gzip"), "{err}");
+    let (code, _, err) = pillar(&["detect"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("name the logs"), "{err}");
+}
+
+#[test]
+fn user_rules_with_errors_are_reported_and_the_rest_runs() {
+    let dir = std::env::temp_dir().join(format!("pillar-detect-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("bad.yml"),
+        "title: bad\ndetection:\n  sel:\n    eventName|nosuch: x\n  condition: sel\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("good.yml"),
+        "title: Good\nname: my-rule\ndetection:\n  sel:\n    eventName: DeleteDetector\n  condition: sel\nlevel: low\n",
+    )
+    .unwrap();
+    let d = dir.to_str().unwrap();
+    let (code, out, err) = pillar(
+        &[
+            "detect",
+            "--no-default-rules",
+            "--rules",
+            d,
+            "examples/demo/logs",
+            "-f",
+            "json",
+        ],
+        None,
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(report["findings"][0]["rule"], "my-rule");
+    let skipped = report["skipped"].to_string();
+    assert!(
+        skipped.contains("bad.yml") && skipped.contains("nosuch"),
+        "{skipped}"
+    );
+}
