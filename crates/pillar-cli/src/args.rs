@@ -21,6 +21,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print one rule's documentation.
     Explain(ExplainArgs),
+    /// IAM: decide requests exactly as AWS does, who-can, policy lint.
+    Iam(IamArgs),
     /// Find hard-coded secrets (keys, tokens, passwords, private keys) in files; redacted.
     Secrets(SecretsArgs),
     /// Run detection rules (Sigma) over CloudTrail logs.
@@ -290,4 +292,85 @@ pub struct SecretsArgs {
     /// Print files and bytes scanned and the time taken to standard error.
     #[arg(long)]
     pub stats: bool,
+}
+
+/// `pillar iam`.
+#[derive(Debug, Args)]
+pub struct IamArgs {
+    /// What to ask.
+    #[command(subcommand)]
+    pub command: IamCommand,
+}
+
+/// `pillar iam` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum IamCommand {
+    /// Decide one request: Allowed, ExplicitlyDenied or ImplicitlyDenied, with the deciding statements.
+    Simulate(IamSimulateArgs),
+    /// Every principal in the inventory (and anonymous callers) that can perform ACTION on RESOURCE.
+    WhoCan(IamWhoCanArgs),
+    /// Check policy files: errors with line and JSON path, and risky grants.
+    Lint(IamLintArgs),
+}
+
+/// Output formats of `pillar iam`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IamFormat {
+    /// Human-readable.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// `pillar iam simulate`.
+#[derive(Debug, Args)]
+pub struct IamSimulateArgs {
+    /// A case file: a request with inline policy sets (one case or a JSON array); prints JSON.
+    #[arg(long, value_name = "CASE.json", conflicts_with_all = ["snapshot", "principal"])]
+    pub case: Option<PathBuf>,
+    /// Snapshot folders to take the policies from (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub snapshot: Vec<PathBuf>,
+    /// Principal ARN (user, role, or assumed-role session).
+    #[arg(long, value_name = "ARN")]
+    pub principal: Option<String>,
+    /// Action, e.g. `s3:GetObject`.
+    #[arg(long)]
+    pub action: Option<String>,
+    /// Resource ARN (may hold `*` to ask about a set of resources).
+    #[arg(long, value_name = "ARN")]
+    pub resource: Option<String>,
+    /// Request context `KEY=VALUE` (repeat; a key given twice is multivalued).
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: IamFormat,
+}
+
+/// `pillar iam who-can`.
+#[derive(Debug, Args)]
+pub struct IamWhoCanArgs {
+    /// Action, e.g. `s3:DeleteBucket`.
+    pub action: String,
+    /// Resource ARN.
+    pub resource: String,
+    /// Folders or snapshots to read (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Request context `KEY=VALUE` (repeat).
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: IamFormat,
+}
+
+/// `pillar iam lint`.
+#[derive(Debug, Args)]
+pub struct IamLintArgs {
+    /// Policy documents (JSON).
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: IamFormat,
 }

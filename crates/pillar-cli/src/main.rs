@@ -4,6 +4,7 @@
 mod args;
 mod cmd_detect;
 mod cmd_explain;
+mod cmd_iam;
 mod cmd_net;
 mod cmd_rules;
 mod cmd_scan;
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
         args::Command::Scan(a) => cmd_scan::run(&a),
         args::Command::Rules(a) => cmd_rules::run(&a),
         args::Command::Explain(a) => cmd_explain::run(&a),
+        args::Command::Iam(a) => cmd_iam::run(&a),
         args::Command::Secrets(a) => cmd_secrets::run(&a),
         args::Command::Detect(a) => cmd_detect::run(&a),
         args::Command::Net(a) => cmd_net::run(&a),
