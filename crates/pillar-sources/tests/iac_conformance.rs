@@ -385,9 +385,9 @@ fn kics_conformance() {
     );
 }
 
-const FLOOR_TF_RECALL: f64 = 0.67;
-const FLOOR_TF_PRECISION: f64 = 0.82;
-const FLOOR_CFN_RECALL: f64 = 0.55;
+const FLOOR_TF_RECALL: f64 = 0.71;
+const FLOOR_TF_PRECISION: f64 = 0.83;
+const FLOOR_CFN_RECALL: f64 = 0.57;
 const FLOOR_CFN_PRECISION: f64 = 0.86;
 
 #[test]

@@ -713,6 +713,76 @@ fn primary(r: &R, inv: &mut Inventory) {
     }
 }
 
+/// A user (0), role (1) or group (2) by name or logical id; a stand-in at
+/// the policy's line when the template does not declare it.
+fn principal<'i>(
+    inv: &'i mut Inventory,
+    which: u8,
+    who: &str,
+    r: &R,
+) -> Option<(&'i mut Vec<String>, &'i mut Vec<InlinePolicy>)> {
+    match which {
+        0 => {
+            if !inv
+                .users
+                .iter()
+                .any(|u| u.name == who || u.resource.id == who)
+            {
+                inv.users.push(IamUser {
+                    resource: r.rref("AWS::IAM::User").named(who),
+                    location: r.loc(),
+                    name: who.to_owned(),
+                    ..IamUser::default()
+                });
+            }
+            let u = inv
+                .users
+                .iter_mut()
+                .find(|u| u.name == who || u.resource.id == who)?;
+            Some((&mut u.attached_policies, &mut u.inline_policies))
+        }
+        1 => {
+            if !inv
+                .roles
+                .iter()
+                .any(|u| u.name == who || u.resource.id == who)
+            {
+                inv.roles.push(IamRole {
+                    resource: r.rref("AWS::IAM::Role").named(who),
+                    location: r.loc(),
+                    name: who.to_owned(),
+                    path: "/".to_owned(),
+                    ..IamRole::default()
+                });
+            }
+            let u = inv
+                .roles
+                .iter_mut()
+                .find(|u| u.name == who || u.resource.id == who)?;
+            Some((&mut u.attached_policies, &mut u.inline_policies))
+        }
+        _ => {
+            if !inv
+                .groups
+                .iter()
+                .any(|u| u.name == who || u.resource.id == who)
+            {
+                inv.groups.push(IamGroup {
+                    resource: r.rref("AWS::IAM::Group").named(who),
+                    location: r.loc(),
+                    name: who.to_owned(),
+                    ..IamGroup::default()
+                });
+            }
+            let u = inv
+                .groups
+                .iter_mut()
+                .find(|u| u.name == who || u.resource.id == who)?;
+            Some((&mut u.attached_policies, &mut u.inline_policies))
+        }
+    }
+}
+
 fn join(r: &R, inv: &mut Inventory) {
     match r.kind.as_str() {
         "AWS::EC2::SecurityGroupIngress" | "AWS::EC2::SecurityGroupEgress" => {
@@ -818,31 +888,8 @@ fn join(r: &R, inv: &mut Inventory) {
             let name = r.s("PolicyName").unwrap_or_else(|| r.id.clone());
             for (key, which) in [("Users", 0), ("Roles", 1), ("Groups", 2)] {
                 for who in r.strings(key) {
-                    let (att, inl) = match which {
-                        0 => match inv
-                            .users
-                            .iter_mut()
-                            .find(|u| u.name == who || u.resource.id == who)
-                        {
-                            Some(u) => (&mut u.attached_policies, &mut u.inline_policies),
-                            None => continue,
-                        },
-                        1 => match inv
-                            .roles
-                            .iter_mut()
-                            .find(|u| u.name == who || u.resource.id == who)
-                        {
-                            Some(u) => (&mut u.attached_policies, &mut u.inline_policies),
-                            None => continue,
-                        },
-                        _ => match inv
-                            .groups
-                            .iter_mut()
-                            .find(|u| u.name == who || u.resource.id == who)
-                        {
-                            Some(u) => (&mut u.attached_policies, &mut u.inline_policies),
-                            None => continue,
-                        },
+                    let Some((att, inl)) = principal(inv, which, &who, r) else {
+                        continue;
                     };
                     if managed {
                         att.push(r.id.clone());

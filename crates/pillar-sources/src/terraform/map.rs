@@ -955,6 +955,13 @@ fn with_principal(
     }
 }
 
+/// The principal an attachment or inline policy names; when the reference
+/// cannot be resolved (a principal declared elsewhere), a stand-in named
+/// after the attaching resource, so the policy is still judged.
+fn principal_name(r: &R<'_>, key: &str) -> String {
+    r.s(key).unwrap_or_else(|| format!("({key} of {})", r.addr))
+}
+
 fn join(r: &R<'_>, inv: &mut Inventory) {
     match r.kind {
         "aws_security_group_rule" => {
@@ -1152,9 +1159,10 @@ fn join(r: &R<'_>, inv: &mut Inventory) {
                 "aws_iam_role_policy_attachment" => (Who::Role, "role"),
                 _ => (Who::Group, "group"),
             };
-            let (Some(name), Some(arn)) = (r.s(key), r.s("policy_arn")) else {
+            let Some(arn) = r.s("policy_arn") else {
                 return;
             };
+            let name = principal_name(r, key);
             with_principal(inv, who, &name, r, |att, _| att.push(arn));
         }
         "aws_iam_policy_attachment" => {
@@ -1175,7 +1183,7 @@ fn join(r: &R<'_>, inv: &mut Inventory) {
                 "aws_iam_role_policy" => (Who::Role, "role"),
                 _ => (Who::Group, "group"),
             };
-            let Some(name) = r.s(key) else { return };
+            let name = principal_name(r, key);
             let Known::Known(document) = policy(r.get("policy")) else {
                 return;
             };
