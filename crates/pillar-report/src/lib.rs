@@ -149,7 +149,7 @@ pub fn write(
     match format {
         Format::Text => out.write_all(text::render(report, opts).as_bytes())?,
         Format::Json => json::write(report, &mut *out)?,
-        Format::Sarif => out.write_all(sarif::render(report)?.as_bytes())?,
+        Format::Sarif => sarif::write(report, &mut *out)?,
     }
     out.flush()?;
     Ok(())

@@ -4,6 +4,8 @@
 
 use crate::{by_severity, sorted_rules, Report, ReportError};
 use pillar_model::{Finding, Location, RuleInfo, Severity, Status};
+use serde::ser::SerializeSeq;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 /// The `$schema` written in every SARIF report.
@@ -273,7 +275,46 @@ fn notification(s: &pillar_model::Skipped) -> Value {
     })
 }
 
+/// Results serialised one at a time, so a run with many failures never holds
+/// all their JSON trees at once.
+struct Results<'a>(Vec<(&'a Finding, usize)>);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for (f, index) in &self.0 {
+            seq.serialize_element(&result(f, *index))?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Run<'a> {
+    tool: Value,
+    invocations: Value,
+    #[serde(rename = "originalUriBaseIds")]
+    original_uri_base_ids: Value,
+    results: Results<'a>,
+    properties: Value,
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
 pub(crate) fn render(report: &Report) -> Result<String, ReportError> {
+    let mut buf = Vec::new();
+    write(report, &mut buf)?;
+    String::from_utf8(buf).map_err(|e| ReportError::Io(std::io::Error::other(e)))
+}
+
+/// Write the SARIF log straight to `out`.
+pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
     let mut ids: Vec<String> = Vec::new();
     let mut rules: Vec<Value> = Vec::new();
     for r in sorted_rules(&report.rules) {
@@ -286,25 +327,31 @@ pub(crate) fn render(report: &Report) -> Result<String, ReportError> {
         .filter(|f| f.status == Status::Fail)
         .collect();
     failures.sort_by(|a, b| a.domain.cmp(&b.domain).then_with(|| by_severity(a, b)));
+    let mut index_of: std::collections::HashMap<String, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.clone(), i))
+        .collect();
     let mut results = Vec::with_capacity(failures.len());
     for f in failures {
-        let index = match ids.iter().position(|id| *id == f.rule) {
-            Some(i) => i,
+        let index = match index_of.get(&f.rule) {
+            Some(i) => *i,
             None => {
                 ids.push(f.rule.clone());
                 rules.push(descriptor_from_finding(f));
+                index_of.insert(f.rule.clone(), ids.len() - 1);
                 ids.len() - 1
             }
         };
-        results.push(result(f, index));
+        results.push((f, index));
     }
     let mut skipped: Vec<&pillar_model::Skipped> = report.skipped.iter().collect();
     skipped.sort();
-    let doc = json!({
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
+    let doc = Doc {
+        schema: SARIF_SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({
                 "driver": {
                     "name": "pillar",
                     "version": report.tool_version,
@@ -312,24 +359,24 @@ pub(crate) fn render(report: &Report) -> Result<String, ReportError> {
                     "informationUri": INFORMATION_URI,
                     "rules": rules,
                 }
-            },
-            "invocations": [{
+            }),
+            invocations: json!([{
                 "executionSuccessful": true,
                 "toolExecutionNotifications": skipped.into_iter().map(notification).collect::<Vec<_>>(),
-            }],
-            "originalUriBaseIds": {
+            }]),
+            original_uri_base_ids: json!({
                 "%SRCROOT%": { "description": { "text": "The folder the scan was run from." } }
-            },
-            "results": results,
-            "properties": {
+            }),
+            results: Results(results),
+            properties: json!({
                 "sources": report.sources,
                 "baselined": report.baselined.len(),
-            },
-        }]
-    });
-    let mut s = serde_json::to_string_pretty(&doc)?;
-    s.push('\n');
-    Ok(s)
+            }),
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }
 
 #[cfg(test)]
