@@ -1,0 +1,51 @@
+//! Every AWS managed policy in `../shared/corpora/iam/aws-managed-policies/`
+//! parses under the strict grammar and lints without a crash (read at test
+//! time, never copied here).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use pillar_iam::Policy;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[test]
+fn every_managed_policy_parses_and_lints() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpora/iam/aws-managed-policies");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("skipping: {} is absent", dir.display());
+        return;
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|f| (f.display().to_string(), std::fs::read_to_string(f).unwrap()))
+        .collect();
+    let start = Instant::now();
+    let mut ok = 0usize;
+    let mut lints = 0usize;
+    for (name, text) in &texts {
+        match Policy::parse(text, Some(name)) {
+            Ok(p) => {
+                ok += 1;
+                lints += pillar_iam::lint::lint(&p).len();
+            }
+            Err(e) => eprintln!("PARSE ERROR {e}"),
+        }
+    }
+    eprintln!(
+        "{ok}/{} AWS managed policies parse; {lints} lint notes; {:?} (debug build)",
+        texts.len(),
+        start.elapsed()
+    );
+    assert_eq!(ok, texts.len());
+}
