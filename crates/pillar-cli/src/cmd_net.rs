@@ -58,18 +58,8 @@ fn write_out(text: &str, output: Option<&std::path::Path>) -> anyhow::Result<()>
     }
 }
 
-/// `acl-2 inbound (rule 110 allow)`, `sg-1 (rule 0: tcp 22 from 0.0.0.0/0)`.
 fn hop_text(h: &Hop) -> String {
-    let id = match h.kind {
-        "network-acl-inbound" => format!("{} inbound", h.id),
-        "network-acl-outbound" => format!("{} reply outbound", h.id),
-        _ => h.id.clone(),
-    };
-    if h.notes.is_empty() {
-        id
-    } else {
-        format!("{id} ({})", h.notes.join("; "))
-    }
+    h.short()
 }
 
 fn path_line(hops: &[Hop]) -> String {

@@ -36,12 +36,17 @@ impl Hop {
         }
     }
 
-    /// `acl-2 (rule 110)`.
+    /// `acl-2 inbound (rule 110 allow)`, `sg-1 (rule 0: tcp 22 from 0.0.0.0/0)`.
     pub fn short(&self) -> String {
+        let id = match self.kind {
+            "network-acl-inbound" => format!("{} inbound", self.id),
+            "network-acl-outbound" => format!("{} reply outbound", self.id),
+            _ => self.id.clone(),
+        };
         if self.notes.is_empty() {
-            self.id.clone()
+            id
         } else {
-            format!("{} ({})", self.id, self.notes.join("; "))
+            format!("{id} ({})", self.notes.join("; "))
         }
     }
 }
@@ -458,9 +463,26 @@ pub struct Incomplete {
     pub reasons: Vec<String>,
 }
 
+/// A resource the analysis judged (reachable or not).
+#[derive(Debug, Clone)]
+pub struct Judged {
+    /// The resource.
+    pub resource: ResourceRef,
+    /// Where it was declared.
+    pub location: Option<Location>,
+    /// `instance`, `db-instance`, `network-interface`, `load-balancer`.
+    pub kind: &'static str,
+    /// Its id.
+    pub id: String,
+    /// Whether it has a public address.
+    pub addressed: bool,
+}
+
 /// The whole analysis.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
+    /// Every resource judged, in inventory order.
+    pub judged: Vec<Judged>,
     /// What the internet reaches now.
     pub exposures: Vec<Exposure>,
     /// What the internet would reach if the endpoint had a public address:
@@ -1042,6 +1064,13 @@ pub fn analyze(inv: &Inventory) -> Analysis {
     for ep in &eps {
         let (ex, unknown) = expose(&ix, ep, false);
         let addressed = !ep.addresses.is_empty();
+        a.judged.push(Judged {
+            resource: ep.resource.clone(),
+            location: ep.location.clone(),
+            kind: ep.kind,
+            id: ep.id.clone(),
+            addressed,
+        });
         a.exposures.extend(ex);
         if !addressed {
             let (lat, _) = expose(&ix, ep, true);
