@@ -1,6 +1,7 @@
 //! A rule set compiled into a matcher indexed on `eventName`, so that an
 //! event is tested only against the rules that can match it.
 
+use crate::event::Event;
 use crate::rule::{parse_file, CorrelationDef, Document, Rule, RuleError};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -224,7 +225,7 @@ impl Engine {
     }
 
     /// Indices of the rules `event` matches, ascending, into `out`.
-    pub fn matches_into(&self, event: &Value, out: &mut Vec<u32>) {
+    pub fn matches_into(&self, event: &Event<'_>, out: &mut Vec<u32>) {
         out.clear();
         let name = event.get("eventName").and_then(Value::as_str);
         let indexed = name.and_then(|n| {
@@ -238,7 +239,7 @@ impl Engine {
         let test = |i: u32, out: &mut Vec<u32>| {
             if rules
                 .get(i as usize)
-                .is_some_and(|r| r.detection.is_match(event))
+                .is_some_and(|r| r.detection.is_match_event(event))
             {
                 out.push(i);
             }
@@ -259,7 +260,7 @@ impl Engine {
     /// Indices of the rules `event` matches.
     pub fn matches(&self, event: &Value) -> Vec<u32> {
         let mut out = Vec::new();
-        self.matches_into(event, &mut out);
+        self.matches_into(&Event::from_value(event), &mut out);
         out
     }
 }

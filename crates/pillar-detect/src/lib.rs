@@ -10,6 +10,7 @@
 pub mod condition;
 pub mod correlate;
 pub mod engine;
+pub mod event;
 pub mod matcher;
 mod pack;
 pub mod reader;

@@ -9,6 +9,7 @@
 //! compared as its compact JSON text.
 
 use crate::condition::Cond;
+use crate::event::Event;
 use regex::Regex;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -32,17 +33,20 @@ impl FieldPath {
     }
 
     /// Visit every non-null value at this path; stop at the first `true`.
-    pub fn any(&self, event: &Value, f: &mut dyn FnMut(&Value) -> bool) -> bool {
+    pub fn any(&self, event: &Event<'_>, f: &mut dyn FnMut(&Value) -> bool) -> bool {
         if self.parts.len() > 1 {
             if let Some(v) = event.get(&self.full) {
                 return visit_leaf(v, f);
             }
         }
-        visit(event, &self.parts, f)
+        match self.parts.split_first() {
+            Some((head, rest)) => event.get(head).is_some_and(|v| visit(v, rest, f)),
+            None => false,
+        }
     }
 
     /// The first non-null value at this path.
-    pub fn first<'a>(&self, event: &'a Value) -> Option<&'a Value> {
+    pub fn first<'a>(&self, event: &'a Event<'_>) -> Option<&'a Value> {
         if self.parts.len() > 1 {
             if let Some(v) = event.get(&self.full) {
                 if !v.is_null() {
@@ -50,8 +54,9 @@ impl FieldPath {
                 }
             }
         }
-        let mut cur = event;
-        for p in &self.parts {
+        let (head, rest) = self.parts.split_first()?;
+        let mut cur = event.get(head)?;
+        for p in rest {
             cur = match cur {
                 Value::Object(m) => m.get(p)?,
                 Value::Array(items) => items.iter().find_map(|i| i.get(p))?,
@@ -403,7 +408,7 @@ pub enum ValueMatch {
 }
 
 impl ValueMatch {
-    fn leaf(&self, v: &Value, event: &Value) -> bool {
+    fn leaf(&self, v: &Value, event: &Event<'_>) -> bool {
         match self {
             ValueMatch::Str(p) => p.is_match(&text_of(v)),
             ValueMatch::Re(re) => re.is_match(&text_of(v)),
@@ -465,7 +470,7 @@ pub struct FieldCond {
 }
 
 impl FieldCond {
-    fn eval(&self, event: &Value) -> bool {
+    fn eval(&self, event: &Event<'_>) -> bool {
         match &self.op {
             FieldOp::Exists(want) => self.path.any(event, &mut |_| true) == *want,
             FieldOp::Values { all, values } => {
@@ -494,10 +499,14 @@ pub enum Search {
 }
 
 impl Search {
-    fn eval(&self, event: &Value) -> bool {
+    fn eval(&self, event: &Event<'_>) -> bool {
         match self {
             Search::Fields(groups) => groups.iter().any(|g| g.iter().all(|c| c.eval(event))),
-            Search::Keywords(ps) => ps.iter().any(|p| any_string(event, p, 0)),
+            Search::Keywords(ps) => {
+                let values = event.values();
+                ps.iter()
+                    .any(|p| values.iter().any(|v| any_string(v, p, 0)))
+            }
         }
     }
 }
@@ -528,10 +537,15 @@ pub struct Detection {
 impl Detection {
     /// Whether `event` matches.
     pub fn is_match(&self, event: &Value) -> bool {
+        self.is_match_event(&Event::from_value(event))
+    }
+
+    /// Whether `event` matches.
+    pub fn is_match_event(&self, event: &Event<'_>) -> bool {
         self.eval(&self.cond, event)
     }
 
-    fn eval(&self, c: &Cond, event: &Value) -> bool {
+    fn eval(&self, c: &Cond, event: &Event<'_>) -> bool {
         match c {
             Cond::Search(i) => self.searches.get(*i).is_some_and(|s| s.eval(event)),
             Cond::And(items) => items.iter().all(|c| self.eval(c, event)),
@@ -640,6 +654,7 @@ mod tests {
     fn paths() {
         let ev = json!({"a": {"b": [{"c": "x"}, {"c": "y"}]}, "d.e": 1, "n": null});
         let mut seen = Vec::new();
+        let ev = Event::from_value(&ev);
         FieldPath::new("a.b.c").any(&ev, &mut |v| {
             seen.push(v.clone());
             false

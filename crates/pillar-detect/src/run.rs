@@ -3,6 +3,7 @@
 
 use crate::correlate::{self, Alert, CorrEvent};
 use crate::engine::Engine;
+use crate::event::Event;
 use crate::reader::{self, Batch, EventLoc, ReadOptions};
 use crate::rule::Header;
 use pillar_model::finding::{fingerprint, Remediation};
@@ -65,7 +66,7 @@ struct Summary {
     account: Option<String>,
 }
 
-fn s(ev: &Value, k: &str) -> String {
+fn s(ev: &Event<'_>, k: &str) -> String {
     ev.get(k)
         .map(crate::matcher::text_of)
         .map(|c| c.into_owned())
@@ -74,7 +75,7 @@ fn s(ev: &Value, k: &str) -> String {
 
 /// The principal of a CloudTrail event: ARN, else principal id, else
 /// the calling service, else its identity type.
-pub fn principal_of(ev: &Value) -> String {
+pub fn principal_of(ev: &Event<'_>) -> String {
     let ui = ev.get("userIdentity");
     let get = |k: &str| {
         ui.and_then(|u| u.get(k))
@@ -89,14 +90,14 @@ pub fn principal_of(ev: &Value) -> String {
         .unwrap_or_else(|| "(unknown principal)".to_owned())
 }
 
-fn time_ms(ev: &Value) -> Option<i64> {
+fn time_ms(ev: &Event<'_>) -> Option<i64> {
     let t = ev.get("eventTime")?.as_str()?;
     chrono::DateTime::parse_from_rfc3339(t)
         .ok()
         .map(|d| d.timestamp_millis())
 }
 
-fn summarize(ev: &Value, loc: EventLoc) -> Summary {
+fn summarize(ev: &Event<'_>, loc: EventLoc) -> Summary {
     let account = ev
         .get("recipientAccountId")
         .and_then(Value::as_str)
@@ -134,23 +135,61 @@ struct ItemOut {
 
 fn process_item(engine: &Engine, file: &Arc<str>, item: reader::Item) -> ItemOut {
     let mut out = ItemOut::default();
-    let evs = match reader::events_of(item) {
-        Ok(e) => e,
-        Err(p) => {
-            out.problem = Some(p);
-            return out;
+    let item = match item {
+        reader::Item::Line(line, bytes) => {
+            // A `Records` object on one line: read it as a document below.
+            match Event::parse(&bytes) {
+                Ok(ev) if !ev.is_records_wrapper() => {
+                    process_event(engine, file, Some(line), None, &ev, &mut out);
+                    return out;
+                }
+                Ok(_) => {}
+                Err(e) if e.classify() == serde_json::error::Category::Data => {
+                    out.problem = Some((Some(line), None, "line is not a JSON object".to_owned()));
+                    return out;
+                }
+                Err(e) => {
+                    out.problem = Some((
+                        Some(line),
+                        None,
+                        format!("invalid JSON: {}", reader::strip_pos(&e)),
+                    ));
+                    return out;
+                }
+            }
+            reader::Item::Line(line, bytes)
         }
+        other => other,
     };
+    match reader::events_of(item) {
+        Ok(evs) => {
+            for (line, record, v) in evs {
+                process_event(engine, file, line, record, &Event::from_value(&v), &mut out);
+            }
+        }
+        Err(p) => out.problem = Some(p),
+    }
+    out
+}
+
+fn process_event(
+    engine: &Engine,
+    file: &Arc<str>,
+    line: Option<u32>,
+    record: Option<u32>,
+    ev: &Event<'_>,
+    out: &mut ItemOut,
+) {
     let mut idx = Vec::new();
-    for (line, record, ev) in evs {
+    {
         out.events += 1;
-        let t = time_ms(&ev);
+        let t = time_ms(ev);
         if t.is_none() {
             out.without_time += 1;
         }
-        engine.matches_into(&ev, &mut idx);
+        engine.matches_into(ev, &mut idx);
         if idx.is_empty() {
-            continue;
+            return;
         }
         let mut summary = None;
         for &r in &idx {
@@ -161,7 +200,7 @@ fn process_item(engine: &Engine, file: &Arc<str>, item: reader::Item) -> ItemOut
                     summary
                         .get_or_insert_with(|| {
                             Arc::new(summarize(
-                                &ev,
+                                ev,
                                 EventLoc {
                                     file: file.clone(),
                                     line,
@@ -185,7 +224,7 @@ fn process_item(engine: &Engine, file: &Arc<str>, item: reader::Item) -> ItemOut
                         .group_by
                         .iter()
                         .map(|g| {
-                            g.first(&ev)
+                            g.first(ev)
                                 .map(|v| crate::matcher::text_of(v).into_owned())
                                 .unwrap_or_default()
                         })
@@ -194,7 +233,7 @@ fn process_item(engine: &Engine, file: &Arc<str>, item: reader::Item) -> ItemOut
                         .def
                         .field
                         .as_ref()
-                        .and_then(|f| f.first(&ev))
+                        .and_then(|f| f.first(ev))
                         .map(|v| crate::matcher::text_of(v).into_owned());
                     for (pos, _) in c.rule_idx.iter().enumerate().filter(|(_, x)| **x == ri) {
                         corr.push((
@@ -216,7 +255,6 @@ fn process_item(engine: &Engine, file: &Arc<str>, item: reader::Item) -> ItemOut
             });
         }
     }
-    out
 }
 
 #[derive(Debug)]
