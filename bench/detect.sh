@@ -29,39 +29,46 @@ events=$(wc -l < "$input")
 mib=$(( $(stat -c %s "$input") / 1048576 ))
 echo "input: $input — $events events, $mib MiB"
 
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
+
 run() { # label, rules dir
-  local label="$1" rules="$2" t0 t1 wall cpu rss
+  local label="$1" rules="$2" t0 t1 wall cpu="?" rss=0 user sys
   local tf="$work/time.txt"
+  local timer=()
+  if [ -x /usr/bin/time ]; then timer=(/usr/bin/time -f "%U %S %M" -o "$tf"); fi
   t0=$(date +%s.%N)
-  /usr/bin/time -f "%U %S %M" -o "$tf" \
-    "$PILLAR" detect --no-default-rules --rules "$rules" "$input" --format json -o "$work/out.json" \
-    2> "$work/stderr.txt" || true
+  "${timer[@]}" "$PILLAR" detect --no-default-rules --rules "$rules" "$input" --format json \
+    -o "$work/out.json" 2> "$work/stderr.txt" || true
   t1=$(date +%s.%N)
-  wall=$(echo "$t1 - $t0" | bc -l)
-  read -r user sys rss < "$tf"
-  cpu=$(echo "$user + $sys" | bc -l)
-  local eps cps
-  eps=$(echo "$events / $wall" | bc -l)
-  cps=$(echo "$events / $cpu" | bc -l)
-  printf '%-28s %8.2f s wall %8.2f s CPU %9.0f events/s %9.0f events/CPU-s %6d MiB peak\n' \
-    "$label" "$wall" "$cpu" "$eps" "$cps" "$((rss / 1024))"
-  echo "$eps" > "$work/last-eps.txt"
+  wall=$(calc "$t1 - $t0")
+  if [ -s "$tf" ]; then
+    read -r user sys rss < "$tf"
+    cpu=$(calc "$user + $sys")
+    printf '%-28s %8.2f s wall %8.2f s CPU %9.0f events/s %9.0f events/CPU-s %6d MiB peak\n' \
+      "$label" "$wall" "$cpu" "$(calc "$events / $wall")" "$(calc "$events / $cpu")" "$((rss / 1024))"
+  else
+    printf '%-28s %8.2f s wall %9.0f events/s\n' "$label" "$wall" "$(calc "$events / $wall")"
+  fi
+  calc "$events / $wall" > "$work/last-eps.txt"
+  if [ "$cpu" != "?" ]; then calc "$events / $cpu" > "$work/last-cps.txt"; else cp "$work/last-eps.txt" "$work/last-cps.txt"; fi
 }
 
 echo
 run "pillar, 57 SigmaHQ rules" "$corpora/sigma_aws/rules"
 eps57=$(cat "$work/last-eps.txt")
+cps57=$(cat "$work/last-cps.txt")
 grep -c '"rule"' "$work/out.json" | sed 's/^/  findings: /' || true
 if [ -d "$corpora/suzaku_rules" ]; then
   run "pillar, Yamato rules" "$corpora/suzaku_rules"
   eps700=$(cat "$work/last-eps.txt")
   (grep -o 'rule not loaded' "$work/out.json" || true) | wc -l | sed 's/^/  rules not loaded (reported, not fatal): /'
-  printf '  slowdown with the large pack: %.2fx\n' "$(echo "$eps57 / $eps700" | bc -l)"
+  printf '  slowdown with the large pack: %.2fx\n' "$(calc "$eps57 / $eps700")"
 fi
 
 echo
 echo "peers on the same input (../shared/bench/README.md, 2 cores, loaded machine):"
 for peer in "jq, one filter:25000" "chainsaw 2.16, SigmaHQ rules:21000" "sigma-rust 0.7, 57 rules:35000"; do
   name="${peer%%:*}"; rate="${peer##*:}"
-  printf '  %-32s %7d events/s   pillar is %.1fx faster\n' "$name" "$rate" "$(echo "$eps57 / $rate" | bc -l)"
+  printf '  %-32s %7d events/s   pillar/peer: %.1fx (wall), %.1fx (per CPU-second)\n' \
+    "$name" "$rate" "$(calc "$eps57 / $rate")" "$(calc "$cps57 / $rate")"
 done
