@@ -10,6 +10,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// An account id no real account has, standing for "any other account".
+const ANY_ACCOUNT: &str = "000000000000";
+
 pub fn run(args: &IamArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         IamCommand::Simulate(a) => simulate(a),
@@ -208,6 +211,13 @@ fn who_can(a: &IamWhoCanArgs) -> anyhow::Result<ExitCode> {
     let ctx = context(&a.context)?;
     let account = model.resource_account(&a.resource);
     let mut principals: Vec<String> = model.principals().iter().map(|s| s.to_string()).collect();
+    // Principals of other accounts: those the resource's policies name, and
+    // one standing for any other account (their own policies are unknown and
+    // taken to allow everything).
+    for acct in model.external_accounts_named(&a.resource) {
+        principals.push(format!("arn:aws:iam::{acct}:role/any-role"));
+    }
+    principals.push(format!("arn:aws:iam::{ANY_ACCOUNT}:role/any-role"));
     principals.push(String::new()); // anonymous
     let mut rows = Vec::new();
     let mut text = format!("who can {} on {}:\n", a.action, a.resource);
@@ -225,9 +235,16 @@ fn who_can(a: &IamWhoCanArgs) -> anyhow::Result<ExitCode> {
             continue;
         }
         let shown = if p.is_empty() {
-            "anonymous (anyone)"
+            "anonymous (anyone)".to_owned()
+        } else if p.contains(ANY_ACCOUNT) {
+            "any principal of any other AWS account".to_owned()
+        } else if let Some(acct) = p.strip_suffix(":role/any-role") {
+            format!(
+                "any principal of account {}",
+                acct.trim_start_matches("arn:aws:iam::")
+            )
         } else {
-            p.as_str()
+            p.clone()
         };
         let how: Vec<String> = d
             .statements
@@ -260,7 +277,7 @@ fn who_can(a: &IamWhoCanArgs) -> anyhow::Result<ExitCode> {
     if rows.is_empty() {
         text.push_str("  nobody\n");
     }
-    text.push_str("  (conditions are evaluated against the given --context only; other accounts' own policies are not known)\n");
+    text.push_str("  (conditions are evaluated against the given --context only; principals of other accounts are assumed to be allowed everything by their own account)\n");
     match a.format {
         IamFormat::Json => print(&format!("{}\n", serde_json::to_string_pretty(&rows)?))?,
         IamFormat::Text => print(&text)?,

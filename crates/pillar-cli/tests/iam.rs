@@ -197,6 +197,41 @@ fn who_can_lists_admins_and_not_others() {
 }
 
 #[test]
+fn who_can_shows_other_accounts_a_trust_policy_opens_to() {
+    let names = |role: &str| -> Vec<String> {
+        let o = pillar(&[
+            "iam",
+            "who-can",
+            "sts:AssumeRole",
+            role,
+            SNAP,
+            "--format",
+            "json",
+        ]);
+        json_of(&o)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["principal"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let public = names("arn:aws:iam::111122223333:role/acme-data-exchange");
+    assert!(
+        public.contains(&"any principal of any other AWS account".to_owned()),
+        "{public:?}"
+    );
+    let vendor = names("arn:aws:iam::111122223333:role/vendor-monitoring");
+    assert!(
+        vendor.contains(&"any principal of account 444455556666".to_owned()),
+        "{vendor:?}"
+    );
+    assert!(
+        !vendor.contains(&"any principal of any other AWS account".to_owned()),
+        "{vendor:?}"
+    );
+}
+
+#[test]
 fn lint_reports_errors_with_line_and_path_and_risky_grants() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");

@@ -275,6 +275,39 @@ impl IamModel {
         })
     }
 
+    /// Accounts outside the inventory that the resource's policies (trust
+    /// policy, bucket or key policy) name as principals, in order.
+    pub fn external_accounts_named(&self, resource: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let policies = self
+            .trust
+            .get(resource)
+            .into_iter()
+            .copied()
+            .chain(self.resource_policy_for(resource).map(|r| r.policy))
+            .filter_map(|i| self.policies.get(i));
+        for p in policies {
+            for st in &p.statements {
+                let Some(crate::policy::PrincipalSpec::Principal(pr)) = &st.principal else {
+                    continue;
+                };
+                for e in &pr.aws {
+                    let acct = if e.len() == 12 && e.bytes().all(|b| b.is_ascii_digit()) {
+                        Some(e.as_str())
+                    } else {
+                        crate::arn::account_of(e)
+                    };
+                    if let Some(a) = acct {
+                        if !self.accounts.iter().any(|k| k == a) && !out.iter().any(|k| k == a) {
+                            out.push(a.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Decide a request against the inventory's policies. The second value
     /// lists assumptions the answer rests on.
     pub fn simulate<'a>(&'a self, req: &Request) -> (Decision<'a>, Vec<String>) {
