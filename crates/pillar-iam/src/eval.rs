@@ -634,6 +634,13 @@ pub fn evaluate<'a>(req: &Request, set: &PolicySet<'a>) -> Decision<'a> {
     }
     let mut allows: Vec<Decider<'a>> = Vec::new();
     // Anonymous and service principals: only resource policies can grant.
+    // sts:AssumeRole itself needs signed AWS credentials.
+    if rp.kind == PrincipalKind::Anonymous && req.action.eq_ignore_ascii_case("sts:AssumeRole") {
+        return implicit(
+            PolicyKind::Resource,
+            "sts:AssumeRole needs signed AWS credentials; anonymous callers cannot call it",
+        );
+    }
     if !iam {
         return if resource.allow.is_empty() {
             implicit(

@@ -223,6 +223,17 @@ fn anonymous_callers_need_a_public_resource_policy() {
         ..PolicySet::default()
     };
     assert_eq!(evaluate(&r, &set).outcome, Outcome::Allowed);
+    // a trust policy open to {"AWS": "*"} still needs a signed caller
+    let trust = p(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#,
+    );
+    let mut assume = req("", "sts:AssumeRole", ROLE, "111111111111");
+    assume.principal = pillar_iam::RequestPrincipal::anonymous();
+    let set = PolicySet {
+        resource: vec![&trust],
+        ..PolicySet::default()
+    };
+    assert_eq!(evaluate(&assume, &set).outcome, Outcome::ImplicitlyDenied);
 }
 
 #[test]
