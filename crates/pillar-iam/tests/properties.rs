@@ -156,6 +156,40 @@ proptest! {
     }
 
     #[test]
+    fn condition_evaluator_never_panics(
+        op in prop::sample::select(vec![
+            "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
+            "StringLike", "StringNotLike", "NumericEquals", "NumericNotEquals", "NumericLessThan",
+            "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals",
+            "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan",
+            "DateGreaterThanEquals", "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals",
+            "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
+        ]),
+        qualifier in prop::sample::select(vec!["", "ForAllValues:", "ForAnyValue:"]),
+        if_exists in any::<bool>(),
+        values in prop::collection::vec("(\\$\\{[a-z:/]{0,8}(, '[a-z]{0,3}')?\\}|[0-9./:*?a-f-]{0,12}|\\PC{0,8})", 0..4),
+        request in prop::collection::vec("([0-9./:a-f-]{0,20}|\\PC{0,10}|arn:aws:[a-z0-9]{0,4}:[a-z0-9-]{0,9}:[0-9]{0,12}:[a-z/*]{0,8})", 0..3),
+    ) {
+        use pillar_iam::condition::{CondOp, Condition, Qualifier};
+        let q = match qualifier {
+            "ForAllValues:" => Qualifier::ForAllValues,
+            "ForAnyValue:" => Qualifier::ForAnyValue,
+            _ => Qualifier::None,
+        };
+        let op = CondOp::from_name(op).unwrap();
+        let c = Condition::new(op, q, if_exists && op != CondOp::Null, "k", &values, true, 0);
+        let mut ctx = pillar_iam::Context::new();
+        let _ = c.eval(&ctx);
+        if let Some(first) = request.first() {
+            ctx.insert("k", CtxValue::One(first.clone()));
+            ctx.insert("aws:username", CtxValue::One(first.clone()));
+            let _ = c.eval(&ctx);
+        }
+        ctx.insert("k", CtxValue::Many(request.clone()));
+        let _ = c.eval(&ctx);
+    }
+
+    #[test]
     fn adding_a_deny_never_turns_a_denial_into_an_allow(
         stmts in prop::collection::vec(statement(), 1..5),
         extra in statement(),
