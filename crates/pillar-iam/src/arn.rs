@@ -68,6 +68,23 @@ fn split_toks_padded(t: &[PTok]) -> Option<[&[PTok]; 6]> {
     Some(out)
 }
 
+/// The six fields of an ARN pattern (short patterns padded with `*`).
+pub fn padded_fields(t: &[PTok]) -> Option<[Vec<PTok>; 6]> {
+    let f = split_toks_padded(t)?;
+    Some(f.map(<[PTok]>::to_vec))
+}
+
+/// Whether an already split ARN matches precomputed pattern fields; the
+/// most telling fields (service, resource) are compared first.
+pub fn split_fields_match(pat: &[Vec<PTok>; 6], f: &[&str; 6]) -> bool {
+    [2usize, 5, 4, 3, 1, 0]
+        .iter()
+        .all(|&i| match (pat.get(i), f.get(i)) {
+            (Some(p), Some(v)) => glob_match(p, v.as_bytes(), i < 5),
+            _ => false,
+        })
+}
+
 /// Whether `s` (a full ARN) matches the six pattern fields.
 pub fn fields_match(pat: &[&[PTok]; 6], s: &str) -> bool {
     let Some(f) = split(s) else {

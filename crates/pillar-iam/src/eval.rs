@@ -256,6 +256,8 @@ enum Named {
 
 struct Prepared<'r> {
     req: &'r Request,
+    /// The request resource split into ARN fields, when it is an ARN.
+    fields: Option<[&'r str; 6]>,
     /// The resource as a pattern, when the request asks about a set.
     pattern: Option<Vec<PTok>>,
 }
@@ -293,7 +295,10 @@ fn resource_matches(spec: Option<&ResourceSpec>, effect: Effect, pr: &Prepared<'
                     arn::resource_covers(&pat, req)
                 }
             }
-            None => arn::resource_matches(&pat, &pr.req.resource),
+            None => match (t.arn_fields(), &pr.fields) {
+                (Some(pf), Some(rf)) => arn::split_fields_match(pf, rf),
+                _ => arn::resource_matches(&pat, &pr.req.resource),
+            },
         }
     };
     match spec {
@@ -531,7 +536,12 @@ pub fn evaluate<'a>(req: &Request, set: &PolicySet<'a>) -> Decision<'a> {
     } else {
         None
     };
-    let pr = Prepared { req, pattern };
+    let fields = arn::split(&req.resource);
+    let pr = Prepared {
+        req,
+        fields,
+        pattern,
+    };
     let rp = &req.principal;
     let iam = rp.is_iam();
     let resource_account = req

@@ -35,6 +35,8 @@ pub struct Template {
     parts: Vec<Part>,
     /// Precompiled tokens when the template has no variables.
     fixed: Option<Vec<PTok>>,
+    /// For a fixed ARN pattern: its six fields, precomputed.
+    arn: Option<Box<[Vec<PTok>; 6]>>,
 }
 
 /// A request context value: one string or a set.
@@ -165,11 +167,21 @@ impl Template {
         } else {
             None
         };
+        let arn = fixed
+            .as_deref()
+            .and_then(crate::arn::padded_fields)
+            .map(Box::new);
         Template {
             raw: raw.to_owned(),
             parts,
             fixed,
+            arn,
         }
+    }
+
+    /// The six precomputed fields of a fixed ARN pattern.
+    pub fn arn_fields(&self) -> Option<&[Vec<PTok>; 6]> {
+        self.arn.as_deref()
     }
 
     /// Whether the template uses policy variables.
