@@ -5,7 +5,6 @@
 //! value is always literal text, never a wildcard.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// One element of a compiled pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,10 +47,11 @@ pub enum CtxValue {
     Many(Vec<String>),
 }
 
-/// Request context keys, compared case-insensitively.
+/// Request context keys, compared case-insensitively. Requests carry a
+/// handful of keys, so a short list beats hashing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
-    map: HashMap<String, CtxValue>,
+    entries: Vec<(String, CtxValue)>,
 }
 
 impl Context {
@@ -62,22 +62,32 @@ impl Context {
 
     /// Set a key (replacing any value).
     pub fn insert(&mut self, key: &str, value: CtxValue) {
-        self.map.insert(key.to_ascii_lowercase(), value);
+        let k = key.to_ascii_lowercase();
+        match self.entries.iter_mut().find(|(e, _)| *e == k) {
+            Some((_, v)) => *v = value,
+            None => self.entries.push((k, value)),
+        }
     }
 
     /// Set a key only when absent.
     pub fn insert_default(&mut self, key: &str, value: CtxValue) {
-        self.map.entry(key.to_ascii_lowercase()).or_insert(value);
+        let k = key.to_ascii_lowercase();
+        if self.get(&k).is_none() {
+            self.entries.push((k, value));
+        }
     }
 
     /// Look a key up; `key_lower` must already be lower case.
     pub fn get(&self, key_lower: &str) -> Option<&CtxValue> {
-        self.map.get(key_lower)
+        self.entries
+            .iter()
+            .find(|(k, _)| k == key_lower)
+            .map(|(_, v)| v)
     }
 
     /// Whether the context has no keys.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.entries.is_empty()
     }
 }
 
