@@ -8,6 +8,13 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 use sha2::{Digest, Sha256};
 
+/// Bytes before a keyword that a rule's regex sees (then back to the line
+/// start): room for a name before `password`, a scheme before `://`.
+const WINDOW_BEFORE: usize = 256;
+/// Bytes after a keyword that a rule's regex sees (then on to the line end):
+/// room for a private key's headers before its body.
+const WINDOW_AFTER: usize = 1024;
+
 /// How sure a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Confidence {
@@ -159,43 +166,59 @@ impl Engine {
 
     /// Scan one file's bytes. `path` decides code-only filters.
     pub fn scan(&self, path: &str, data: &[u8]) -> Vec<Hit> {
-        let mut wanted = vec![false; self.rules.len()];
-        let mut left = self.rules.len();
+        // Per rule, the windows of the file around its keywords: whole
+        // lines from WINDOW_BEFORE bytes before a keyword to WINDOW_AFTER
+        // bytes after it. Only these run through the rule's regex.
+        let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
         // Overlapping search: a keyword inside another must still count.
         for m in self.keywords.find_overlapping_iter(data) {
-            if let Some(rs) = self.keyword_rules.get(m.pattern().as_usize()) {
-                for &r in rs {
-                    if let Some(w) = wanted.get_mut(r) {
-                        if !*w {
-                            *w = true;
-                            left -= 1;
+            let Some(rs) = self.keyword_rules.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            let from = m.start().saturating_sub(WINDOW_BEFORE);
+            let from = data
+                .get(..from)
+                .and_then(|b| memchr::memrchr(b'\n', b))
+                .map_or(0, |i| i + 1);
+            let to = (m.end() + WINDOW_AFTER).min(data.len());
+            let to = data
+                .get(to..)
+                .and_then(|b| memchr::memchr(b'\n', b))
+                .map_or(data.len(), |i| to + i);
+            for &r in rs {
+                if let Some(w) = windows.get_mut(r) {
+                    match w.last_mut() {
+                        Some(last) if from <= last.1 && to >= last.0 => {
+                            last.0 = last.0.min(from);
+                            last.1 = last.1.max(to);
                         }
+                        _ => w.push((from, to)),
                     }
                 }
-            }
-            if left == 0 {
-                break;
             }
         }
         let is_code = filter::is_source_code(path);
         let mut raw: Vec<(usize, usize, usize, Confidence, Option<&'static str>)> = Vec::new();
-        for (i, ((rule, comp), want)) in self
+        for (i, ((rule, comp), wins)) in self
             .rules
             .iter()
             .zip(&self.compiled)
-            .zip(&wanted)
+            .zip(&windows)
             .enumerate()
         {
-            if !*want {
-                continue;
-            }
-            for caps in comp.regex.captures_iter(data) {
-                let m = (1..caps.len())
-                    .find_map(|g| caps.get(g))
-                    .or_else(|| caps.get(0));
-                let Some(m) = m else { continue };
-                if let Some((conf, note)) = judge(rule, data, m.start(), m.as_bytes(), is_code) {
-                    raw.push((i, m.start(), m.end(), conf, note));
+            for &(from, to) in wins {
+                let Some(window) = data.get(from..to) else {
+                    continue;
+                };
+                for caps in comp.regex.captures_iter(window) {
+                    let m = (1..caps.len())
+                        .find_map(|g| caps.get(g))
+                        .or_else(|| caps.get(0));
+                    let Some(m) = m else { continue };
+                    let (start, end) = (from + m.start(), from + m.end());
+                    if let Some((conf, note)) = judge(rule, data, start, m.as_bytes(), is_code) {
+                        raw.push((i, start, end, conf, note));
+                    }
                 }
             }
         }

@@ -56,8 +56,9 @@ pub struct WalkOutput {
 /// Folder names never entered: package caches and version-control data.
 const SKIP_DIRS: &[&str] = &[".git", ".hg", ".svn", "node_modules", "__pycache__"];
 
-/// File names of generated lock files (hashes, no secrets).
+/// File names of generated lock and checksum files (hashes, no secrets).
 const SKIP_FILES: &[&str] = &[
+    ".cargo-checksum.json",
     "Cargo.lock",
     "package-lock.json",
     "yarn.lock",
