@@ -293,6 +293,29 @@ fn lint(a: &IamLintArgs) -> anyhow::Result<ExitCode> {
     let mut errors = 0usize;
     for f in &a.files {
         let shown = f.display().to_string();
+        if f.is_dir() {
+            // A snapshot (or a folder of them): lint every policy it holds.
+            let model = load_model(std::slice::from_ref(f))?;
+            for p in &model.problems {
+                if p.contains("policy document not known") || p.contains("not in the inventory") {
+                    continue;
+                }
+                errors += 1;
+                findings.push(json!({"file": shown, "level": "error", "code": "invalid-policy", "message": p}));
+            }
+            for p in model.policies() {
+                for l in pillar_iam::lint::lint(p) {
+                    let file = p.file.clone().unwrap_or_else(|| shown.clone());
+                    let line = if l.line > 0 {
+                        Some(l.line)
+                    } else {
+                        p.origin_line
+                    };
+                    findings.push(json!({"file": file, "line": line, "path": format!("{} {}", p.name, l.path), "level": "warning", "code": l.code, "message": l.message}));
+                }
+            }
+            continue;
+        }
         let bytes = match std::fs::read(f) {
             Ok(b) => b,
             Err(e) => {

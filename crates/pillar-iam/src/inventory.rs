@@ -244,6 +244,11 @@ impl IamModel {
         found
     }
 
+    /// Every compiled policy (managed, inline, trust, resource, SCP).
+    pub fn policies(&self) -> &[Policy] {
+        &self.policies
+    }
+
     /// The principal ARNs known: users and roles.
     pub fn principals(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self
