@@ -141,6 +141,7 @@ fn simulate(a: &IamSimulateArgs) -> anyhow::Result<ExitCode> {
     for (k, v) in context(&a.context)? {
         req.context.insert(&k, v);
     }
+    model.fill_principal_context(&mut req);
     let (d, notes) = model.simulate(&req);
     match a.format {
         IamFormat::Json => {
@@ -230,6 +231,7 @@ fn who_can(a: &IamWhoCanArgs) -> anyhow::Result<ExitCode> {
         for (k, v) in &ctx {
             req.context.insert(k, v.clone());
         }
+        model.fill_principal_context(&mut req);
         let (d, _) = model.simulate(&req);
         if d.outcome != pillar_iam::Outcome::Allowed {
             continue;

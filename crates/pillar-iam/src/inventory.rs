@@ -12,6 +12,7 @@ use std::collections::HashMap;
 struct Subject {
     identity: Vec<usize>,
     boundary: Option<usize>,
+    tags: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +123,7 @@ impl IamModel {
                 }
             }
             s.boundary = m.boundary(u.permissions_boundary.as_deref(), &u.arn);
+            s.tags = u.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             m.users.insert(u.arn.clone(), s);
         }
         for r in &inv.roles {
@@ -133,6 +135,7 @@ impl IamModel {
             }
             s.identity.extend(m.attached(&r.attached_policies, &r.arn));
             s.boundary = m.boundary(r.permissions_boundary.as_deref(), &r.arn);
+            s.tags = r.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             let trust_name = format!("{} trust policy", r.arn);
             if let Some(t) = m.add_known(&r.assume_role_policy, &trust_name, r.location.as_ref()) {
                 m.trust.insert(r.arn.clone(), t);
@@ -313,6 +316,47 @@ impl IamModel {
         out
     }
 
+    /// Add the global keys AWS sets for every IAM principal, unless given:
+    /// `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`,
+    /// `aws:username` (users) and `aws:PrincipalTag/…` from the inventory.
+    pub fn fill_principal_context(&self, req: &mut Request) {
+        use crate::pattern::CtxValue;
+        let rp = req.principal.clone();
+        let (arn, kind, subject) = match &rp.kind {
+            PrincipalKind::User => (Some(rp.id.clone()), "User", self.users.get(&rp.id)),
+            PrincipalKind::Role => (Some(rp.id.clone()), "AssumedRole", self.roles.get(&rp.id)),
+            PrincipalKind::AssumedRole { role_name } => {
+                let role = self.role_by_name.get(role_name);
+                (
+                    role.cloned(),
+                    "AssumedRole",
+                    role.and_then(|a| self.roles.get(a)),
+                )
+            }
+            PrincipalKind::FederatedUser => (Some(rp.id.clone()), "FederatedUser", None),
+            PrincipalKind::Root => (Some(rp.id.clone()), "Account", None),
+            _ => return,
+        };
+        let ctx = &mut req.context;
+        if let Some(a) = arn {
+            ctx.insert_default("aws:PrincipalArn", CtxValue::One(a));
+        }
+        if let Some(acct) = &rp.account {
+            ctx.insert_default("aws:PrincipalAccount", CtxValue::One(acct.clone()));
+        }
+        ctx.insert_default("aws:PrincipalType", CtxValue::One(kind.to_owned()));
+        if rp.kind == PrincipalKind::User {
+            if let Some(name) = rp.id.rsplit('/').next() {
+                ctx.insert_default("aws:username", CtxValue::One(name.to_owned()));
+            }
+        }
+        if let Some(s) = subject {
+            for (k, v) in &s.tags {
+                ctx.insert_default(&format!("aws:PrincipalTag/{k}"), CtxValue::One(v.clone()));
+            }
+        }
+    }
+
     /// Decide a request against the inventory's policies. The second value
     /// lists assumptions the answer rests on.
     pub fn simulate<'a>(&'a self, req: &Request) -> (Decision<'a>, Vec<String>) {
@@ -388,5 +432,48 @@ impl IamModel {
                 .collect();
         }
         (evaluate(req, &set), notes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::Outcome;
+    use pillar_model::{IamUser, InlinePolicy};
+
+    #[test]
+    fn principal_keys_come_from_the_inventory() {
+        let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",
+            "Resource":"arn:aws:s3:::home/${aws:username}/*",
+            "Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"}}}]}"#;
+        let mut inv = Inventory::default();
+        inv.users.push(IamUser {
+            name: "ann".into(),
+            arn: "arn:aws:iam::111122223333:user/ann".into(),
+            inline_policies: vec![InlinePolicy {
+                name: "home".into(),
+                document: PolicyDocument(serde_json::from_str(doc).unwrap()),
+            }],
+            tags: [("team".to_owned(), "blue".to_owned())]
+                .into_iter()
+                .collect(),
+            ..IamUser::default()
+        });
+        let m = IamModel::build(&inv);
+        assert!(m.problems.is_empty(), "{:?}", m.problems);
+        let mut own = Request::new(
+            "arn:aws:iam::111122223333:user/ann",
+            "s3:GetObject",
+            "arn:aws:s3:::home/ann/x",
+        );
+        m.fill_principal_context(&mut own);
+        assert_eq!(m.simulate(&own).0.outcome, Outcome::Allowed);
+        let mut other = Request::new(
+            "arn:aws:iam::111122223333:user/ann",
+            "s3:GetObject",
+            "arn:aws:s3:::home/bob/x",
+        );
+        m.fill_principal_context(&mut other);
+        assert_eq!(m.simulate(&other).0.outcome, Outcome::ImplicitlyDenied);
     }
 }
