@@ -170,6 +170,9 @@ pub struct DetectArgs {
     /// Run only the rules given with --rules, not the shipped pack.
     #[arg(long)]
     pub no_default_rules: bool,
+    /// Check every rule's examples and negative examples (and that every rule loads), and exit.
+    #[arg(long)]
+    pub check_rules: bool,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: ScanFormat,
@@ -368,7 +371,7 @@ pub struct IamWhoCanArgs {
 /// `pillar iam lint`.
 #[derive(Debug, Args)]
 pub struct IamLintArgs {
-    /// Policy documents (JSON), or snapshot folders whose policies to lint.
+    /// Policy documents (JSON).
     pub files: Vec<PathBuf>,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "text")]

@@ -20,10 +20,7 @@ fn threshold(f: FailOn) -> Severity {
     }
 }
 
-pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
-    if args.logs.is_empty() {
-        anyhow::bail!("name the logs to read: files, folders, or `-` for standard input");
-    }
+fn load_rules(args: &DetectArgs) -> anyhow::Result<RuleSet> {
     let mut set = RuleSet::default();
     if !args.no_default_rules {
         set.add_shipped();
@@ -35,6 +32,42 @@ pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
         set.add_path(dir);
     }
     set.finish();
+    Ok(set)
+}
+
+/// `--check-rules`: every rule loads, its examples match and its negative
+/// examples do not.
+fn check_rules(args: &DetectArgs) -> anyhow::Result<ExitCode> {
+    let set = load_rules(args)?;
+    let (examples, failures) = pillar_detect::check_examples(&set);
+    for e in &set.errors {
+        eprintln!("rule not loaded: {e}");
+    }
+    for f in &failures {
+        eprintln!("{f}");
+    }
+    let ok = failures.is_empty() && set.errors.is_empty();
+    println!(
+        "{} detection rules, {} correlations, {examples} examples: {}",
+        set.rules.len(),
+        set.correlations.len(),
+        if ok { "ok" } else { "FAILED" }
+    );
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
+    if args.check_rules {
+        return check_rules(args);
+    }
+    if args.logs.is_empty() {
+        anyhow::bail!("name the logs to read: files, folders, or `-` for standard input");
+    }
+    let set = load_rules(args)?;
     if set.rules.is_empty() {
         for e in &set.errors {
             eprintln!("rule not loaded: {e}");

@@ -159,3 +159,34 @@ fn user_rules_with_errors_are_reported_and_the_rest_runs() {
         "{skipped}"
     );
 }
+
+#[test]
+fn check_rules_runs_the_examples() {
+    let (code, out, err) = pillar(&["detect", "--check-rules"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("examples: ok"), "{out}");
+    let dir = std::env::temp_dir().join(format!("pillar-check-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("r.yml"),
+        "title: t\nname: t\ndetection:\n  sel: {eventName: A}\n  condition: sel\npillar:\n  examples:\n    - {eventName: B}\n",
+    )
+    .unwrap();
+    let (code, out, err) = pillar(
+        &[
+            "detect",
+            "--check-rules",
+            "--no-default-rules",
+            "--rules",
+            dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 1);
+    assert!(out.contains("FAILED"), "{out}");
+    assert!(
+        err.contains("r.yml:8") && err.contains("example does not match"),
+        "{err}"
+    );
+}
