@@ -371,7 +371,7 @@ pub struct IamWhoCanArgs {
 /// `pillar iam lint`.
 #[derive(Debug, Args)]
 pub struct IamLintArgs {
-    /// Policy documents (JSON).
+    /// Policy documents (JSON), or snapshot folders whose policies to lint.
     pub files: Vec<PathBuf>,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "text")]

@@ -263,6 +263,41 @@ fn lint_reports_errors_with_line_and_path_and_risky_grants() {
 }
 
 #[test]
+fn lint_of_a_snapshot_flags_the_demo_risky_policies() {
+    let o = pillar(&["iam", "lint", SNAP, "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let hits: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        hits.iter()
+            .any(|h| h.starts_with("full-admin arn:aws:iam::aws:policy/AdministratorAccess")),
+        "{hits:?}"
+    );
+    assert!(
+        hits.iter().any(|h| h.starts_with(
+            "public-principal arn:aws:iam::111122223333:role/acme-data-exchange trust policy"
+        )),
+        "{hits:?}"
+    );
+}
+
+#[test]
 fn simulate_without_request_is_a_clear_error() {
     let o = pillar(&[
         "iam",
