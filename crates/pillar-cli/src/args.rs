@@ -221,6 +221,10 @@ pub enum NetFormat {
     Text,
     /// JSON.
     Json,
+    /// Graphviz DOT of the exposure graph (`net exposure` only).
+    Dot,
+    /// Mermaid flowchart of the exposure graph (`net exposure` only).
+    Mermaid,
 }
 
 /// `pillar net exposure`.

@@ -101,6 +101,8 @@ fn exposure(
             t.push('\n');
             t
         }
+        NetFormat::Dot => pillar_net::graph::dot(&a),
+        NetFormat::Mermaid => pillar_net::graph::mermaid(&a),
         NetFormat::Text => {
             let mut t = format!(
                 "Internet exposure: {} endpoints judged, {} reachable (resource, protocol, ports, sources)\n",
@@ -152,6 +154,11 @@ fn path(
         anyhow::bail!("no instance, network interface, DB instance or load balancer named `{to}` in the inventory");
     }
     let text = match format {
+        NetFormat::Dot | NetFormat::Mermaid => {
+            anyhow::bail!(
+                "--format dot and mermaid draw the exposure graph of `pillar net exposure`"
+            )
+        }
         NetFormat::Json => {
             let v: Vec<serde_json::Value> = results.iter().map(json::path).collect();
             let mut t = serde_json::to_string_pretty(&v).context("cannot render JSON")?;

@@ -159,3 +159,17 @@ fn unknown_target_and_protocol_are_usage_errors() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn exposure_graph_as_dot_and_mermaid() {
+    let o = pillar(&["net", "exposure", "examples/demo", "--format", "dot"]);
+    assert_eq!(o.status.code(), Some(0));
+    let dot = String::from_utf8(o.stdout).unwrap();
+    assert!(dot.starts_with("digraph exposure {"));
+    assert!(dot.contains("internet -> internet_gateway_igw_0a1b2c3d4e5f60001"));
+    assert!(dot.contains("instance_i_0a1b2c3d4e5f60001 [label=\"instance i-0a1b2c3d4e5f60001\"]"));
+    let o = pillar(&["net", "exposure", "examples/demo", "--format", "mermaid"]);
+    let mm = String::from_utf8(o.stdout).unwrap();
+    assert!(mm.starts_with("flowchart LR\n"));
+    assert!(mm.contains("-->|\"IPv4 tcp 22\"| instance_i_0a1b2c3d4e5f60001"));
+}

@@ -19,6 +19,7 @@
 
 pub mod addr;
 pub mod analysis;
+pub mod graph;
 pub mod index;
 pub mod ipset;
 pub mod json;

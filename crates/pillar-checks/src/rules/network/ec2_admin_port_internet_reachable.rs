@@ -64,7 +64,7 @@ impl Rule for Ec2AdminPortInternetReachable {
     }
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
-        let a = pillar_net::analyze(inv);
+        let a = super::reach::analysis(inv);
         reach::report(
             &a,
             out,

@@ -52,7 +52,7 @@ impl Rule for Ec2AllPortsInternetReachable {
     }
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
-        let a = pillar_net::analyze(inv);
+        let a = super::reach::analysis(inv);
         reach::report(
             &a,
             out,
