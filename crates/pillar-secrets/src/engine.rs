@@ -109,9 +109,25 @@ impl Engine {
                 }
             }
         }
+        // The search is leftmost-longest and does not overlap (much faster
+        // than an overlapping search), so a keyword that holds another also
+        // stands for the rules of the one it holds: `aws_secret` triggers
+        // the rules of `secret` too.
+        let own = keyword_rules.clone();
+        for (k, rules_of_k) in keyword_list.iter().zip(keyword_rules.iter_mut()) {
+            for (other, other_rules) in keyword_list.iter().zip(&own) {
+                if other.len() < k.len() && memchr::memmem::find(k, other).is_some() {
+                    for &r in other_rules {
+                        if !rules_of_k.contains(&r) {
+                            rules_of_k.push(r);
+                        }
+                    }
+                }
+            }
+        }
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
             .build(&keyword_list)
             .map_err(|e| RuleError::Invalid {
                 file: file.to_owned(),
@@ -170,8 +186,7 @@ impl Engine {
         // lines from WINDOW_BEFORE bytes before a keyword to WINDOW_AFTER
         // bytes after it. Only these run through the rule's regex.
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
-        // Overlapping search: a keyword inside another must still count.
-        for m in self.keywords.find_overlapping_iter(data) {
+        for m in self.keywords.find_iter(data) {
             let Some(rs) = self.keyword_rules.get(m.pattern().as_usize()) else {
                 continue;
             };
