@@ -136,3 +136,75 @@ proptest! {
         prop_assert_eq!(allowed(&acl(rev), &ports), before);
     }
 }
+
+/// A public instance whose group opens a few ports, behind a NACL of
+/// generated entries (both directions).
+fn model(entries: &[NaclEntry]) -> pillar_model::Inventory {
+    let mut v = serde_json::json!({
+        "internet_gateways": [{"id": "igw-1", "vpc_ids": ["vpc-1"]}],
+        "subnets": [{"id": "subnet-1", "vpc_id": "vpc-1", "cidr_block": "10.0.1.0/24"}],
+        "route_tables": [{"id": "rtb-1", "vpc_id": "vpc-1", "associations": [{"main": true}],
+            "routes": [{"destination_cidr": "10.0.0.0/16", "target": "local", "state": "active"},
+                       {"destination_cidr": "0.0.0.0/0", "target": "igw-1", "state": "active"}]}],
+        "network_acls": [{"id": "acl-1", "vpc_id": "vpc-1", "is_default": true, "subnet_ids": ["subnet-1"], "entries": []}],
+        "security_groups": [{"id": "sg-1", "vpc_id": "vpc-1", "ingress": [
+            {"protocol": "tcp", "from_port": 20, "to_port": 80, "ipv4_ranges": ["0.0.0.0/0"], "ipv6_ranges": []},
+            {"protocol": "udp", "from_port": 53, "to_port": 53, "ipv4_ranges": ["64.0.0.0/2"], "ipv6_ranges": []}]}],
+        "network_interfaces": [{"id": "eni-1", "subnet_id": "subnet-1", "vpc_id": "vpc-1", "interface_type": "interface",
+            "security_groups": ["sg-1"], "private_ips": [{"address": "10.0.1.5", "primary": true, "public_ip": "54.0.0.5"}]}]
+    });
+    v["network_acls"][0]["entries"] = serde_json::to_value(entries).unwrap();
+    serde_json::from_value(v).unwrap()
+}
+
+/// Reachable (protocol, port) -> sources, over the ports the group names.
+fn reach(inv: &pillar_model::Inventory) -> Vec<(Proto, u16, AddrSet)> {
+    let a = pillar_net::analyze(inv);
+    let mut out = Vec::new();
+    for (proto, ports) in [(Proto::TCP, 15u16..90), (Proto::UDP, 50..56)] {
+        for port in ports {
+            let mut s = AddrSet::empty(Family::V4);
+            for e in a.exposures.iter().filter(|e| e.covers(proto, port)) {
+                s = s.union(&e.sources);
+            }
+            out.push((proto, port, s));
+        }
+    }
+    out
+}
+
+fn both_ways(e: NaclEntry) -> Vec<NaclEntry> {
+    let mut out = e.clone();
+    out.egress = true;
+    out.port_range = Known::Known(None);
+    vec![e, out]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Over the whole analysis: a deny entry added anywhere never adds a
+    /// source, an allow never removes one.
+    #[test]
+    fn analysis_is_monotone_in_nacl_entries(entries in prop::collection::vec(entry(), 0..6), extra in entry()) {
+        let base: Vec<NaclEntry> = acl(entries).entries.into_iter().flat_map(both_ways).collect();
+        if base.iter().any(|e| e.rule_number == extra.rule_number) {
+            return Ok(());
+        }
+        let before = reach(&model(&base));
+        for allow in [false, true] {
+            let mut x = extra.clone();
+            x.allow = allow;
+            let mut with = base.clone();
+            with.extend(both_ways(x));
+            let after = reach(&model(&with));
+            for ((p, port, b), (_, _, a)) in before.iter().zip(&after) {
+                if allow {
+                    prop_assert!(b.difference(a).is_empty(), "allow removed sources on {p} {port}");
+                } else {
+                    prop_assert!(a.difference(b).is_empty(), "deny added sources on {p} {port}");
+                }
+            }
+        }
+    }
+}
