@@ -55,6 +55,9 @@ fn load_path(path: &Path, opts: &LoadOptions) -> Loaded {
         if cloudformation::is_template_path(path) {
             return cloudformation::load_file(path, opts);
         }
+        if terraform::plan::is_plan_path(path) {
+            return terraform::plan::load_plan(path, opts);
+        }
         loaded.skipped.push(Skipped::new(
             shown,
             "not a folder or template pillar can read (expected a snapshot, Terraform or CloudFormation folder, or a template)",
@@ -74,6 +77,7 @@ fn load_path(path: &Path, opts: &LoadOptions) -> Loaded {
             Input::Snapshot(root) => snapshot::load(&root, opts),
             Input::Terraform(dir) => terraform::load(&dir, opts),
             Input::Template(file) => cloudformation::load_file(&file, opts),
+            Input::Plan(file) => terraform::plan::load_plan(&file, opts),
         });
     }
     loaded
@@ -85,6 +89,7 @@ enum Input {
     Snapshot(PathBuf),
     Terraform(PathBuf),
     Template(PathBuf),
+    Plan(PathBuf),
 }
 
 /// Folders never searched.
@@ -127,6 +132,8 @@ fn find_inputs(path: &Path) -> Vec<Input> {
             }
         } else if entry.file_type().is_file() && cloudformation::is_template_path(p) {
             found.push(Input::Template(p.to_path_buf()));
+        } else if entry.file_type().is_file() && terraform::plan::is_plan_path(p) {
+            found.push(Input::Plan(p.to_path_buf()));
         }
     }
     found

@@ -222,6 +222,51 @@ Resources:
 }
 
 #[test]
+fn plan_json_values_are_exact() {
+    let plan = r#"{
+      "format_version": "1.2",
+      "terraform_version": "1.9.0",
+      "planned_values": {"root_module": {"resources": [
+        {"address": "aws_security_group.a", "mode": "managed", "type": "aws_security_group", "name": "a",
+         "values": {"name": "a", "ingress": [{"from_port": 22, "to_port": 22, "protocol": "tcp",
+                    "cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": []}]}}
+      ], "child_modules": [{"resources": [
+        {"address": "module.m.aws_ebs_volume.v", "mode": "managed", "type": "aws_ebs_volume", "name": "v",
+         "values": {"encrypted": false}}
+      ]}]}},
+      "configuration": {"provider_config": {"aws": {"expressions": {"region": {"constant_value": "eu-west-1"}}}}}
+    }"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    std::fs::write(&path, plan).unwrap();
+    assert!(terraform::plan::is_plan_path(&path));
+    let loaded = load_paths(std::slice::from_ref(&path), &LoadOptions::default());
+    let inv = &loaded.inventory;
+    assert_eq!(
+        inv.security_groups[0].ingress[0].ipv4_ranges,
+        Known::Known(vec!["0.0.0.0/0".to_owned()])
+    );
+    assert_eq!(
+        inv.security_groups[0].resource.region.as_deref(),
+        Some("eu-west-1")
+    );
+    assert_eq!(inv.volumes[0].resource.id, "module.m.aws_ebs_volume.v");
+    assert_eq!(inv.volumes[0].encrypted, Known::Known(false));
+    std::fs::write(
+        &path,
+        "{\"format_version\": \"1.2\", \"planned_values\": {\"root_module\": [",
+    )
+    .unwrap();
+    let bad = load_paths(&[path], &LoadOptions::default());
+    assert!(
+        bad.skipped[0].reason.contains("invalid plan JSON"),
+        "{:?}",
+        bad.skipped
+    );
+    assert!(bad.skipped[0].line.is_some());
+}
+
+#[test]
 fn demo_folder_has_all_three_sources() {
     let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo");
     let loaded = load_paths(&[demo], &LoadOptions::default());

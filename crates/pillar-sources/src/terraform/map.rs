@@ -59,7 +59,10 @@ impl R<'_> {
     }
 
     fn loc(&self) -> Option<Location> {
-        Some(Location::new(self.file, Some(self.line)))
+        Some(Location::new(
+            self.file,
+            (self.line > 0).then_some(self.line),
+        ))
     }
 
     fn loc_of(&self, block: &V) -> Option<Location> {
@@ -67,7 +70,7 @@ impl R<'_> {
             .get(LINE_KEY)
             .and_then(|l| l.to_num().ok())
             .map_or(self.line, |n| n as u32);
-        Some(Location::new(self.file, Some(line)))
+        Some(Location::new(self.file, (line > 0).then_some(line)))
     }
 
     fn id(&self) -> String {
@@ -158,10 +161,40 @@ pub fn map_module(module: &Module, inv: &mut Inventory) {
         }
     }
     all.sort_by(|a, b| (a.file, a.line, &a.addr).cmp(&(b.file, b.line, &b.addr)));
-    for r in &all {
+    map_all(&all, inv);
+}
+
+/// One resource of a plan: address, type and values.
+pub struct PlanResource {
+    /// `aws_s3_bucket.b`, `module.x.aws_s3_bucket.b[0]`.
+    pub address: String,
+    /// `aws_s3_bucket`.
+    pub kind: String,
+    /// Planned values.
+    pub values: V,
+}
+
+/// Map the resources of a plan (no lines: a plan has none).
+pub fn map_plan(items: &[PlanResource], file: &str, region: Option<&str>, inv: &mut Inventory) {
+    let all: Vec<R<'_>> = items
+        .iter()
+        .map(|p| R {
+            addr: p.address.clone(),
+            kind: &p.kind,
+            v: p.values.clone(),
+            file,
+            line: 0,
+            region,
+        })
+        .collect();
+    map_all(&all, inv);
+}
+
+fn map_all(all: &[R<'_>], inv: &mut Inventory) {
+    for r in all {
         primary(r, inv);
     }
-    for r in &all {
+    for r in all {
         join(r, inv);
     }
     // Settings joined from the configuration: what was not declared is absent.

@@ -25,6 +25,7 @@ pub mod eval;
 pub mod funcs;
 mod map;
 pub mod parse;
+pub mod plan;
 pub mod value;
 
 use crate::{LoadOptions, Loaded};
