@@ -350,9 +350,11 @@ fn rule_sources(ix: &Index<'_>, rule: &SgRule, family: Family) -> Known<AddrSet>
     };
     match ranges {
         Known::Known(list) => {
-            for c in list.iter().filter_map(|c| Cidr::parse(c)) {
-                if c.family() == family {
-                    set = set.union(&c.to_set());
+            for text in list {
+                match Cidr::parse(text) {
+                    Some(c) if c.family() == family => set = set.union(&c.to_set()),
+                    Some(_) => {}
+                    None => return Known::unknown(format!("unreadable CIDR {text:?}")),
                 }
             }
         }
@@ -361,9 +363,15 @@ fn rule_sources(ix: &Index<'_>, rule: &SgRule, family: Family) -> Known<AddrSet>
     for pl in &rule.prefix_list_ids {
         match ix.prefix_list(pl) {
             Known::Known(entries) => {
-                for c in entries.iter().filter_map(|c| Cidr::parse(c)) {
-                    if c.family() == family {
-                        set = set.union(&c.to_set());
+                for text in entries {
+                    match Cidr::parse(text) {
+                        Some(c) if c.family() == family => set = set.union(&c.to_set()),
+                        Some(_) => {}
+                        None => {
+                            return Known::unknown(format!(
+                                "prefix list {pl}: unreadable CIDR {text:?}"
+                            ))
+                        }
                     }
                 }
             }

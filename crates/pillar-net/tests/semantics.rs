@@ -416,6 +416,17 @@ fn unknown_values_are_reported_not_guessed() {
         .any(|i| i.reasons.iter().any(|r| r.contains("var.admin_cidr"))));
 }
 
+#[test]
+fn unreadable_cidrs_are_reported_not_dropped() {
+    let mut v = base();
+    v["security_groups"][0]["ingress"][0]["ipv4_ranges"] = json!(["10.0.0.300/8"]);
+    let a = analyze(&inv(&v));
+    assert!(a.incomplete.iter().any(|i| i
+        .reasons
+        .iter()
+        .any(|r| r.contains("unreadable CIDR \"10.0.0.300/8\""))));
+}
+
 fn with_lb(kind: &str, lb_sgs: Value, target_rule: Value) -> Value {
     let mut v = base();
     // The target: a private instance, no public address.
