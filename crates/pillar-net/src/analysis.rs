@@ -2,7 +2,7 @@
 //! the layers a packet from the internet crosses to reach them, and the
 //! exposures that result.
 
-use crate::addr::{is_global_v6, AddrSet, Family};
+use crate::addr::{is_global_v6, AddrSet, Cidr, Family};
 use crate::index::Index;
 use crate::ipset::PortSet;
 use crate::layers::{
@@ -198,6 +198,32 @@ fn judge(
     };
     j.hops
         .push(Hop::new("internet-gateway", igw.clone(), Vec::new()));
+    // Ingress routing: a gateway route table may send traffic for the
+    // subnet to a middlebox first; its verdict is not modelled.
+    if let Some(edge) = ix.edge_route_table(igw) {
+        let subnet = ix.subnet_set(&ep.subnet, family);
+        for r in &edge.routes {
+            let dest = match family {
+                Family::V4 => r.destination_cidr.as_deref(),
+                Family::V6 => r.destination_ipv6_cidr.as_deref(),
+            };
+            let covers = dest
+                .and_then(Cidr::parse)
+                .is_some_and(|c| c.to_set().intersects(&subnet));
+            if covers && !r.target.eq_ignore_ascii_case("local") {
+                let why = format!(
+                    "gateway route table {} sends inbound traffic for {} to {} first (ingress routing); the appliance's verdict is not modelled",
+                    edge.id,
+                    dest.unwrap_or_default(),
+                    r.target
+                );
+                if let Some(h) = j.hops.last_mut() {
+                    h.notes.push(format!("ingress routing via {}", r.target));
+                }
+                j.unknown.push(why);
+            }
+        }
+    }
     let Some((rtb, rv)) = &cx.route else {
         j.unknown.push(format!(
             "no route table for subnet {} in the inventory",

@@ -19,6 +19,7 @@ pub struct Index<'a> {
     default_acl: HashMap<&'a str, &'a NetworkAcl>,
     pub(crate) sgs: HashMap<&'a str, &'a SecurityGroup>,
     igws_by_vpc: HashMap<&'a str, Vec<&'a str>>,
+    edge_rtb: HashMap<&'a str, &'a RouteTable>,
     prefix_lists: HashMap<&'a str, &'a ManagedPrefixList>,
     pub(crate) instances: HashMap<&'a str, &'a Instance>,
     pub(crate) enis_by_instance: HashMap<&'a str, Vec<&'a NetworkInterface>>,
@@ -34,8 +35,12 @@ impl<'a> Index<'a> {
     pub fn new(inv: &'a Inventory) -> Self {
         let mut rtb_by_subnet = HashMap::new();
         let mut main_rtb = HashMap::new();
+        let mut edge_rtb = HashMap::new();
         for t in &inv.route_tables {
             for a in &t.associations {
+                if let Some(g) = &a.gateway_id {
+                    edge_rtb.insert(g.as_str(), t);
+                }
                 if a.main {
                     main_rtb.insert(t.vpc_id.as_str(), t);
                 }
@@ -92,6 +97,7 @@ impl<'a> Index<'a> {
                 .map(|g| (g.id.as_str(), g))
                 .collect(),
             igws_by_vpc,
+            edge_rtb,
             prefix_lists: inv
                 .prefix_lists
                 .iter()
@@ -130,6 +136,11 @@ impl<'a> Index<'a> {
             .get(subnet)
             .or_else(|| self.default_acl.get(vpc))
             .copied()
+    }
+
+    /// The gateway route table (ingress routing) associated with a gateway.
+    pub fn edge_route_table(&self, gateway: &str) -> Option<&'a RouteTable> {
+        self.edge_rtb.get(gateway).copied()
     }
 
     /// Internet gateways attached to a VPC.

@@ -427,6 +427,22 @@ fn unreadable_cidrs_are_reported_not_dropped() {
         .any(|r| r.contains("unreadable CIDR \"10.0.0.300/8\""))));
 }
 
+#[test]
+fn ingress_routing_through_an_appliance_is_flagged_not_assessed() {
+    let mut v = base();
+    v["route_tables"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "rtb-edge", "vpc_id": "vpc-1",
+        "associations": [{"main": false, "gateway_id": "igw-1"}],
+        "routes": [{"destination_cidr": "10.0.1.0/24", "target": "eni-fw", "state": "active"}]}));
+    let p = ssh(&v, 22);
+    assert!(p.hops[0]
+        .notes
+        .contains(&"ingress routing via eni-fw".to_owned()));
+    assert!(p.unknown.iter().any(|u| u.contains("rtb-edge")));
+}
+
 fn with_lb(kind: &str, lb_sgs: Value, target_rule: Value) -> Value {
     let mut v = base();
     // The target: a private instance, no public address.
