@@ -66,6 +66,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         if !rules
             .iter()
             .any(|r| pillar_checks::run::pattern_matches(pattern, *r))
+            && !crate::cmd_secrets::pattern_names_a_rule(pattern)
         {
             anyhow::bail!(
                 "--select/--ignore pattern `{pattern}` matches no rule (see `pillar rules`)"

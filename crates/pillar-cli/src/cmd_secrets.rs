@@ -47,6 +47,16 @@ fn pattern_names(pattern: &str, rule: &pillar_model::RuleInfo) -> bool {
         || (p.ends_with('-') && rule.id.starts_with(p))
 }
 
+/// Whether a `--select`/`--ignore` pattern of `pillar scan` names a secret
+/// rule (so it is not a usage error).
+pub fn pattern_names_a_rule(pattern: &str) -> bool {
+    pillar_secrets::rules::builtin().is_ok_and(|rules| {
+        rules
+            .iter()
+            .any(|r| pattern_names(pattern, &pillar_secrets::finding::rule_info(r)))
+    })
+}
+
 /// Add a secrets scan to a `pillar scan` report, honouring the run's
 /// `--select` and `--ignore` patterns.
 pub fn add_to_report(

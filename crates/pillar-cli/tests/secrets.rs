@@ -155,6 +155,30 @@ fn fail_on_baseline_and_rule_checks() {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["findings"].as_array().unwrap().is_empty());
 
+    // `pillar scan --select` accepts secret rule ids and keeps only them.
+    let o = pillar(&[
+        "scan",
+        "examples/demo",
+        "--format",
+        "json",
+        "--select",
+        "private-key-pem",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules: BTreeSet<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, BTreeSet::from(["private-key-pem"]));
+
     let o = pillar(&["secrets", "--check-rules"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8(o.stdout)
