@@ -5,12 +5,22 @@ use pillar_model::finding::{fingerprint, Remediation};
 use pillar_model::resources::Resource;
 use pillar_model::{Finding, Location, ResourceRef, SourceKind, Status};
 use serde_json::Value;
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// Collects a rule's results as findings.
 pub struct Out {
     meta: &'static Meta,
     findings: Vec<Finding>,
+    shared: Option<Arc<Shared>>,
 }
+
+/// Results that several rules of one run derive from the same inventory
+/// (the reachability analysis), computed once per run. A run has one
+/// inventory, so nothing here can be stale.
+#[derive(Default)]
+pub struct Shared(Mutex<HashMap<&'static str, Arc<dyn Any + Send + Sync>>>);
 
 impl Out {
     /// A collector for one rule.
@@ -18,7 +28,44 @@ impl Out {
         Out {
             meta,
             findings: Vec::new(),
+            shared: None,
         }
+    }
+
+    /// A collector for one rule of a run whose rules share `shared`.
+    pub fn with_shared(meta: &'static Meta, shared: Arc<Shared>) -> Self {
+        Out {
+            meta,
+            findings: Vec::new(),
+            shared: Some(shared),
+        }
+    }
+
+    /// The value under `key` shared by the rules of this run, computed by
+    /// `compute` the first time. Outside a run (a rule called on its own)
+    /// it is computed afresh.
+    pub fn shared<T: Any + Send + Sync>(
+        &self,
+        key: &'static str,
+        compute: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        let Some(shared) = &self.shared else {
+            return Arc::new(compute());
+        };
+        // Holding the lock while computing makes the other rules wait for
+        // the one result instead of computing it again.
+        let Ok(mut map) = shared.0.lock() else {
+            return Arc::new(compute());
+        };
+        if let Some(v) = map
+            .get(key)
+            .and_then(|v| Arc::clone(v).downcast::<T>().ok())
+        {
+            return v;
+        }
+        let v = Arc::new(compute());
+        map.insert(key, Arc::clone(&v) as Arc<dyn Any + Send + Sync>);
+        v
     }
 
     /// The findings collected.

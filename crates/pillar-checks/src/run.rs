@@ -1,7 +1,7 @@
 //! Running the rules over an inventory.
 
 use crate::meta::Rule;
-use crate::out::Out;
+use crate::out::{Out, Shared};
 use pillar_model::{Finding, Inventory, RuleInfo};
 use rayon::prelude::*;
 
@@ -52,10 +52,11 @@ pub struct RunResult {
 pub fn run(inv: &Inventory, rules: &[&'static dyn Rule], opts: &RunOptions) -> RunResult {
     let selected: Vec<&'static dyn Rule> =
         rules.iter().copied().filter(|r| opts.selects(*r)).collect();
+    let shared = std::sync::Arc::new(Shared::default());
     let per_rule: Vec<Vec<Finding>> = selected
         .par_iter()
         .map(|rule| {
-            let mut out = Out::new(rule.meta());
+            let mut out = Out::with_shared(rule.meta(), std::sync::Arc::clone(&shared));
             rule.check(inv, &mut out);
             out.into_findings()
         })

@@ -64,7 +64,7 @@ impl Rule for Ec2AdminPortInternetReachable {
     }
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
-        let a = super::reach::analysis(inv);
+        let a = super::reach::analysis(inv, out);
         reach::report(
             &a,
             out,

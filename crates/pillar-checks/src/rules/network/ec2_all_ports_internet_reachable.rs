@@ -52,7 +52,7 @@ impl Rule for Ec2AllPortsInternetReachable {
     }
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
-        let a = super::reach::analysis(inv);
+        let a = super::reach::analysis(inv, out);
         reach::report(
             &a,
             out,

@@ -52,7 +52,7 @@ impl Rule for Ec2PublicSubnetNotReachable {
     }
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
-        let a = super::reach::analysis(inv);
+        let a = super::reach::analysis(inv, out);
         let mut failed = BTreeSet::new();
         for j in a.judged.iter().filter(|j| !j.addressed) {
             if !failed.insert(j.resource.id.as_str()) {

@@ -7,60 +7,12 @@ use pillar_model::{Inventory, Status};
 use pillar_net::{Analysis, Exposure, Proto};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use std::hash::Hasher;
-use std::sync::{Arc, Mutex};
-
-/// Feeds serialised bytes to a hasher.
-struct HashWriter(std::collections::hash_map::DefaultHasher);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// A digest of everything the analysis reads.
-fn digest(inv: &Inventory) -> Option<u64> {
-    let mut w = HashWriter(std::collections::hash_map::DefaultHasher::new());
-    let parts = (
-        (
-            &inv.vpcs,
-            &inv.subnets,
-            &inv.route_tables,
-            &inv.internet_gateways,
-        ),
-        (&inv.network_acls, &inv.security_groups, &inv.prefix_lists),
-        (&inv.network_interfaces, &inv.instances, &inv.elastic_ips),
-        (&inv.load_balancers, &inv.target_groups, &inv.db_instances),
-    );
-    serde_json::to_writer(&mut w, &parts).ok()?;
-    Some(w.0.finish())
-}
-
-static CACHE: Mutex<Option<(u64, Arc<Analysis>)>> = Mutex::new(None);
+use std::sync::Arc;
 
 /// The reachability analysis of `inv`, computed once for all the rules of
-/// a run: the five reachability rules share it (keyed by a digest of the
-/// network resources, so another inventory never sees a stale answer).
-pub(crate) fn analysis(inv: &Inventory) -> Arc<Analysis> {
-    let Some(key) = digest(inv) else {
-        return Arc::new(pillar_net::analyze(inv));
-    };
-    let Ok(mut cache) = CACHE.lock() else {
-        return Arc::new(pillar_net::analyze(inv));
-    };
-    if let Some((k, a)) = cache.as_ref() {
-        if *k == key {
-            return Arc::clone(a);
-        }
-    }
-    let a = Arc::new(pillar_net::analyze(inv));
-    *cache = Some((key, Arc::clone(&a)));
-    a
+/// a run (shared through `out`).
+pub(crate) fn analysis(inv: &Inventory, out: &Out) -> Arc<Analysis> {
+    out.shared("pillar-net/analysis", || pillar_net::analyze(inv))
 }
 
 /// Remote administration ports.
