@@ -1,24 +1,13 @@
 //! `pillar detect`: run the Sigma rules (shipped pack and `--rules`) over
 //! CloudTrail logs and render the detections like a scan.
 
-use crate::args::{ColorChoice, DetectArgs, FailOn, ScanFormat};
-use anyhow::Context;
+use crate::args::DetectArgs;
+use crate::output;
 use pillar_detect::{Engine, ReadOptions, RuleSet};
-use pillar_model::{Severity, Status};
-use pillar_report::{Format, RenderOptions, Report};
-use std::io::IsTerminal;
+use pillar_model::Status;
+use pillar_report::{RenderOptions, Report};
 use std::process::ExitCode;
 use std::time::Instant;
-
-fn threshold(f: FailOn) -> Severity {
-    match f {
-        FailOn::Critical => Severity::Critical,
-        FailOn::High => Severity::High,
-        FailOn::Medium => Severity::Medium,
-        FailOn::Low => Severity::Low,
-        FailOn::Info => Severity::Info,
-    }
-}
 
 fn load_rules(args: &DetectArgs) -> anyhow::Result<RuleSet> {
     let mut set = RuleSet::default();
@@ -119,44 +108,15 @@ pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
         skipped: out.skipped,
         ..Report::default()
     };
-    let format = match args.format {
-        ScanFormat::Text => Format::Text,
-        ScanFormat::Json => Format::Json,
-        ScanFormat::Sarif => Format::Sarif,
-    };
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
+    let format = output::format(args.format);
+    let color = output::color(args.color, args.output.as_deref());
     let render_opts = RenderOptions {
         color,
         verbose: false,
     };
-    match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            let mut w = std::io::BufWriter::new(file);
-            pillar_report::write(&mut report, format, &render_opts, &mut w)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-        None => {
-            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-            match pillar_report::write(&mut report, format, &render_opts, &mut w) {
-                Ok(()) => {}
-                Err(pillar_report::ReportError::Io(e))
-                    if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(e).context("cannot write the report"),
-            }
-        }
-    }
+    output::write(&mut report, format, &render_opts, args.output.as_deref())?;
     let failed = args.fail_on.is_some_and(|t| {
-        let t = threshold(t);
+        let t = output::threshold(t);
         report
             .findings
             .iter()

@@ -1,25 +1,15 @@
 //! `pillar scan`: load sources, run the rules, render the review.
 
-use crate::args::{ColorChoice, FailOn, ScanArgs, ScanFormat};
+use crate::args::{ScanArgs, ScanFormat};
 use crate::config;
+use crate::output;
 use anyhow::Context;
 use pillar_checks::RunOptions;
-use pillar_model::{Severity, Status};
-use pillar_report::{Format, RenderOptions, Report};
+use pillar_model::Status;
+use pillar_report::{RenderOptions, Report};
 use pillar_sources::LoadOptions;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-fn threshold(f: FailOn) -> Severity {
-    match f {
-        FailOn::Critical => Severity::Critical,
-        FailOn::High => Severity::High,
-        FailOn::Medium => Severity::Medium,
-        FailOn::Low => Severity::Low,
-        FailOn::Info => Severity::Info,
-    }
-}
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let cfg = config::load(args.config.as_deref())?;
@@ -97,50 +87,22 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         pillar_report::baseline::apply(&mut report, &known);
     }
 
-    let format = match args.format.or(cfg.format).unwrap_or(ScanFormat::Text) {
-        ScanFormat::Text => Format::Text,
-        ScanFormat::Json => Format::Json,
-        ScanFormat::Sarif => Format::Sarif,
-    };
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
+    let format = output::format(args.format.or(cfg.format).unwrap_or(ScanFormat::Text));
+    let color = output::color(args.color, args.output.as_deref());
     let render_opts = RenderOptions {
         color,
         verbose: args.verbose,
     };
-    match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            let mut w = std::io::BufWriter::new(file);
-            pillar_report::write(&mut report, format, &render_opts, &mut w)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            for s in &report.skipped {
-                eprintln!("skipped: {s}");
-            }
-        }
-        None => {
-            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-            match pillar_report::write(&mut report, format, &render_opts, &mut w) {
-                Ok(()) => {}
-                // A closed pipe (`pillar scan | head`) is not an error worth a message.
-                Err(pillar_report::ReportError::Io(e))
-                    if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(e).context("cannot write the report"),
-            }
+    output::write(&mut report, format, &render_opts, args.output.as_deref())?;
+    if args.output.is_some() {
+        for s in &report.skipped {
+            eprintln!("skipped: {s}");
         }
     }
 
     let fail_on = args.fail_on.or(cfg.fail_on);
     let failed = fail_on.is_some_and(|t| {
-        let t = threshold(t);
+        let t = output::threshold(t);
         report
             .findings
             .iter()

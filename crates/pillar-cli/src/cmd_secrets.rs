@@ -1,25 +1,15 @@
 //! `pillar secrets`: scan files for hard-coded secrets and render the
 //! findings (redacted) through the report formats.
 
-use crate::args::{ColorChoice, FailOn, ScanFormat, SecretsArgs};
+use crate::args::{ScanFormat, SecretsArgs};
+use crate::output;
 use anyhow::Context;
-use pillar_model::{Severity, Status};
+use pillar_model::Status;
 use pillar_report::{Format, RenderOptions, Report};
 use pillar_secrets::{Engine, WalkOptions};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
-
-fn threshold(f: FailOn) -> Severity {
-    match f {
-        FailOn::Critical => Severity::Critical,
-        FailOn::High => Severity::High,
-        FailOn::Medium => Severity::Medium,
-        FailOn::Low => Severity::Low,
-        FailOn::Info => Severity::Info,
-    }
-}
 
 /// Scan `paths` for secrets with the built-in rules, for `pillar scan`.
 pub fn scan_paths(
@@ -153,49 +143,20 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("baseline {}", path.display()))?;
         pillar_report::baseline::apply(&mut report, &known);
     }
-    let format = match args.format.unwrap_or(ScanFormat::Text) {
-        ScanFormat::Text => Format::Text,
-        ScanFormat::Json => Format::Json,
-        ScanFormat::Sarif => Format::Sarif,
-    };
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
+    let format = output::format(args.format.unwrap_or(ScanFormat::Text));
+    let color = output::color(args.color, args.output.as_deref());
     let render_opts = RenderOptions {
         color,
         verbose: false,
     };
-    match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            let mut w = std::io::BufWriter::new(file);
-            pillar_report::write(&mut report, format, &render_opts, &mut w)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-        None => {
-            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-            match pillar_report::write(&mut report, format, &render_opts, &mut w) {
-                Ok(()) => {}
-                Err(pillar_report::ReportError::Io(e))
-                    if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(e).context("cannot write the report"),
-            }
-        }
-    }
+    output::write(&mut report, format, &render_opts, args.output.as_deref())?;
     if args.output.is_some() || format != Format::Text {
         for s in &report.skipped {
             eprintln!("skipped: {s}");
         }
     }
     let failed = args.fail_on.is_some_and(|t| {
-        let t = threshold(t);
+        let t = output::threshold(t);
         report
             .findings
             .iter()

@@ -10,6 +10,7 @@ mod cmd_rules;
 mod cmd_scan;
 mod cmd_secrets;
 mod config;
+mod output;
 
 use clap::Parser;
 use std::process::ExitCode;
