@@ -176,6 +176,18 @@ impl Engine {
                     failures.push(format!("{}: negative example matched: {ex:?}", rule.id));
                 }
             }
+            for ex in &rule.low_examples {
+                let hits = self.scan("example.txt", ex.as_bytes());
+                let mine = || hits.iter().filter(|h| h.rule == i);
+                if !mine().any(|h| h.confidence == Confidence::Low)
+                    || mine().any(|h| h.confidence == Confidence::High)
+                {
+                    failures.push(format!(
+                        "{}: low example not found at low confidence only: {ex:?}",
+                        rule.id
+                    ));
+                }
+            }
         }
         failures
     }
@@ -296,8 +308,18 @@ fn judge(
     if rule.require_digit && !secret.iter().any(u8::is_ascii_digit) {
         return None;
     }
-    if rule.filter_placeholders && filter::is_placeholder(secret) {
-        return None;
+    // A reference or a mask is never a secret. A placeholder word
+    // (`changeme`, `secret`) in a generic `name = value` is noise, but in a
+    // specific format (a database URL, a key) it may be the password in use:
+    // kept, at low confidence.
+    let mut placeholder = false;
+    if rule.filter_placeholders {
+        match filter::placeholder(secret) {
+            filter::Placeholder::No => {}
+            filter::Placeholder::Reference => return None,
+            filter::Placeholder::Word if rule.generic => return None,
+            filter::Placeholder::Word => placeholder = true,
+        }
     }
     if rule.code_needs_quotes && is_code {
         let before = start.checked_sub(1).and_then(|i| data.get(i)).copied();
@@ -330,11 +352,17 @@ fn judge(
     }
     if let Some(v) = rule.validate {
         if !v.check(secret) {
+            if rule.drop_invalid {
+                return None;
+            }
             return Some((Confidence::Low, Some("fails the format's structural check")));
         }
     }
     if filter::is_known_example(secret) {
         return Some((Confidence::Low, Some("a documented example value")));
+    }
+    if placeholder {
+        return Some((Confidence::Low, Some("a placeholder-like value")));
     }
     Some((Confidence::High, None))
 }

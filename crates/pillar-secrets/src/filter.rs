@@ -68,9 +68,9 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "fixme",
 ];
 
-/// Substrings (lower case) that mark a placeholder or a reference to a
-/// secret kept elsewhere, which is the fix, not the problem.
-const PLACEHOLDER_PARTS: &[&str] = &[
+/// Substrings (lower case) of a reference to a secret kept elsewhere (the
+/// fix, not the problem), a template, or a mask.
+const REFERENCE_PARTS: &[&str] = &[
     "${",
     "://",
     "{{",
@@ -79,18 +79,10 @@ const PLACEHOLDER_PARTS: &[&str] = &[
     "%(",
     "#{",
     "<%",
-    "changeme",
-    "change_me",
-    "change-me",
-    "your_",
-    "your-",
-    "yourpass",
     "xxxx",
     "****",
     "....",
     "…",
-    "placeholder",
-    "redacted",
     "getenv",
     "environ",
     "process.env",
@@ -102,6 +94,18 @@ const PLACEHOLDER_PARTS: &[&str] = &[
     "vault:",
     "ssm:",
     "keyvault",
+];
+
+/// Substrings (lower case) of a value that says it is a placeholder.
+const PLACEHOLDER_PARTS: &[&str] = &[
+    "changeme",
+    "change_me",
+    "change-me",
+    "your_",
+    "your-",
+    "yourpass",
+    "placeholder",
+    "redacted",
     "_here",
     "insert",
     "replace",
@@ -109,35 +113,55 @@ const PLACEHOLDER_PARTS: &[&str] = &[
     "fake",
 ];
 
-/// Whether a value is a placeholder, a template or a reference.
-pub fn is_placeholder(value: &[u8]) -> bool {
+/// What kind of stand-in a value is, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placeholder {
+    /// A value that may be a real secret.
+    No,
+    /// A whole value that is a stand-in word (`changeme`, `password`,
+    /// `secret`): usually not a secret, but sometimes the one in use.
+    Word,
+    /// A reference or template (`${VAR}`, `<password>`, `getenv(…)`), a
+    /// mask (`****`, one character repeated) or a value that says it is a
+    /// placeholder (`your_token_here`): never a secret.
+    Reference,
+}
+
+/// Whether a value is a placeholder word, a reference or a template.
+pub fn placeholder(value: &[u8]) -> Placeholder {
     let lower = value.to_ascii_lowercase();
     let trimmed: &[u8] = trim_quotes(&lower);
-    if trimmed.is_empty() {
-        return true;
-    }
-    if trimmed.first() == Some(&b'<') && trimmed.last() == Some(&b'>') {
-        return true;
-    }
-    if trimmed.first() == Some(&b'$') || trimmed.first() == Some(&b'%') {
-        return true;
-    }
-    if PLACEHOLDER_VALUES.iter().any(|p| p.as_bytes() == trimmed) {
-        return true;
-    }
-    if PLACEHOLDER_PARTS
-        .iter()
-        .any(|p| memchr::memmem::find(trimmed, p.as_bytes()).is_some())
+    let has = |parts: &[&str]| {
+        parts
+            .iter()
+            .any(|p| memchr::memmem::find(trimmed, p.as_bytes()).is_some())
+    };
+    if trimmed.is_empty()
+        || (trimmed.first() == Some(&b'<') && trimmed.last() == Some(&b'>'))
+        || matches!(trimmed.first(), Some(b'$' | b'%'))
+        || has(REFERENCE_PARTS)
     {
-        return true;
+        return Placeholder::Reference;
     }
     // One character repeated (`aaaaaaaa`, `00000000`).
     if let Some(&first) = trimmed.first() {
         if trimmed.iter().all(|&b| b == first) {
-            return true;
+            return Placeholder::Reference;
         }
     }
-    false
+    if PLACEHOLDER_VALUES.iter().any(|p| p.as_bytes() == trimmed) {
+        return Placeholder::Word;
+    }
+    if has(PLACEHOLDER_PARTS) {
+        // `your-token-here`, `fake_password`: says it is not the real one.
+        return Placeholder::Reference;
+    }
+    Placeholder::No
+}
+
+/// Whether a value is a placeholder, a template or a reference.
+pub fn is_placeholder(value: &[u8]) -> bool {
+    placeholder(value) != Placeholder::No
 }
 
 fn trim_quotes(s: &[u8]) -> &[u8] {
@@ -233,6 +257,11 @@ mod tests {
         for s in ["hunter2-Qz9!", "s3cr3tP@ssw0rd", "9f8a7b6c5d"] {
             assert!(!is_placeholder(s.as_bytes()), "{s}");
         }
+        assert_eq!(placeholder(b"secret"), Placeholder::Word);
+        assert_eq!(placeholder(b"changeme"), Placeholder::Word);
+        assert_eq!(placeholder(b"your_token_here"), Placeholder::Reference);
+        assert_eq!(placeholder(b"${TOKEN}"), Placeholder::Reference);
+        assert_eq!(placeholder(b"aaaaaaaaaaaa"), Placeholder::Reference);
     }
 
     #[test]

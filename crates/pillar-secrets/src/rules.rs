@@ -15,13 +15,17 @@
 //!   min_entropy: 3.0               # Shannon bits per character of the secret
 //!   min_length: 8                  # of the secret
 //!   validate: aws-access-key-id    # optional structural check, see `validate`
-//!   filter_placeholders: true      # drop `changeme`, `${VAR}`, `<password>`…
+//!   drop_invalid: false            # drop (not keep at low confidence) what fails it
+//!   filter_placeholders: true      # drop references (`${VAR}`, `<password>`, `****`);
+//!                                  # placeholder words (`changeme`, `secret`) are
+//!                                  # dropped by generic rules, low confidence otherwise
 //!   generic: false                 # a name=value rule: loses to specific rules
 //!   code_needs_quotes: false       # in source code, only quoted values count
 //!   require_digit: false           # the secret must hold a digit
 //!   exclude_context: [NextToken]   # not when the 64 bytes before hold one
 //!   examples: [...]                # each must produce a finding of this rule
 //!   negative_examples: [...]       # none may produce a finding of this rule
+//!   low_examples: [...]            # each gives a low-confidence finding of this rule, no other
 //! ```
 //!
 //! The secret is the first capture group that took part in the match (the
@@ -91,6 +95,10 @@ pub struct RuleDef {
     /// Structural validation.
     #[serde(default)]
     pub validate: Option<Validator>,
+    /// Drop a candidate that fails `validate` instead of keeping it at low
+    /// confidence (for patterns that also match harmless look-alikes).
+    #[serde(default)]
+    pub drop_invalid: bool,
     /// Drop placeholders and references.
     #[serde(default)]
     pub filter_placeholders: bool,
@@ -114,6 +122,10 @@ pub struct RuleDef {
     /// Lines that must not.
     #[serde(default)]
     pub negative_examples: Vec<String>,
+    /// Lines that must give a low-confidence finding of this rule (a
+    /// placeholder word, a documented example), and no high-confidence one.
+    #[serde(default)]
+    pub low_examples: Vec<String>,
 }
 
 /// Errors loading rules.

@@ -21,6 +21,10 @@ pub enum Validator {
     /// JSON Web Token: three base64url parts whose header decodes to a JSON
     /// object naming `alg` (RFC 7519, RFC 7515).
     Jwt,
+    /// A whole PEM private key encoded once more in base64 (Kubernetes
+    /// secrets, JSON configs): the decoded text starts a `-----BEGIN …
+    /// PRIVATE KEY-----` block (RFC 7468 label, RFC 4648 base64).
+    Base64PrivateKey,
 }
 
 impl Validator {
@@ -30,13 +34,19 @@ impl Validator {
             Validator::AwsAccessKeyId => aws_access_key_id(secret),
             Validator::GithubToken => github_token(secret),
             Validator::Jwt => jwt(secret),
+            Validator::Base64PrivateKey => base64_private_key(secret),
         }
     }
 }
 
+/// Prefixes of AWS credentials (IAM User Guide, "Unique identifiers":
+/// AKIA access key, ASIA temporary STS key, ABIA STS service bearer token,
+/// ACCA context-specific credential).
+const AWS_KEY_PREFIXES: [&[u8]; 4] = [b"AKIA", b"ASIA", b"ABIA", b"ACCA"];
+
 fn aws_access_key_id(s: &[u8]) -> bool {
     s.len() == 20
-        && (s.starts_with(b"AKIA") || s.starts_with(b"ASIA"))
+        && AWS_KEY_PREFIXES.iter().any(|p| s.starts_with(p))
         && s.iter()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
@@ -80,6 +90,16 @@ fn github_token(s: &[u8]) -> bool {
     }
     let (random, check) = rest.split_at(30);
     base62(crc32(random), 6) == check
+}
+
+fn base64_private_key(s: &[u8]) -> bool {
+    // Decode whole 4-character groups from the start; the match may end
+    // anywhere in the blob.
+    let head = s.get(..(s.len() / 4 * 4).min(96)).unwrap_or_default();
+    let Ok(text) = base64::engine::general_purpose::STANDARD.decode(head) else {
+        return false;
+    };
+    text.starts_with(b"-----BEGIN ") && memchr::memmem::find(&text, b"PRIVATE KEY-----").is_some()
 }
 
 fn jwt(s: &[u8]) -> bool {

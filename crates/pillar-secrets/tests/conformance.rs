@@ -62,7 +62,9 @@ fn rule_examples_recall_and_false_positives() {
         let data = std::fs::read(dir.join("files").join(file)).unwrap();
         let found = !engine.scan(file, &data).is_empty();
         let c = per_kind.entry(kind.clone()).or_default();
-        let is_must = MUST_FIND.contains(&kind.as_str());
+        // `np.aws.3` are AWS account ids: identifiers, not credentials, and
+        // not reported by pillar (an account id grants nothing).
+        let is_must = MUST_FIND.contains(&kind.as_str()) && !rule.starts_with("np.aws.3");
         for c in [c, &mut total] {
             match (label == "pos", found) {
                 (true, true) => c.tp += 1,
@@ -105,7 +107,7 @@ fn rule_examples_recall_and_false_positives() {
     // Vault token under `apikey:`); they are printed, not asserted.
     assert!(total.recall() >= 0.40, "overall recall fell");
     assert!(
-        must.recall() >= 0.60,
+        must.recall() >= 0.90,
         "recall on AWS, private keys, DB URLs fell"
     );
 }
