@@ -1,6 +1,10 @@
 //! Report renderers. Input: a [`Report`] (findings, the rules that ran,
 //! what was skipped). Output: text for people, JSON (schema
-//! `pillar-report/v1`, see `docs/report-schema.json`) and SARIF 2.1.0.
+//! `pillar-report/v1`, see `docs/report-schema.json`), SARIF 2.1.0, a
+//! self-contained HTML review, GitHub-flavoured Markdown for pull requests,
+//! OCSF (Security Lake), ASFF (Security Hub) and JUnit XML (CI dashboards);
+//! `docs/formats.md` describes each mapping. [`diff`] compares two JSON
+//! reports by fingerprint.
 //!
 //! Every format goes through [`redact`] first: secrets are never printed,
 //! whatever an engine put in a message or in evidence.
@@ -8,12 +12,20 @@
 //! Ordering is deterministic everywhere: findings, rules and summaries are
 //! sorted before they are written, and no hash map is iterated for output.
 
+mod asff;
 pub mod baseline;
+pub mod diff;
+mod escape;
+mod html;
 mod json;
+mod junit;
+mod markdown;
+mod ocsf;
 pub mod redact;
 mod sarif;
 pub mod summary;
 mod text;
+pub mod wa;
 mod wrap;
 
 use pillar_model::{Finding, RuleInfo, Skipped};
@@ -42,6 +54,22 @@ pub struct Report {
     /// `findings`, counted in the summary.
     #[serde(default)]
     pub baselined: Vec<Finding>,
+    /// When the report was made, seconds since the Unix epoch (OCSF `time`,
+    /// ASFF `CreatedAt`, the HTML header). `None` writes the epoch itself,
+    /// so output stays reproducible; the CLI sets it (`SOURCE_DATE_EPOCH`
+    /// when set, else now).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<i64>,
+}
+
+impl Report {
+    /// [`Report::generated_at`] as RFC 3339 UTC (`2026-11-28T19:00:00Z`).
+    pub fn generated_rfc3339(&self) -> String {
+        chrono::DateTime::from_timestamp(self.generated_at.unwrap_or(0), 0)
+            .unwrap_or_default()
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    }
 }
 
 /// Output format.
@@ -53,11 +81,30 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0.
     Sarif,
+    /// One self-contained HTML file.
+    Html,
+    /// GitHub-flavoured Markdown for pull-request comments.
+    Markdown,
+    /// OCSF 1.1 events, one JSON object per line.
+    Ocsf,
+    /// AWS Security Finding Format, one batch of at most 100 per line.
+    Asff,
+    /// JUnit XML.
+    Junit,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 3] = [Format::Text, Format::Json, Format::Sarif];
+    pub const ALL: [Format; 8] = [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Html,
+        Format::Markdown,
+        Format::Ocsf,
+        Format::Asff,
+        Format::Junit,
+    ];
 
     /// Lower-case name, as on the command line.
     pub fn as_str(self) -> &'static str {
@@ -65,6 +112,11 @@ impl Format {
             Format::Text => "text",
             Format::Json => "json",
             Format::Sarif => "sarif",
+            Format::Html => "html",
+            Format::Markdown => "markdown",
+            Format::Ocsf => "ocsf",
+            Format::Asff => "asff",
+            Format::Junit => "junit",
         }
     }
 }
@@ -79,6 +131,9 @@ impl FromStr for Format {
     type Err = ReportError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.trim().eq_ignore_ascii_case("md") {
+            return Ok(Format::Markdown);
+        }
         Format::ALL
             .into_iter()
             .find(|f| f.as_str().eq_ignore_ascii_case(s.trim()))
@@ -105,7 +160,7 @@ pub enum ReportError {
     #[error("cannot write the report: {0}")]
     Io(#[from] std::io::Error),
     /// A format name that is not one of [`Format::ALL`].
-    #[error("unknown report format `{0}` (expected text, json or sarif)")]
+    #[error("unknown report format `{0}` (expected text, json, sarif, html, markdown, ocsf, asff or junit)")]
     UnknownFormat(String),
     /// The baseline is not valid JSON.
     #[error("baseline is not valid JSON at line {line}, column {column}: {message}")]
@@ -133,6 +188,11 @@ pub fn render(
         Format::Text => Ok(text::render(&report, opts)),
         Format::Json => json::render(&report),
         Format::Sarif => sarif::render(&report),
+        _ => {
+            let mut buf = Vec::new();
+            write_other(&report, format, &mut buf)?;
+            String::from_utf8(buf).map_err(|e| ReportError::Io(std::io::Error::other(e)))
+        }
     }
 }
 
@@ -150,9 +210,26 @@ pub fn write(
         Format::Text => out.write_all(text::render(report, opts).as_bytes())?,
         Format::Json => json::write(report, &mut *out)?,
         Format::Sarif => sarif::write(report, &mut *out)?,
+        _ => write_other(report, format, &mut *out)?,
     }
     out.flush()?;
     Ok(())
+}
+
+/// The formats added after the foundation, on an already redacted report.
+fn write_other(
+    report: &Report,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ReportError> {
+    match format {
+        Format::Html => html::write(report, out),
+        Format::Markdown => markdown::write(report, out),
+        Format::Ocsf => ocsf::write(report, out),
+        Format::Asff => asff::write(report, out),
+        Format::Junit => junit::write(report, out),
+        Format::Text | Format::Json | Format::Sarif => Ok(()),
+    }
 }
 
 /// The total order findings are listed in: most severe first, then by rule,
@@ -197,10 +274,11 @@ mod tests {
             assert_eq!(f.to_string(), f.as_str());
         }
         assert_eq!("SARIF".parse::<Format>().unwrap(), Format::Sarif);
+        assert_eq!("md".parse::<Format>().unwrap(), Format::Markdown);
         let err = "xml".parse::<Format>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown report format `xml` (expected text, json or sarif)"
+            "unknown report format `xml` (expected text, json, sarif, html, markdown, ocsf, asff or junit)"
         );
     }
 }
