@@ -25,6 +25,9 @@ pub enum Validator {
     /// secrets, JSON configs): the decoded text starts a `-----BEGIN …
     /// PRIVATE KEY-----` block (RFC 7468 label, RFC 4648 base64).
     Base64PrivateKey,
+    /// HTTP Basic credentials: base64 of `user-id:password`, printable,
+    /// both parts non-empty (RFC 7617).
+    BasicAuth,
 }
 
 impl Validator {
@@ -35,6 +38,7 @@ impl Validator {
             Validator::GithubToken => github_token(secret),
             Validator::Jwt => jwt(secret),
             Validator::Base64PrivateKey => base64_private_key(secret),
+            Validator::BasicAuth => basic_auth(secret),
         }
     }
 }
@@ -100,6 +104,17 @@ fn base64_private_key(s: &[u8]) -> bool {
         return false;
     };
     text.starts_with(b"-----BEGIN ") && memchr::memmem::find(&text, b"PRIVATE KEY-----").is_some()
+}
+
+fn basic_auth(s: &[u8]) -> bool {
+    let Ok(text) = base64::engine::general_purpose::STANDARD.decode(s) else {
+        return false;
+    };
+    let printable = text.iter().all(|b| (0x20..0x7f).contains(b));
+    let Some(colon) = memchr::memchr(b':', &text) else {
+        return false;
+    };
+    printable && colon > 0 && colon + 1 < text.len()
 }
 
 fn jwt(s: &[u8]) -> bool {
