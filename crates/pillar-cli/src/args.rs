@@ -27,6 +27,8 @@ pub enum Command {
     Secrets(SecretsArgs),
     /// Run detection rules (Sigma) over CloudTrail logs.
     Detect(DetectArgs),
+    /// Compare two JSON reports by fingerprint: fixed, new and unchanged failures.
+    Diff(DiffArgs),
     /// Network reachability: what the internet really reaches, hop by hop.
     Net(NetArgs),
 }
@@ -41,6 +43,48 @@ pub enum ScanFormat {
     Json,
     /// SARIF 2.1.0 for code-scanning tools.
     Sarif,
+    /// One self-contained HTML file (works offline): scores, Well-Architected matrix, graphs, findings.
+    Html,
+    /// GitHub-flavoured Markdown for a pull-request comment (under 65,536 characters).
+    #[value(alias = "md")]
+    #[serde(alias = "md")]
+    Markdown,
+    /// OCSF 1.1 events (Compliance / Detection Finding), one JSON object per line.
+    Ocsf,
+    /// AWS Security Finding Format for `securityhub batch-import-findings`: one batch of <= 100 per line.
+    Asff,
+    /// JUnit XML: one test case per rule and resource.
+    Junit,
+}
+
+/// Output formats of `pillar diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Counts, then the new and the fixed failures.
+    Text,
+    /// JSON (`pillar-diff/v1`).
+    Json,
+    /// GitHub-flavoured Markdown.
+    #[value(alias = "md")]
+    Markdown,
+}
+
+/// `pillar diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier JSON report (`pillar scan --format json`).
+    pub old: PathBuf,
+    /// The later JSON report.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: DiffFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a new failure at or above this severity appears.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 }
 
 /// When to colour text output.

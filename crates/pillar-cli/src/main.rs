@@ -3,6 +3,7 @@
 
 mod args;
 mod cmd_detect;
+mod cmd_diff;
 mod cmd_explain;
 mod cmd_iam;
 mod cmd_net;
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         args::Command::Iam(a) => cmd_iam::run(&a),
         args::Command::Secrets(a) => cmd_secrets::run(&a),
         args::Command::Detect(a) => cmd_detect::run(&a),
+        args::Command::Diff(a) => cmd_diff::run(&a),
         args::Command::Net(a) => cmd_net::run(&a),
     };
     match result {

@@ -25,6 +25,11 @@ pub fn format(f: ScanFormat) -> Format {
         ScanFormat::Text => Format::Text,
         ScanFormat::Json => Format::Json,
         ScanFormat::Sarif => Format::Sarif,
+        ScanFormat::Html => Format::Html,
+        ScanFormat::Markdown => Format::Markdown,
+        ScanFormat::Ocsf => Format::Ocsf,
+        ScanFormat::Asff => Format::Asff,
+        ScanFormat::Junit => Format::Junit,
     }
 }
 
@@ -41,6 +46,21 @@ pub fn color(choice: ColorChoice, output: Option<&Path>) -> bool {
     }
 }
 
+/// When the report is made, in seconds since the Unix epoch:
+/// `SOURCE_DATE_EPOCH` when set (reproducible output, the convention of
+/// reproducible-builds.org), else now.
+pub fn now() -> i64 {
+    if let Some(v) = std::env::var_os("SOURCE_DATE_EPOCH") {
+        if let Some(t) = v.to_str().and_then(|s| s.trim().parse::<i64>().ok()) {
+            return t;
+        }
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
 /// Redact and write the report to `output`, or to standard output. A closed
 /// pipe (`pillar scan | head`) is not an error worth a message.
 pub fn write(
@@ -49,6 +69,9 @@ pub fn write(
     opts: &RenderOptions,
     output: Option<&Path>,
 ) -> anyhow::Result<()> {
+    if report.generated_at.is_none() {
+        report.generated_at = Some(now());
+    }
     match output {
         Some(path) => {
             let file = std::fs::File::create(path)

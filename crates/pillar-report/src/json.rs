@@ -3,7 +3,7 @@
 use crate::summary::Summary;
 use crate::{by_domain, sorted_rules, Report, ReportError};
 use pillar_model::{Finding, RuleInfo, Skipped};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The schema id written in every JSON report. A change that removes or
 /// renames a field bumps it; adding an optional field does not.
@@ -57,4 +57,52 @@ pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(),
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")?;
     Ok(())
+}
+
+#[derive(Deserialize)]
+struct ReadReport {
+    schema: String,
+    #[serde(default)]
+    tool: Option<ReadTool>,
+    #[serde(default)]
+    sources: Vec<String>,
+    #[serde(default)]
+    rules: Vec<RuleInfo>,
+    #[serde(default)]
+    findings: Vec<Finding>,
+    #[serde(default)]
+    baselined: Vec<Finding>,
+    #[serde(default)]
+    skipped: Vec<Skipped>,
+}
+
+#[derive(Deserialize)]
+struct ReadTool {
+    #[serde(default)]
+    version: String,
+}
+
+/// Read a JSON report (`pillar-report/v1`) back, to render it in another
+/// format. The summary is recomputed, not read.
+pub fn read(text: &str) -> Result<Report, ReportError> {
+    let doc: ReadReport = serde_json::from_str(text).map_err(|e| ReportError::BaselineSyntax {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    if doc.schema != SCHEMA_ID {
+        return Err(ReportError::BaselineShape(format!(
+            "unsupported schema `{}` (expected `{SCHEMA_ID}`)",
+            doc.schema
+        )));
+    }
+    Ok(Report {
+        tool_version: doc.tool.map(|t| t.version).unwrap_or_default(),
+        sources: doc.sources,
+        rules: doc.rules,
+        findings: doc.findings,
+        skipped: doc.skipped,
+        baselined: doc.baselined,
+        generated_at: None,
+    })
 }

@@ -34,7 +34,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
-pub use json::SCHEMA_ID;
+pub use json::{read as read_json, SCHEMA_ID};
 pub use summary::Summary;
 
 /// Everything one run produced.

@@ -232,23 +232,77 @@ fn wa_matrix(report: &Report, s: &Summary, out: &mut String) {
         .collect();
     let ids = wa::all_ids(rows.keys().map(String::as_str));
     let covered = ids.iter().filter(|i| rows.contains_key(*i)).count();
+    let status = |id: &str| -> (&'static str, &'static str) {
+        match (rows.get(id), outcomes.get(id)) {
+            (None, _) => ("gap", "no rule"),
+            (Some(_), Some(Outcome::Failed)) => ("fail", "failed"),
+            (Some(_), Some(Outcome::Baselined)) => ("baselined", "baselined"),
+            (Some(_), Some(Outcome::Passed)) => ("pass", "passed"),
+            (Some(_), Some(Outcome::NotAssessed)) => ("unknown", "not assessed"),
+            (Some(_), _) => ("none", "no resources"),
+        }
+    };
     let _ = writeln!(
         out,
         "<section id=\"wa\"><h2>Well-Architected Security Pillar</h2>\
          <p class=\"muted\">{covered} of {} best practices have at least one rule in this run; \
-         the others are gaps in what pillar can check automatically and need a review by people.</p>\
-         <table class=\"wa\"><thead><tr><th>Best practice</th><th>Rules</th><th>Failed</th><th>Passed</th><th>Not assessed</th><th>Result</th></tr></thead><tbody>",
+         the others (dashed) are gaps in what pillar checks automatically and need a review by people.</p>",
         ids.len()
     );
+    // The matrix: one row per question, one cell per best practice.
+    let mut by_question: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+    for id in &ids {
+        by_question
+            .entry(id.get(..5).unwrap_or(""))
+            .or_default()
+            .push(id);
+    }
+    out.push_str(
+        "<div class=\"matrix\" role=\"table\" aria-label=\"Best practices by question\">\n",
+    );
+    for (q, bps) in &by_question {
+        let qtitle = wa::QUESTIONS
+            .iter()
+            .find(|(qid, _)| qid == q)
+            .map(|(_, t)| *t)
+            .unwrap_or("");
+        let _ = write!(
+            out,
+            "<div class=\"mrow\" role=\"row\"><div class=\"mq\" role=\"rowheader\" title=\"{}\"><b>{}</b> <span class=\"muted\">{}</span></div>",
+            markup(qtitle),
+            markup(q),
+            markup(qtitle)
+        );
+        for id in bps {
+            let (class, label) = status(id);
+            let row = rows.get(*id);
+            let title = wa::title(id).unwrap_or("(not in pillar's catalogue)");
+            let n = row.map(|r| r.rules.len()).unwrap_or(0);
+            let (f, p, u) = row
+                .map(|r| (r.fail, r.pass, r.unknown))
+                .unwrap_or((0, 0, 0));
+            let counts = if n == 0 {
+                "no rule".to_owned()
+            } else {
+                format!("{n} rule{} · {f}✗ {p}✓ {u}?", if n == 1 { "" } else { "s" })
+            };
+            let _ = write!(
+                out,
+                "<div class=\"mcell {class}\" role=\"cell\" data-bp=\"{id}\" title=\"{id} {title}: {label}; {counts}\"><b>{}</b><small>{counts}</small></div>",
+                markup(id.get(5..).unwrap_or(id)).trim_start_matches('-'),
+                id = markup(id),
+                title = markup(title),
+            );
+        }
+        out.push_str("</div>\n");
+    }
+    out.push_str("</div>\n<p class=\"legend\"><span class=\"mcell fail\">failed</span> <span class=\"mcell pass\">passed</span> <span class=\"mcell unknown\">not assessed</span> <span class=\"mcell none\">no resources</span> <span class=\"mcell baselined\">baselined</span> <span class=\"mcell gap\">no rule</span> · ✗ failed, ✓ passed, ? not assessed results</p>\n");
+    out.push_str("<details id=\"wa-table\"><summary>Every best practice with its rules and results</summary>\n<table class=\"wa\"><thead><tr><th>Best practice</th><th>Rules</th><th>Failed</th><th>Passed</th><th>Not assessed</th><th>Result</th></tr></thead><tbody>\n");
     let mut question = "";
     for id in &ids {
         let q = id.get(..5).unwrap_or("");
         if q != question {
-            question = wa::QUESTIONS
-                .iter()
-                .find(|(qid, _)| *qid == q)
-                .map(|(qid, _)| *qid)
-                .unwrap_or(q);
+            question = q;
             let title = wa::QUESTIONS
                 .iter()
                 .find(|(qid, _)| *qid == q)
@@ -263,14 +317,7 @@ fn wa_matrix(report: &Report, s: &Summary, out: &mut String) {
         }
         let title = wa::title(id).unwrap_or("(not in pillar's catalogue)");
         let row = rows.get(id);
-        let (class, label) = match (row, outcomes.get(id.as_str())) {
-            (None, _) => ("gap", "no rule"),
-            (Some(_), Some(Outcome::Failed)) => ("fail", "failed"),
-            (Some(_), Some(Outcome::Baselined)) => ("baselined", "baselined"),
-            (Some(_), Some(Outcome::Passed)) => ("pass", "passed"),
-            (Some(_), Some(Outcome::NotAssessed)) => ("unknown", "not assessed"),
-            (Some(_), _) => ("none", "no resources"),
-        };
+        let (class, label) = status(id);
         let rules = row
             .map(|r| {
                 r.rules
@@ -280,10 +327,10 @@ fn wa_matrix(report: &Report, s: &Summary, out: &mut String) {
                     .join(", ")
             })
             .unwrap_or_default();
-        let n = row.map(|r| r.rules.len()).unwrap_or(0);
         let _ = writeln!(
             out,
-            "<tr class=\"bp-{class}\"><td><b>{id}</b> {title}</td><td title=\"{rules}\">{n}</td><td>{}</td><td>{}</td><td>{}</td><td><span class=\"pill {class}\">{label}</span></td></tr>",
+            "<tr class=\"bp-{class}\"><td><b>{id}</b> {title}<br><small class=\"muted\">{rules}</small></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><span class=\"pill {class}\">{label}</span></td></tr>",
+            row.map(|r| r.rules.len()).unwrap_or(0),
             row.map(|r| r.fail).unwrap_or(0),
             row.map(|r| r.pass).unwrap_or(0),
             row.map(|r| r.unknown).unwrap_or(0),
@@ -291,7 +338,7 @@ fn wa_matrix(report: &Report, s: &Summary, out: &mut String) {
             title = markup(title),
         );
     }
-    out.push_str("</tbody></table></section>\n");
+    out.push_str("</tbody></table></details></section>\n");
 }
 
 /// Render the page.

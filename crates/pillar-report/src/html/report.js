@@ -138,7 +138,10 @@
     root.setAttribute("data-theme", dark ? "light" : "dark");
     try { localStorage.setItem("pillar-theme", root.getAttribute("data-theme")); } catch (e) {}
   });
-  window.addEventListener("beforeprint", function () { draw(true); });
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+    draw(true);
+  });
   window.addEventListener("afterprint", function () { draw(); });
   apply();
   window.pillarReport = { shown: function () { return shown.length; }, total: all.length };

@@ -9,9 +9,9 @@ use std::fmt::Write as _;
 
 /// The most targets drawn in the exposure graph; the rest are counted.
 const MAX_TARGETS: usize = 60;
-const NODE_W: i64 = 190;
+const NODE_W: i64 = 175;
 const NODE_H: i64 = 40;
-const COL_GAP: i64 = 60;
+const COL_GAP: i64 = 45;
 const ROW_GAP: i64 = 14;
 
 /// A node of the exposure graph.
@@ -166,8 +166,9 @@ pub(super) fn exposure(report: &Report) -> Option<String> {
     }
     let rows = columns.values().map(Vec::len).max().unwrap_or(1) as i64;
     let height = rows * (NODE_H + ROW_GAP) + ROW_GAP + 20;
-    let col_w = NODE_W + COL_GAP + 40;
-    let width = (last as i64 + 1) * col_w + 20;
+    let col_w = NODE_W + COL_GAP;
+    // Room after the last column for the port labels.
+    let width = (last as i64 + 1) * col_w + 150;
     let mut pos: BTreeMap<&Node, (i64, i64)> = BTreeMap::new();
     for (l, nodes) in &columns {
         let n = nodes.len() as i64;
@@ -228,7 +229,7 @@ pub(super) fn exposure(report: &Report) -> Option<String> {
             markup(short_kind(&n.kind)),
             x + 8,
             y + 32,
-            markup(&ellipsis(&n.id, 27)),
+            markup(&ellipsis(&n.id, 25)),
         );
         if let Some((ports, _)) = target {
             let label = ports.iter().cloned().collect::<Vec<_>>().join(", ");
