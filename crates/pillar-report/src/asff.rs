@@ -117,7 +117,7 @@ pub(crate) fn finding(
     let region = f.resource.region.as_deref().unwrap_or(default_region);
     let detection = crate::ocsf::is_detection(f);
     let types = if detection {
-        vec![format!("TTPs/{}", f.title)]
+        vec![format!("TTPs/{}", f.title.replace('/', "-"))]
     } else {
         vec![format!(
             "Software and Configuration Checks/AWS Security Best Practices/{}",

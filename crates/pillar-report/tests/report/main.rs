@@ -7,6 +7,7 @@
 //! Integration tests of the report crate, in one binary.
 
 mod baseline;
+mod exchange;
 mod formats;
 mod redaction;
 mod sample;
