@@ -362,6 +362,22 @@ pub enum IamCommand {
     WhoCan(IamWhoCanArgs),
     /// Check policy files: errors with line and JSON path, and risky grants.
     Lint(IamLintArgs),
+    /// Who is administrator, and who can become one, by which steps
+    /// (access keys, assume-role chains, passed roles, self-granted policies).
+    Escalation(IamEscalationArgs),
+}
+
+/// `pillar iam escalation`.
+#[derive(Debug, Args)]
+pub struct IamEscalationArgs {
+    /// Folders or snapshots to read (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Only the paths of this principal (ARN).
+    #[arg(long, value_name = "ARN")]
+    pub principal: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: IamFormat,
 }
 
 /// Output formats of `pillar iam`.

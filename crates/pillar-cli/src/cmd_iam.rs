@@ -1,7 +1,9 @@
 //! `pillar iam`: exact IAM request evaluation over a snapshot or a case file,
-//! who-can queries, and policy lint.
+//! who-can queries, privilege-escalation paths, and policy lint.
 
-use crate::args::{IamArgs, IamCommand, IamFormat, IamLintArgs, IamSimulateArgs, IamWhoCanArgs};
+use crate::args::{
+    IamArgs, IamCommand, IamEscalationArgs, IamFormat, IamLintArgs, IamSimulateArgs, IamWhoCanArgs,
+};
 use anyhow::{bail, Context as _};
 use pillar_iam::inventory::IamModel;
 use pillar_iam::{decision_json, Case, CtxValue, Decision, Request, RequestPrincipal};
@@ -18,6 +20,7 @@ pub fn run(args: &IamArgs) -> anyhow::Result<ExitCode> {
         IamCommand::Simulate(a) => simulate(a),
         IamCommand::WhoCan(a) => who_can(a),
         IamCommand::Lint(a) => lint(a),
+        IamCommand::Escalation(a) => escalation(a),
     }
 }
 
@@ -30,6 +33,10 @@ fn print(text: &str) -> anyhow::Result<()> {
 }
 
 fn load_model(paths: &[PathBuf]) -> anyhow::Result<IamModel> {
+    load(paths).map(|(_, m)| m)
+}
+
+fn load(paths: &[PathBuf]) -> anyhow::Result<(pillar_model::Inventory, IamModel)> {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -53,7 +60,76 @@ fn load_model(paths: &[PathBuf]) -> anyhow::Result<IamModel> {
     for p in &model.problems {
         eprintln!("warning: {p}");
     }
-    Ok(model)
+    Ok((loaded.inventory, model))
+}
+
+fn escalation(a: &IamEscalationArgs) -> anyhow::Result<ExitCode> {
+    let (inv, model) = load(&a.paths)?;
+    let graph = pillar_iam::escalation::Graph::build(&model, &inv);
+    let mut paths = graph.paths();
+    if let Some(p) = &a.principal {
+        paths.retain(|x| &x.principal == p);
+    }
+    paths.sort_by(|x, y| {
+        x.steps
+            .len()
+            .cmp(&y.steps.len())
+            .then_with(|| x.principal.cmp(&y.principal))
+    });
+    let admins: Vec<&pillar_iam::escalation::Node> = graph.admins().collect();
+    match a.format {
+        IamFormat::Json => {
+            let doc = json!({
+                "principals": graph.nodes.len(),
+                "administrators": admins,
+                "paths": paths,
+                "edges": graph.edges,
+                "self_grants": graph.self_grants,
+            });
+            print(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?;
+        }
+        IamFormat::Text => {
+            let mut t = format!("administrators ({}):\n", admins.len());
+            for n in &admins {
+                t.push_str(&format!(
+                    "  {}  ({})\n",
+                    n.arn,
+                    n.admin.as_deref().unwrap_or_default()
+                ));
+            }
+            t.push_str(&format!("\ncan become administrator ({}):\n", paths.len()));
+            for p in &paths {
+                let n = p.steps.len();
+                let to = if p.admin == p.principal {
+                    "administrator access".to_owned()
+                } else {
+                    p.admin.clone()
+                };
+                t.push_str(&format!(
+                    "  {}  ({n} step{} to {to})\n",
+                    p.principal,
+                    if n == 1 { "" } else { "s" }
+                ));
+                for (i, s) in p.steps.iter().enumerate() {
+                    t.push_str(&format!(
+                        "      {}. {} [{}]\n",
+                        i + 1,
+                        s.detail,
+                        s.actions.join(", ")
+                    ));
+                }
+            }
+            if paths.is_empty() {
+                t.push_str("  nobody\n");
+            }
+            let others = graph.nodes.len() - admins.len() - paths.len();
+            t.push_str(&format!(
+                "\n{others} other principal(s) have no path to administrator access (grants that need MFA, a source IP or other request context are not taken)\n"
+            ));
+            print(&t)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `KEY=VALUE` pairs; a key given more than once becomes multivalued.

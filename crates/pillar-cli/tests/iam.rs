@@ -310,3 +310,91 @@ fn simulate_without_request_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--principal"));
 }
+
+/// A snapshot folder holding only `GetAccountAuthorizationDetails`.
+fn iam_snapshot(dir: &Path, details: &Value) {
+    std::fs::write(
+        dir.join("pillar-snapshot.json"),
+        r#"{"collected_at": "2026-11-01T00:00:00Z", "account_id": "111122223333"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("iam-get-account-authorization-details.json"),
+        serde_json::to_string_pretty(details).unwrap(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn escalation_finds_keys_for_an_admin_and_the_demo_admins() {
+    let tmp = tempfile::tempdir().unwrap();
+    let admin_policy = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    let keys = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "arn:aws:iam::111122223333:user/*"}]});
+    iam_snapshot(
+        tmp.path(),
+        &serde_json::json!({
+            "UserDetailList": [
+                {"UserName": "admin", "Arn": "arn:aws:iam::111122223333:user/admin", "GroupList": [], "UserPolicyList": [],
+                 "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]},
+                {"UserName": "dev", "Arn": "arn:aws:iam::111122223333:user/dev", "GroupList": [], "AttachedManagedPolicies": [],
+                 "UserPolicyList": [{"PolicyName": "self-service", "PolicyDocument": keys}]}
+            ],
+            "GroupDetailList": [],
+            "RoleDetailList": [],
+            "Policies": [{"PolicyName": "AdministratorAccess", "Arn": "arn:aws:iam::aws:policy/AdministratorAccess",
+                          "DefaultVersionId": "v1", "AttachmentCount": 1,
+                          "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": admin_policy}]}]
+        }),
+    );
+    let dir = tmp.path().to_str().unwrap();
+    let out = pillar(&["iam", "escalation", dir, "--format", "json"]);
+    let v = json_of(&out);
+    assert_eq!(
+        v["administrators"][0]["arn"],
+        "arn:aws:iam::111122223333:user/admin"
+    );
+    assert_eq!(
+        v["paths"][0]["principal"],
+        "arn:aws:iam::111122223333:user/dev"
+    );
+    assert_eq!(v["paths"][0]["steps"][0]["method"], "create-access-key");
+    let text = pillar(&["iam", "escalation", dir]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("creates an access key for user arn:aws:iam::111122223333:user/admin [iam:CreateAccessKey]"),
+        "{text}"
+    );
+    // The scan reports the same path as a finding of the posture rule.
+    let scan = pillar(&[
+        "scan",
+        dir,
+        "--format",
+        "json",
+        "--select",
+        "iam-principal-privilege-escalation",
+    ]);
+    let v = json_of(&scan);
+    let fails: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .collect();
+    assert_eq!(fails.len(), 1, "{v}");
+    assert_eq!(
+        fails[0]["resource"]["id"],
+        "arn:aws:iam::111122223333:user/dev"
+    );
+    // On the demo: the administrators are named, and nobody else escalates.
+    let demo = json_of(&pillar(&["iam", "escalation", SNAP, "--format", "json"]));
+    let admins: Vec<&str> = demo["administrators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["arn"].as_str().unwrap())
+        .collect();
+    assert!(
+        admins.contains(&"arn:aws:iam::111122223333:user/alice"),
+        "{admins:?}"
+    );
+}

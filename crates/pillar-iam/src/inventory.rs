@@ -247,6 +247,64 @@ impl IamModel {
         found
     }
 
+    fn subject(&self, principal: &str) -> Option<&Subject> {
+        self.users
+            .get(principal)
+            .or_else(|| self.roles.get(principal))
+    }
+
+    /// The identity policies of a user (its groups' included) or role.
+    pub fn identity_policies(&self, principal: &str) -> Vec<&Policy> {
+        self.subject(principal)
+            .map(|s| {
+                s.identity
+                    .iter()
+                    .filter_map(|i| self.policies.get(*i))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether any identity policy of `principal` has an Allow statement
+    /// whose `Action`/`NotAction` covers `action`, whatever its resource and
+    /// conditions: a cheap necessary condition for an identity-based allow.
+    pub fn identity_may_allow(&self, principal: &str, action: &str) -> bool {
+        use crate::policy::{ActionSpec, Effect};
+        self.identity_policies(principal).iter().any(|p| {
+            p.statements.iter().any(|st| {
+                st.effect == Effect::Allow
+                    && match &st.action {
+                        ActionSpec::Action(a) => a.iter().any(|x| x.matches(action)),
+                        ActionSpec::NotAction(a) => !a.iter().any(|x| x.matches(action)),
+                    }
+            })
+        })
+    }
+
+    /// The trust policy of a role.
+    pub fn trust_policy(&self, role: &str) -> Option<&Policy> {
+        self.trust.get(role).and_then(|i| self.policies.get(*i))
+    }
+
+    /// Decide `action` on `resource` for a principal of the inventory, with
+    /// the principal's global context keys and `extra` context.
+    pub fn allows(
+        &self,
+        principal: &str,
+        action: &str,
+        resource: &str,
+        extra: &[(&str, &str)],
+    ) -> bool {
+        let mut req = Request::new(principal, action, resource);
+        req.resource_account = self.resource_account(resource);
+        for (k, v) in extra {
+            req.context
+                .insert(k, crate::pattern::CtxValue::One((*v).to_owned()));
+        }
+        self.fill_principal_context(&mut req);
+        self.simulate(&req).0.outcome == crate::eval::Outcome::Allowed
+    }
+
     /// Every compiled policy (managed, inline, trust, resource, SCP).
     pub fn policies(&self) -> &[Policy] {
         &self.policies

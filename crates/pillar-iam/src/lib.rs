@@ -6,11 +6,13 @@
 //! * [`eval`]: the decision procedure → [`Outcome`] with the deciding statements;
 //! * [`case`]: simulation cases (a request with inline policy sets);
 //! * [`inventory`]: the policy sets of principals and resources in a pillar inventory;
-//! * [`lint`]: risky grants in a policy.
+//! * [`lint`]: risky grants in a policy;
+//! * [`escalation`]: who can become administrator, and by which steps.
 
 pub mod arn;
 pub mod case;
 pub mod condition;
+pub mod escalation;
 pub mod eval;
 pub mod inventory;
 pub mod json;

@@ -8,6 +8,7 @@ mod iam_access_key_unused;
 mod iam_password_policy_weak;
 mod iam_policy_admin_attached;
 mod iam_policy_wildcard_sensitive_actions;
+mod iam_principal_privilege_escalation;
 mod iam_role_trust_cross_account_no_external_id;
 mod iam_role_trust_public;
 mod iam_root_access_key_present;
@@ -34,6 +35,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &iam_password_policy_weak::RULE,
         &iam_policy_admin_attached::RULE,
         &iam_policy_wildcard_sensitive_actions::RULE,
+        &iam_principal_privilege_escalation::RULE,
         &iam_user_policy_attached_directly::RULE,
         &iam_role_trust_public::RULE,
         &iam_role_trust_cross_account_no_external_id::RULE,

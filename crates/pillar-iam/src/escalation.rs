@@ -1,0 +1,814 @@
+//! Privilege escalation: which principals are administrators, and which
+//! others can become one, by which steps.
+//!
+//! The graph has the account's IAM users and roles as nodes. An edge A → B
+//! means that A can obtain B's permissions:
+//!
+//! * **principal access**: create an access key or a console password for
+//!   user B; assume role B (its trust policy and A's policies allow it);
+//!   rewrite B's trust policy;
+//! * **new compute with a passed role**: `iam:PassRole` on role B together
+//!   with the calls that start a service running as B (an EC2 instance, a
+//!   Lambda function, a CloudFormation stack, a CodeBuild project, …) when B
+//!   trusts that service;
+//! * **existing compute**: change the code of a Lambda function that runs as
+//!   role B.
+//!
+//! A principal is an **administrator** when its effective permissions allow
+//! a set of probe actions on every resource (IAM, compute, data, keys); it
+//! can **grant itself** administrator access in one step when it may write
+//! its own policies, its groups' policies, a new version of a managed policy
+//! attached to it, or join a group that is administrator.
+//!
+//! Every "may" is an exact decision of the evaluator ([`IamModel::allows`]),
+//! so SCPs, permissions boundaries, explicit denies and conditions count.
+//! Conditions are evaluated with the principal's own global keys only: a
+//! grant that needs MFA or a source IP is not taken. Each path is the
+//! shortest from the principal to an administrator.
+//!
+//! The methods follow AWS's documented semantics of each API (IAM User
+//! Guide: "Granting a user permissions to pass a role to an AWS service";
+//! "Modifying a role trust policy"; the API references of each call).
+
+use crate::inventory::IamModel;
+use crate::policy::PrincipalSpec;
+use pillar_model::Inventory;
+use serde::Serialize;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+/// Actions an administrator is allowed on `*`.
+const ADMIN_PROBES: &[&str] = &[
+    "iam:AttachRolePolicy",
+    "iam:CreateUser",
+    "iam:PutUserPolicy",
+    "sts:AssumeRole",
+    "ec2:RunInstances",
+    "s3:GetObject",
+    "kms:Decrypt",
+    "secretsmanager:GetSecretValue",
+    "lambda:CreateFunction",
+];
+
+/// The AWS managed policy that grants everything.
+const ADMIN_POLICY: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+/// A service that runs code as a role passed to it, and the calls that
+/// create such code (all needed, besides `iam:PassRole`).
+struct PassRoleMethod {
+    id: &'static str,
+    service: &'static str,
+    actions: &'static [&'static str],
+    what: &'static str,
+}
+
+const PASSROLE_METHODS: &[PassRoleMethod] = &[
+    PassRoleMethod {
+        id: "passrole-ec2-run-instances",
+        service: "ec2.amazonaws.com",
+        actions: &["ec2:RunInstances"],
+        what: "launch an EC2 instance with the role in its instance profile",
+    },
+    PassRoleMethod {
+        id: "passrole-lambda-create-function",
+        service: "lambda.amazonaws.com",
+        actions: &["lambda:CreateFunction", "lambda:InvokeFunction"],
+        what: "create and invoke a Lambda function that runs as the role",
+    },
+    PassRoleMethod {
+        id: "passrole-cloudformation-create-stack",
+        service: "cloudformation.amazonaws.com",
+        actions: &["cloudformation:CreateStack"],
+        what: "create a CloudFormation stack that the role deploys",
+    },
+    PassRoleMethod {
+        id: "passrole-codebuild-project",
+        service: "codebuild.amazonaws.com",
+        actions: &["codebuild:CreateProject", "codebuild:StartBuild"],
+        what: "create and start a CodeBuild project that runs as the role",
+    },
+    PassRoleMethod {
+        id: "passrole-glue-dev-endpoint",
+        service: "glue.amazonaws.com",
+        actions: &["glue:CreateDevEndpoint"],
+        what: "create a Glue development endpoint that runs as the role",
+    },
+    PassRoleMethod {
+        id: "passrole-glue-job",
+        service: "glue.amazonaws.com",
+        actions: &["glue:CreateJob", "glue:StartJobRun"],
+        what: "create and run a Glue job that runs as the role",
+    },
+    PassRoleMethod {
+        id: "passrole-sagemaker-notebook",
+        service: "sagemaker.amazonaws.com",
+        actions: &["sagemaker:CreateNotebookInstance"],
+        what: "create a SageMaker notebook instance that runs as the role",
+    },
+    PassRoleMethod {
+        id: "passrole-sagemaker-training-job",
+        service: "sagemaker.amazonaws.com",
+        actions: &["sagemaker:CreateTrainingJob"],
+        what: "create a SageMaker training job that runs as the role",
+    },
+    PassRoleMethod {
+        id: "passrole-ecs-task",
+        service: "ecs-tasks.amazonaws.com",
+        actions: &["ecs:RegisterTaskDefinition", "ecs:RunTask"],
+        what: "register and run an ECS task whose task role is the role",
+    },
+    PassRoleMethod {
+        id: "passrole-datapipeline",
+        service: "datapipeline.amazonaws.com",
+        actions: &[
+            "datapipeline:CreatePipeline",
+            "datapipeline:PutPipelineDefinition",
+            "datapipeline:ActivatePipeline",
+        ],
+        what: "create and activate a Data Pipeline that runs as the role",
+    },
+    PassRoleMethod {
+        id: "passrole-apprunner-service",
+        service: "tasks.apprunner.amazonaws.com",
+        actions: &["apprunner:CreateService"],
+        what: "create an App Runner service whose instance role is the role",
+    },
+];
+
+/// Kind of node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeKind {
+    /// IAM user.
+    User,
+    /// IAM role.
+    Role,
+}
+
+/// A principal of the graph.
+#[derive(Debug, Clone, Serialize)]
+pub struct Node {
+    /// ARN.
+    pub arn: String,
+    /// User or role.
+    pub kind: NodeKind,
+    /// Why it is an administrator, when it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin: Option<String>,
+}
+
+/// One step of escalation: `from` obtains the permissions of `to` (or,
+/// when both are the same, grants itself administrator access).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// The principal acting.
+    pub from: String,
+    /// The principal whose permissions it obtains (itself for a self-grant).
+    pub to: String,
+    /// Method id, e.g. `create-access-key`, `passrole-ec2-run-instances`.
+    pub method: String,
+    /// The API calls it makes.
+    pub actions: Vec<String>,
+    /// In words.
+    pub detail: String,
+}
+
+/// A shortest path from a principal to administrator access.
+#[derive(Debug, Clone, Serialize)]
+pub struct Path {
+    /// The principal that can escalate.
+    pub principal: String,
+    /// The administrator it reaches (itself for a self-grant).
+    pub admin: String,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+/// The escalation graph of an inventory.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Graph {
+    /// Users and roles.
+    pub nodes: Vec<Node>,
+    /// Edges between different principals.
+    pub edges: Vec<Step>,
+    /// One-step self-grants of administrator access.
+    pub self_grants: Vec<Step>,
+}
+
+fn step(from: &str, to: &str, method: &str, actions: &[&str], detail: String) -> Step {
+    Step {
+        from: from.to_owned(),
+        to: to.to_owned(),
+        method: method.to_owned(),
+        actions: actions.iter().map(|a| (*a).to_owned()).collect(),
+        detail,
+    }
+}
+
+/// Whether a policy document grants everything: `Allow` `*` on `*` with no
+/// condition.
+fn grants_everything(p: &crate::policy::Policy) -> bool {
+    use crate::policy::{ActionSpec, Effect, ResourceSpec};
+    p.statements.iter().any(|st| {
+        st.effect == Effect::Allow
+            && st.conditions.is_empty()
+            && matches!(&st.action, ActionSpec::Action(a) if a.iter().any(|x| x.matches("iam:CreateUser") && x.matches("ec2:RunInstances") && x.matches("s3:GetObject")))
+            && matches!(&st.resource, Some(ResourceSpec::Resource(r)) if r.iter().any(|t| t.is_star()))
+    })
+}
+
+struct Builder<'a> {
+    model: &'a IamModel,
+    inv: &'a Inventory,
+}
+
+impl Builder<'_> {
+    fn may(&self, who: &str, action: &str) -> bool {
+        self.model.identity_may_allow(who, action)
+    }
+
+    fn allows(&self, who: &str, action: &str, resource: &str) -> bool {
+        self.model.allows(who, action, resource, &[])
+    }
+
+    fn admin_reason(&self, who: &str) -> Option<String> {
+        let all = ADMIN_PROBES
+            .iter()
+            .all(|a| self.may(who, a) && self.allows(who, a, "*"));
+        all.then(|| "allowed every probe action (IAM, EC2, S3, KMS, Secrets Manager, Lambda) on every resource".to_owned())
+    }
+
+    /// Managed policies attached to a user (directly and through groups) or
+    /// role, customer-managed only.
+    fn attached_customer_policies(&self, who: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        if let Some(u) = self.inv.users.iter().find(|u| u.arn == who) {
+            out.extend(u.attached_policies.iter().cloned());
+            for g in &u.groups {
+                if let Some(gr) = self.inv.groups.iter().find(|x| &x.name == g || &x.arn == g) {
+                    out.extend(gr.attached_policies.iter().cloned());
+                }
+            }
+        } else if let Some(r) = self.inv.roles.iter().find(|r| r.arn == who) {
+            out.extend(r.attached_policies.iter().cloned());
+        }
+        out.retain(|a| !a.starts_with("arn:aws:iam::aws:policy/"));
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn self_grant(&self, who: &str, kind: NodeKind) -> Option<Step> {
+        let admin_ctx = [("iam:PolicyARN", ADMIN_POLICY)];
+        let (put, attach) = match kind {
+            NodeKind::User => ("iam:PutUserPolicy", "iam:AttachUserPolicy"),
+            NodeKind::Role => ("iam:PutRolePolicy", "iam:AttachRolePolicy"),
+        };
+        if self.may(who, put) && self.allows(who, put, who) {
+            return Some(step(
+                who,
+                who,
+                "put-own-inline-policy",
+                &[put],
+                format!("writes an inline policy granting everything on itself ({put})"),
+            ));
+        }
+        if self.may(who, attach) && self.model.allows(who, attach, who, &admin_ctx) {
+            return Some(step(
+                who,
+                who,
+                "attach-own-policy",
+                &[attach],
+                format!("attaches AdministratorAccess to itself ({attach})"),
+            ));
+        }
+        if self.may(who, "iam:CreatePolicyVersion") {
+            for p in self.attached_customer_policies(who) {
+                if self.allows(who, "iam:CreatePolicyVersion", &p) {
+                    return Some(step(
+                        who,
+                        who,
+                        "create-policy-version",
+                        &["iam:CreatePolicyVersion"],
+                        format!("publishes a new default version of {p}, which is attached to it, granting everything"),
+                    ));
+                }
+            }
+        }
+        if kind == NodeKind::User {
+            let groups: Vec<&pillar_model::IamGroup> = self
+                .inv
+                .users
+                .iter()
+                .find(|u| u.arn == who)
+                .map(|u| {
+                    self.inv
+                        .groups
+                        .iter()
+                        .filter(|g| u.groups.iter().any(|n| n == &g.name || n == &g.arn))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for g in &groups {
+                if self.may(who, "iam:PutGroupPolicy")
+                    && self.allows(who, "iam:PutGroupPolicy", &g.arn)
+                {
+                    return Some(step(
+                        who,
+                        who,
+                        "put-group-policy",
+                        &["iam:PutGroupPolicy"],
+                        format!(
+                            "writes an inline policy granting everything on its group {}",
+                            g.arn
+                        ),
+                    ));
+                }
+                if self.may(who, "iam:AttachGroupPolicy")
+                    && self
+                        .model
+                        .allows(who, "iam:AttachGroupPolicy", &g.arn, &admin_ctx)
+                {
+                    return Some(step(
+                        who,
+                        who,
+                        "attach-group-policy",
+                        &["iam:AttachGroupPolicy"],
+                        format!("attaches AdministratorAccess to its group {}", g.arn),
+                    ));
+                }
+            }
+            if self.may(who, "iam:AddUserToGroup") {
+                for g in &self.inv.groups {
+                    let admin_group = g.attached_policies.iter().any(|a| a == ADMIN_POLICY)
+                        || self.model.policies().iter().any(|p| {
+                            p.name.starts_with(&format!("{} inline policy", g.arn))
+                                && grants_everything(p)
+                        });
+                    if admin_group && self.allows(who, "iam:AddUserToGroup", &g.arn) {
+                        return Some(step(
+                            who,
+                            who,
+                            "add-self-to-admin-group",
+                            &["iam:AddUserToGroup"],
+                            format!("adds itself to the administrators' group {}", g.arn),
+                        ));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn edges_from(&self, who: &str, nodes: &[Node]) -> Vec<Step> {
+        let mut out = Vec::new();
+        for target in nodes {
+            let to = target.arn.as_str();
+            if to == who {
+                continue;
+            }
+            match target.kind {
+                NodeKind::User => {
+                    for (action, method, detail) in [
+                        (
+                            "iam:CreateAccessKey",
+                            "create-access-key",
+                            "creates an access key for",
+                        ),
+                        (
+                            "iam:CreateLoginProfile",
+                            "create-login-profile",
+                            "sets a console password for",
+                        ),
+                        (
+                            "iam:UpdateLoginProfile",
+                            "update-login-profile",
+                            "changes the console password of",
+                        ),
+                    ] {
+                        if self.may(who, action) && self.allows(who, action, to) {
+                            out.push(step(
+                                who,
+                                to,
+                                method,
+                                &[action],
+                                format!("{detail} user {to}"),
+                            ));
+                            break;
+                        }
+                    }
+                }
+                NodeKind::Role => {
+                    if let Some(s) = self.role_edge(who, to) {
+                        out.push(s);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn role_edge(&self, who: &str, role: &str) -> Option<Step> {
+        let trust = self.model.trust_policy(role);
+        let (aws_trust, services) = trust_principals(trust);
+        if aws_trust && self.allows(who, "sts:AssumeRole", role) {
+            return Some(step(
+                who,
+                role,
+                "assume-role",
+                &["sts:AssumeRole"],
+                format!("assumes role {role} (its trust policy allows it)"),
+            ));
+        }
+        if self.may(who, "iam:UpdateAssumeRolePolicy")
+            && self.may(who, "sts:AssumeRole")
+            && self.allows(who, "iam:UpdateAssumeRolePolicy", role)
+            && self.allows(who, "sts:AssumeRole", role)
+        {
+            return Some(step(
+                who,
+                role,
+                "update-trust-policy",
+                &["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
+                format!("rewrites the trust policy of {role} to trust itself, then assumes it"),
+            ));
+        }
+        if !services.is_empty() && self.may(who, "iam:PassRole") {
+            for m in PASSROLE_METHODS {
+                if !services.iter().any(|s| s == m.service) {
+                    continue;
+                }
+                let ctx = [("iam:PassedToService", m.service)];
+                if !self.model.allows(who, "iam:PassRole", role, &ctx) {
+                    continue;
+                }
+                if m.actions
+                    .iter()
+                    .all(|a| self.may(who, a) && self.allows(who, a, "*"))
+                {
+                    let mut actions = vec!["iam:PassRole"];
+                    actions.extend(m.actions.iter().copied());
+                    return Some(step(
+                        who,
+                        role,
+                        m.id,
+                        &actions,
+                        format!("passes role {role} to {}: {}", m.service, m.what),
+                    ));
+                }
+            }
+        }
+        if services.iter().any(|s| s == "lambda.amazonaws.com")
+            && self.may(who, "lambda:UpdateFunctionCode")
+        {
+            for f in &self.inv.functions {
+                if f.role.as_deref() == Some(role)
+                    && self.allows(who, "lambda:UpdateFunctionCode", &f.arn)
+                {
+                    return Some(step(
+                        who,
+                        role,
+                        "lambda-update-function-code",
+                        &["lambda:UpdateFunctionCode"],
+                        format!("replaces the code of {} which runs as role {role}", f.arn),
+                    ));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Whether a trust policy lets IAM principals assume the role (any `AWS`
+/// principal or `NotPrincipal`), and the services it trusts.
+fn trust_principals(trust: Option<&crate::policy::Policy>) -> (bool, Vec<String>) {
+    let mut aws = false;
+    let mut services = Vec::new();
+    for st in trust.map(|p| p.statements.as_slice()).unwrap_or_default() {
+        match &st.principal {
+            Some(PrincipalSpec::Principal(p)) => {
+                aws |= p.everyone || !p.aws.is_empty();
+                services.extend(p.service.iter().cloned());
+            }
+            Some(PrincipalSpec::NotPrincipal(_)) => aws = true,
+            None => {}
+        }
+    }
+    (aws, services)
+}
+
+impl Graph {
+    /// Build the graph of an inventory's users and roles.
+    pub fn build(model: &IamModel, inv: &Inventory) -> Graph {
+        let b = Builder { model, inv };
+        let mut nodes: Vec<Node> = inv
+            .users
+            .iter()
+            .map(|u| (u.arn.as_str(), NodeKind::User))
+            .chain(inv.roles.iter().map(|r| (r.arn.as_str(), NodeKind::Role)))
+            .map(|(arn, kind)| Node {
+                arn: arn.to_owned(),
+                kind,
+                admin: None,
+            })
+            .collect();
+        nodes.sort_by(|a, b| a.arn.cmp(&b.arn));
+        nodes.dedup_by(|a, b| a.arn == b.arn);
+        for n in &mut nodes {
+            n.admin = b.admin_reason(&n.arn);
+        }
+        let mut edges = Vec::new();
+        let mut self_grants = Vec::new();
+        for n in &nodes {
+            if n.admin.is_some() {
+                continue;
+            }
+            if let Some(s) = b.self_grant(&n.arn, n.kind) {
+                self_grants.push(s);
+            }
+            edges.extend(b.edges_from(&n.arn, &nodes));
+        }
+        Graph {
+            nodes,
+            edges,
+            self_grants,
+        }
+    }
+
+    /// The administrators.
+    pub fn admins(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().filter(|n| n.admin.is_some())
+    }
+
+    /// For every principal that is not an administrator but can become
+    /// one, its shortest path (fewest steps) to administrator access.
+    pub fn paths(&self) -> Vec<Path> {
+        let index: HashMap<&str, usize> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.arn.as_str(), i))
+            .collect();
+        // Shortest distance to admin, computed backwards from the admins
+        // (distance 0) and the self-granters (distance 1).
+        let n = self.nodes.len();
+        let mut dist = vec![usize::MAX; n];
+        // How a node reaches admin: the step it takes first.
+        let mut next: Vec<Option<&Step>> = vec![None; n];
+        let mut heap = BinaryHeap::new();
+        for (i, node) in self.nodes.iter().enumerate() {
+            if node.admin.is_some() {
+                if let Some(d) = dist.get_mut(i) {
+                    *d = 0;
+                }
+                heap.push(Reverse((0usize, i)));
+            }
+        }
+        for s in &self.self_grants {
+            if let Some(&i) = index.get(s.from.as_str()) {
+                if let (Some(d), Some(nx)) = (dist.get_mut(i), next.get_mut(i)) {
+                    if *d > 1 {
+                        *d = 1;
+                        *nx = Some(s);
+                        heap.push(Reverse((1, i)));
+                    }
+                }
+            }
+        }
+        let mut incoming: HashMap<usize, Vec<&Step>> = HashMap::new();
+        for e in &self.edges {
+            if let Some(&t) = index.get(e.to.as_str()) {
+                incoming.entry(t).or_default().push(e);
+            }
+        }
+        while let Some(Reverse((d, t))) = heap.pop() {
+            if dist.get(t).is_some_and(|x| *x < d) {
+                continue;
+            }
+            for e in incoming.get(&t).map(Vec::as_slice).unwrap_or_default() {
+                let Some(&f) = index.get(e.from.as_str()) else {
+                    continue;
+                };
+                if let (Some(x), Some(nx)) = (dist.get_mut(f), next.get_mut(f)) {
+                    if *x > d + 1 {
+                        *x = d + 1;
+                        *nx = Some(e);
+                        heap.push(Reverse((d + 1, f)));
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (i, node) in self.nodes.iter().enumerate() {
+            if node.admin.is_some() || dist.get(i).is_none_or(|d| *d == usize::MAX) {
+                continue;
+            }
+            let mut steps = Vec::new();
+            let mut cur = i;
+            let mut admin = node.arn.clone();
+            while let Some(Some(s)) = next.get(cur) {
+                steps.push((*s).clone());
+                if s.to == s.from {
+                    admin = s.to.clone();
+                    break;
+                }
+                admin = s.to.clone();
+                match index.get(s.to.as_str()) {
+                    Some(&j) if steps.len() <= n => cur = j,
+                    _ => break,
+                }
+            }
+            out.push(Path {
+                principal: node.arn.clone(),
+                admin,
+                steps,
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pillar_model::{
+        IamGroup, IamRole, IamUser, InlinePolicy, Known, ManagedPolicy, PolicyDocument,
+    };
+
+    fn doc(v: serde_json::Value) -> PolicyDocument {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn user(name: &str, inline: serde_json::Value) -> IamUser {
+        IamUser {
+            name: name.into(),
+            arn: format!("arn:aws:iam::111122223333:user/{name}"),
+            inline_policies: vec![InlinePolicy {
+                name: "p".into(),
+                document: doc(inline),
+            }],
+            ..IamUser::default()
+        }
+    }
+
+    fn role(name: &str, trust: serde_json::Value, attached: &[&str]) -> IamRole {
+        IamRole {
+            name: name.into(),
+            arn: format!("arn:aws:iam::111122223333:role/{name}"),
+            assume_role_policy: Known::Known(doc(trust)),
+            attached_policies: attached.iter().map(|s| (*s).to_owned()).collect(),
+            ..IamRole::default()
+        }
+    }
+
+    fn admin_policy() -> ManagedPolicy {
+        ManagedPolicy {
+            name: "AdministratorAccess".into(),
+            arn: ADMIN_POLICY.into(),
+            aws_managed: true,
+            document: Known::Known(doc(serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]
+            }))),
+            ..ManagedPolicy::default()
+        }
+    }
+
+    fn graph(inv: &Inventory) -> Graph {
+        Graph::build(&IamModel::build(inv), inv)
+    }
+
+    fn allow(actions: &[&str], resource: &str) -> serde_json::Value {
+        serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": actions, "Resource": resource}
+        ]})
+    }
+
+    #[test]
+    fn assume_role_chain_to_admin() {
+        let mut inv = Inventory::default();
+        inv.policies.push(admin_policy());
+        inv.users.push(user(
+            "dev",
+            allow(&["sts:AssumeRole"], "arn:aws:iam::111122223333:role/ops"),
+        ));
+        inv.roles.push(role(
+            "ops",
+            serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]}),
+            &[],
+        ));
+        // ops may create access keys for the admin user.
+        inv.roles[0].inline_policies.push(InlinePolicy {
+            name: "keys".into(),
+            document: doc(allow(
+                &["iam:CreateAccessKey"],
+                "arn:aws:iam::111122223333:user/root-admin",
+            )),
+        });
+        let mut admin = user("root-admin", allow(&["s3:ListAllMyBuckets"], "*"));
+        admin.attached_policies.push(ADMIN_POLICY.into());
+        inv.users.push(admin);
+        let g = graph(&inv);
+        let admins: Vec<&str> = g.admins().map(|n| n.arn.as_str()).collect();
+        assert_eq!(admins, ["arn:aws:iam::111122223333:user/root-admin"]);
+        let paths = g.paths();
+        let dev = paths
+            .iter()
+            .find(|p| p.principal.ends_with("user/dev"))
+            .unwrap();
+        let methods: Vec<&str> = dev.steps.iter().map(|s| s.method.as_str()).collect();
+        assert_eq!(methods, ["assume-role", "create-access-key"]);
+        assert_eq!(dev.admin, "arn:aws:iam::111122223333:user/root-admin");
+        assert!(paths
+            .iter()
+            .any(|p| p.principal.ends_with("role/ops") && p.steps.len() == 1));
+    }
+
+    #[test]
+    fn passrole_needs_the_service_trust_and_the_create_call() {
+        let lambda_trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+        let mut inv = Inventory::default();
+        inv.policies.push(admin_policy());
+        inv.roles
+            .push(role("fn-admin", lambda_trust, &[ADMIN_POLICY]));
+        inv.users.push(user(
+            "ci",
+            allow(
+                &[
+                    "iam:PassRole",
+                    "lambda:CreateFunction",
+                    "lambda:InvokeFunction",
+                ],
+                "*",
+            ),
+        ));
+        inv.users.push(user(
+            "half",
+            allow(&["iam:PassRole", "lambda:CreateFunction"], "*"),
+        ));
+        let g = graph(&inv);
+        let paths = g.paths();
+        let ci = paths
+            .iter()
+            .find(|p| p.principal.ends_with("user/ci"))
+            .unwrap();
+        assert_eq!(ci.steps[0].method, "passrole-lambda-create-function");
+        assert!(!paths.iter().any(|p| p.principal.ends_with("user/half")));
+    }
+
+    #[test]
+    fn self_grant_and_a_deny_that_stops_it() {
+        let mut inv = Inventory::default();
+        inv.users.push(user(
+            "selfish",
+            allow(
+                &["iam:PutUserPolicy"],
+                "arn:aws:iam::111122223333:user/selfish",
+            ),
+        ));
+        let mut denied = user("denied", allow(&["iam:PutUserPolicy"], "*"));
+        denied.inline_policies.push(InlinePolicy {
+            name: "guard".into(),
+            document: doc(serde_json::json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Deny", "Action": "iam:Put*", "Resource": "*"}
+            ]})),
+        });
+        inv.users.push(denied);
+        let paths = graph(&inv).paths();
+        let selfish = paths
+            .iter()
+            .find(|p| p.principal.ends_with("user/selfish"))
+            .unwrap();
+        assert_eq!(selfish.steps[0].method, "put-own-inline-policy");
+        assert_eq!(selfish.admin, selfish.principal);
+        assert!(!paths.iter().any(|p| p.principal.ends_with("user/denied")));
+    }
+
+    #[test]
+    fn joining_an_admin_group() {
+        let mut inv = Inventory::default();
+        inv.policies.push(admin_policy());
+        inv.groups.push(IamGroup {
+            name: "admins".into(),
+            arn: "arn:aws:iam::111122223333:group/admins".into(),
+            attached_policies: vec![ADMIN_POLICY.into()],
+            ..IamGroup::default()
+        });
+        inv.users
+            .push(user("joiner", allow(&["iam:AddUserToGroup"], "*")));
+        let paths = graph(&inv).paths();
+        assert_eq!(paths.len(), 1);
+        assert_eq!(paths[0].steps[0].method, "add-self-to-admin-group");
+    }
+
+    #[test]
+    fn mfa_conditioned_grants_are_not_taken() {
+        let mut inv = Inventory::default();
+        inv.users.push(user(
+            "careful",
+            serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*",
+                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}),
+        ));
+        assert!(graph(&inv).paths().is_empty());
+    }
+}
