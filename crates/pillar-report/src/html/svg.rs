@@ -164,6 +164,36 @@ pub(super) fn exposure(report: &Report) -> Option<String> {
             columns.entry(*l).or_default().push(n);
         }
     }
+    let mut edges: BTreeSet<(&Node, &Node)> = BTreeSet::new();
+    for (nodes, _) in &paths {
+        for w in nodes.windows(2) {
+            if let [a, b] = w {
+                edges.insert((a, b));
+            }
+        }
+    }
+    // Fewer crossings: order each column by the mean row of the nodes that
+    // lead to it (one left-to-right barycentre pass).
+    let mut row_of: BTreeMap<&Node, usize> = BTreeMap::new();
+    for nodes in columns.values_mut() {
+        let key = |n: &Node| -> usize {
+            let preds: Vec<usize> = edges
+                .iter()
+                .filter(|(_, b)| *b == n)
+                .filter_map(|(a, _)| row_of.get(a).copied())
+                .collect();
+            match preds.len() {
+                0 => usize::MAX,
+                k => preds.iter().sum::<usize>() * 1000 / k,
+            }
+        };
+        let mut keyed: Vec<(usize, &Node)> = nodes.iter().map(|n| (key(n), *n)).collect();
+        keyed.sort_by_key(|(k, _)| *k);
+        *nodes = keyed.into_iter().map(|(_, n)| n).collect();
+        for (i, n) in nodes.iter().enumerate() {
+            row_of.insert(n, i);
+        }
+    }
     let rows = columns.values().map(Vec::len).max().unwrap_or(1) as i64;
     let height = rows * (NODE_H + ROW_GAP) + ROW_GAP + 20;
     let col_w = NODE_W + COL_GAP;
@@ -187,14 +217,6 @@ pub(super) fn exposure(report: &Report) -> Option<String> {
         targets.len()
     );
     s.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" class=\"arrowhead\"/></marker></defs>");
-    let mut edges: BTreeSet<(&Node, &Node)> = BTreeSet::new();
-    for (nodes, _) in &paths {
-        for w in nodes.windows(2) {
-            if let [a, b] = w {
-                edges.insert((a, b));
-            }
-        }
-    }
     for (a, b) in &edges {
         if let (Some((ax, ay)), Some((bx, by))) = (pos.get(a), pos.get(b)) {
             let (x1, y1) = (ax + NODE_W, ay + NODE_H / 2);
