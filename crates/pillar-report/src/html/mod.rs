@@ -6,8 +6,9 @@
 //! Well-Architected matrix (every Security Pillar best practice from
 //! [`crate::wa`], with the rules that cover it and their results, so gaps
 //! show), and inline SVG pictures drawn by [`svg`] — the internet-exposure
-//! graph from the reachability findings' paths and a timeline of
-//! detections — each present only when its data is in the run.
+//! graph from the reachability findings' paths, the privilege-escalation
+//! paths from the IAM engine's findings, and a timeline of detections —
+//! each present only when its data is in the run.
 //!
 //! The findings themselves are embedded once as JSON in a
 //! `<script type="application/json">` (escaped so no string can close the
@@ -387,6 +388,11 @@ pub(crate) fn render(report: &Report) -> Result<String, ReportError> {
     wa_matrix(report, &summary, &mut out);
     if let Some(graph) = svg::exposure(report) {
         out.push_str("<section id=\"exposure\"><h2>Internet exposure</h2>\n<p class=\"muted\">What the internet really reaches, hop by hop (internet gateway → route table → network ACL → security group → interface), from the reachability findings.</p>\n<div class=\"svgwrap\">");
+        out.push_str(&graph);
+        out.push_str("</div></section>\n");
+    }
+    if let Some(graph) = svg::escalation(report) {
+        out.push_str("<section id=\"escalation\"><h2>Privilege escalation</h2>\n<p class=\"muted\">Principals that can make themselves administrator, step by step (from the IAM engine: each edge names the method; hover for the actions).</p>\n<div class=\"svgwrap\">");
         out.push_str(&graph);
         out.push_str("</div></section>\n");
     }

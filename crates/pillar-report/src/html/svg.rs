@@ -31,6 +31,8 @@ fn short_kind(kind: &str) -> &str {
         "security-group" => "security group",
         "network-interface" => "interface",
         "load-balancer" => "load balancer",
+        "user" => "IAM user",
+        "role" => "IAM role",
         other => other,
     }
 }
@@ -97,6 +99,25 @@ fn hops(f: &Finding) -> Option<(Vec<Node>, Vec<String>, String)> {
     Some((nodes, notes, port))
 }
 
+/// A layered graph to draw: paths from left to right, merged where they
+/// share nodes.
+struct Layered {
+    /// `id` of the `<svg>`.
+    id: &'static str,
+    /// Accessible description.
+    aria: String,
+    /// Each path's nodes and, per node, a note for its tooltip.
+    paths: Vec<(Vec<Node>, Vec<String>)>,
+    /// Path ends: a label drawn beside them and the worst severity.
+    targets: BTreeMap<Node, (String, Severity)>,
+    /// Labels drawn on edges.
+    edge_labels: BTreeMap<(Node, Node), BTreeSet<String>>,
+    /// Targets not drawn (over the limit).
+    dropped: usize,
+    /// What the dropped ones are, for the note under the picture.
+    dropped_noun: &'static str,
+}
+
 /// The internet-exposure graph of the run's reachability failures, if any.
 pub(super) fn exposure(report: &Report) -> Option<String> {
     let mut fails: Vec<&Finding> = report
@@ -105,10 +126,17 @@ pub(super) fn exposure(report: &Report) -> Option<String> {
         .filter(|f| f.status == Status::Fail)
         .collect();
     fails.sort_by(|a, b| crate::by_severity(a, b));
-    let mut paths: Vec<(Vec<Node>, Vec<String>)> = Vec::new();
-    let mut ports: BTreeMap<Node, (BTreeSet<String>, Severity)> = BTreeMap::new();
+    let mut g = Layered {
+        id: "exposure-graph",
+        aria: String::new(),
+        paths: Vec::new(),
+        targets: BTreeMap::new(),
+        edge_labels: BTreeMap::new(),
+        dropped: 0,
+        dropped_noun: "exposed resources",
+    };
+    let mut ports: BTreeMap<Node, BTreeSet<String>> = BTreeMap::new();
     let mut seen: BTreeSet<Vec<Node>> = BTreeSet::new();
-    let mut targets: BTreeSet<Node> = BTreeSet::new();
     let mut dropped: BTreeSet<Node> = BTreeSet::new();
     for f in fails {
         let Some((nodes, notes, port)) = hops(f) else {
@@ -117,30 +145,140 @@ pub(super) fn exposure(report: &Report) -> Option<String> {
         let Some(target) = nodes.last().cloned() else {
             continue;
         };
-        if !targets.contains(&target) && targets.len() >= MAX_TARGETS {
+        if !g.targets.contains_key(&target) && g.targets.len() >= MAX_TARGETS {
             dropped.insert(target);
             continue;
         }
-        targets.insert(target.clone());
-        let e = ports
-            .entry(target)
-            .or_insert_with(|| (BTreeSet::new(), f.severity));
-        if !port.is_empty() {
-            e.0.insert(port);
-        }
+        let e = g
+            .targets
+            .entry(target.clone())
+            .or_insert_with(|| (String::new(), f.severity));
         e.1 = e.1.max(f.severity);
+        if !port.is_empty() {
+            ports.entry(target).or_default().insert(port);
+        }
         if seen.insert(nodes.clone()) {
-            paths.push((nodes, notes));
+            g.paths.push((nodes, notes));
         }
     }
-    if paths.is_empty() {
+    if g.paths.is_empty() {
         return None;
     }
+    for (t, p) in ports {
+        if let Some(e) = g.targets.get_mut(&t) {
+            e.0 = p.into_iter().collect::<Vec<_>>().join(", ");
+        }
+    }
+    g.dropped = dropped.len();
+    g.aria = format!(
+        "Internet exposure graph: {} paths to {} resources",
+        g.paths.len(),
+        g.targets.len()
+    );
+    Some(draw(&g))
+}
+
+/// `arn:aws:iam::111122223333:role/ops` → (`role`, `role/ops`).
+fn iam_node(arn: &str) -> Node {
+    let tail = arn.rsplit(':').next().unwrap_or(arn);
+    let kind = tail.split('/').next().unwrap_or("principal");
+    Node {
+        kind: kind.to_owned(),
+        id: tail.to_owned(),
+    }
+}
+
+/// The privilege-escalation paths of the run (the IAM engine's
+/// `iam-principal-privilege-escalation` failures: `evidence.steps`), if any.
+pub(super) fn escalation(report: &Report) -> Option<String> {
+    let mut fails: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .collect();
+    fails.sort_by(|a, b| crate::by_severity(a, b));
+    let mut g = Layered {
+        id: "escalation-graph",
+        aria: String::new(),
+        paths: Vec::new(),
+        targets: BTreeMap::new(),
+        edge_labels: BTreeMap::new(),
+        dropped: 0,
+        dropped_noun: "escalation paths",
+    };
+    for f in fails {
+        let ev = &f.evidence;
+        let (Some(principal), Some(admin), Some(steps)) = (
+            ev.get("principal").and_then(Value::as_str),
+            ev.get("admin").and_then(Value::as_str),
+            ev.get("steps").and_then(Value::as_array),
+        ) else {
+            continue;
+        };
+        if steps.is_empty() {
+            continue;
+        }
+        if g.paths.len() >= MAX_TARGETS {
+            g.dropped += 1;
+            continue;
+        }
+        let mut nodes = vec![iam_node(principal)];
+        let mut notes = vec![principal.to_owned()];
+        for step in steps {
+            let to = step.get("to").and_then(Value::as_str).unwrap_or(admin);
+            let method = step.get("method").and_then(Value::as_str).unwrap_or("");
+            let detail = step.get("detail").and_then(Value::as_str).unwrap_or("");
+            let from = nodes.last().cloned().unwrap_or_else(|| iam_node(principal));
+            let next = iam_node(to);
+            if next == from {
+                // A principal that grants itself more: a step to "admin".
+                let admin_node = Node {
+                    kind: "administrator".into(),
+                    id: from.id.clone(),
+                };
+                g.edge_labels
+                    .entry((from, admin_node.clone()))
+                    .or_default()
+                    .insert(method.to_owned());
+                nodes.push(admin_node);
+            } else {
+                g.edge_labels
+                    .entry((from, next.clone()))
+                    .or_default()
+                    .insert(method.to_owned());
+                nodes.push(next);
+            }
+            notes.push(format!("{to}: {detail}"));
+        }
+        if let Some(last) = nodes.last().cloned() {
+            let e = g
+                .targets
+                .entry(last)
+                .or_insert_with(|| ("administrator".to_owned(), f.severity));
+            e.1 = e.1.max(f.severity);
+        }
+        g.paths.push((nodes, notes));
+    }
+    if g.paths.is_empty() {
+        return None;
+    }
+    g.aria = format!(
+        "Privilege-escalation graph: {} principals can become administrator",
+        g.paths.len()
+    );
+    Some(draw(&g))
+}
+
+/// Draw a layered graph: each node in the column of the furthest position
+/// it has on any path, path ends in the last column.
+fn draw(g: &Layered) -> String {
+    let paths = &g.paths;
+    let targets = &g.targets;
     // Layer: the furthest position a node has on any path; targets last.
     let mut layer: BTreeMap<&Node, usize> = BTreeMap::new();
     let mut order: Vec<&Node> = Vec::new();
     let mut note_of: BTreeMap<&Node, BTreeSet<&str>> = BTreeMap::new();
-    for (nodes, notes) in &paths {
+    for (nodes, notes) in paths {
         for (i, (n, note)) in nodes.iter().zip(notes).enumerate() {
             let l = layer.entry(n).or_insert(i);
             *l = (*l).max(i);
@@ -153,7 +291,7 @@ pub(super) fn exposure(report: &Report) -> Option<String> {
         }
     }
     let last = layer.values().copied().max().unwrap_or(0);
-    for t in &targets {
+    for t in targets.keys() {
         if let Some(l) = layer.get_mut(t) {
             *l = last;
         }
@@ -165,7 +303,7 @@ pub(super) fn exposure(report: &Report) -> Option<String> {
         }
     }
     let mut edges: BTreeSet<(&Node, &Node)> = BTreeSet::new();
-    for (nodes, _) in &paths {
+    for (nodes, _) in paths {
         for w in nodes.windows(2) {
             if let [a, b] = w {
                 edges.insert((a, b));
@@ -196,8 +334,14 @@ pub(super) fn exposure(report: &Report) -> Option<String> {
     }
     let rows = columns.values().map(Vec::len).max().unwrap_or(1) as i64;
     let height = rows * (NODE_H + ROW_GAP) + ROW_GAP + 20;
-    let col_w = NODE_W + COL_GAP;
-    // Room after the last column for the port labels.
+    // Labelled edges (escalation methods) need room between columns.
+    let gap = if g.edge_labels.is_empty() {
+        COL_GAP
+    } else {
+        170
+    };
+    let col_w = NODE_W + gap;
+    // Room after the last column for the end labels.
     let width = (last as i64 + 1) * col_w + 150;
     let mut pos: BTreeMap<&Node, (i64, i64)> = BTreeMap::new();
     for (l, nodes) in &columns {
@@ -210,22 +354,42 @@ pub(super) fn exposure(report: &Report) -> Option<String> {
         }
     }
     let mut s = String::new();
+    let id = g.id;
     let _ = write!(
         s,
-        "<svg id=\"exposure-graph\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"Internet exposure graph: {} paths to {} resources\">",
-        paths.len(),
-        targets.len()
+        "<svg id=\"{id}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+        markup(&g.aria)
     );
-    s.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" class=\"arrowhead\"/></marker></defs>");
+    let _ = write!(s, "<defs><marker id=\"{id}-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" class=\"arrowhead\"/></marker></defs>");
     for (a, b) in &edges {
         if let (Some((ax, ay)), Some((bx, by))) = (pos.get(a), pos.get(b)) {
             let (x1, y1) = (ax + NODE_W, ay + NODE_H / 2);
             let (x2, y2) = (*bx - 2, by + NODE_H / 2);
             let mid = (x1 + x2) / 2;
+            let labels = g
+                .edge_labels
+                .get(&((*a).clone(), (*b).clone()))
+                .map(|l| l.iter().cloned().collect::<Vec<_>>().join(", "))
+                .unwrap_or_default();
             let _ = write!(
                 s,
-                "<path class=\"edge\" d=\"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}\" marker-end=\"url(#arrow)\"/>"
+                "<path class=\"edge\" d=\"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}\" marker-end=\"url(#{id}-arrow)\">"
             );
+            if !labels.is_empty() {
+                let _ = write!(s, "<title>{}</title>", markup(&labels));
+            }
+            s.push_str("</path>");
+            if !labels.is_empty() {
+                let _ = write!(
+                    s,
+                    "<text class=\"elabel\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                    // Near the source, where the curve is still level, so
+                    // labels of edges that cross columns do not collide.
+                    x1 + ((x2 - x1) / 2).min(gap / 2),
+                    y1 - 5,
+                    markup(&ellipsis(&labels, 26)),
+                );
+            }
         }
     }
     for n in &order {
@@ -238,7 +402,7 @@ pub(super) fn exposure(report: &Report) -> Option<String> {
                 tip.push_str(note);
             }
         }
-        let target = ports.get(*n);
+        let target = targets.get(*n);
         let sev_class = target
             .map(|(_, sev)| format!(" target sev-{}", sev.as_str()))
             .unwrap_or_default();
@@ -253,26 +417,25 @@ pub(super) fn exposure(report: &Report) -> Option<String> {
             y + 32,
             markup(&ellipsis(&n.id, 25)),
         );
-        if let Some((ports, _)) = target {
-            let label = ports.iter().cloned().collect::<Vec<_>>().join(", ");
+        if let Some((label, _)) = target.filter(|(l, _)| !l.is_empty()) {
             let _ = write!(
                 s,
                 "<text class=\"ports\" x=\"{}\" y=\"{}\">{}</text>",
                 x + NODE_W + 6,
                 y + NODE_H / 2 + 4,
-                markup(&ellipsis(&label, 24)),
+                markup(&ellipsis(label, 24)),
             );
         }
     }
     s.push_str("</svg>");
-    if !dropped.is_empty() {
+    if g.dropped > 0 {
         let _ = write!(
             s,
-            "<p class=\"muted\">{} more exposed resources are not drawn; filter the findings table by rule to list them.</p>",
-            dropped.len()
+            "<p class=\"muted\">{} more {} are not drawn; filter the findings table by rule to list them.</p>",
+            g.dropped, g.dropped_noun
         );
     }
-    Some(s)
+    s
 }
 
 /// When a detection happened: `first_seen` (single events) or

@@ -272,10 +272,59 @@ fn html_embeds_the_findings_safely_and_draws_its_pictures() {
     assert!(out.contains("id=\"timeline-graph\""));
     // Every Security Pillar best practice is in the matrix.
     assert_eq!(out.matches("class=\"mcell ").count() - 6, 63);
-    // Without reachability or detection data, no picture.
+    // Privilege escalation, from the IAM engine's evidence.
+    let mut r = report();
+    let user = ResourceRef::new("AWS::IAM::User", "arn:aws:iam::111122223333:user/ci");
+    let steps = json!({
+        "principal": "arn:aws:iam::111122223333:user/ci",
+        "admin": "arn:aws:iam::111122223333:role/ops",
+        "steps": [
+            {"from": "arn:aws:iam::111122223333:user/ci", "to": "arn:aws:iam::111122223333:role/deploy",
+             "method": "assume-role", "actions": ["sts:AssumeRole"], "detail": "assumes role deploy"},
+            {"from": "arn:aws:iam::111122223333:role/deploy", "to": "arn:aws:iam::111122223333:role/ops",
+             "method": "passrole-lambda-create-function", "actions": ["iam:PassRole"], "detail": "passes role ops to Lambda"},
+            {"from": "arn:aws:iam::111122223333:role/ops", "to": "arn:aws:iam::111122223333:role/ops",
+             "method": "put-own-inline-policy", "actions": ["iam:PutRolePolicy"], "detail": "grants itself everything"}
+        ]
+    });
+    r.findings.push(Finding {
+        rule: "iam-principal-privilege-escalation".into(),
+        title: "An IAM principal can escalate to administrator".into(),
+        severity: Severity::High,
+        domain: Domain::IdentityAccess,
+        wa: vec!["SEC03-BP02".into()],
+        cis: vec![],
+        status: Status::Fail,
+        fingerprint: fingerprint("iam-principal-privilege-escalation", &user, ""),
+        resource: user,
+        location: None,
+        source: SourceKind::Snapshot,
+        message: "user ci can become administrator".into(),
+        evidence: steps,
+        remediation: Default::default(),
+    });
+    let out = render(&r, Format::Html, &RenderOptions::default()).unwrap();
+    let start = out
+        .find("<svg id=\"escalation-graph\"")
+        .expect("escalation graph");
+    let svg = &out[start..start + out[start..].find("</svg>").unwrap()];
+    for needle in [
+        "user/ci",
+        "role/deploy",
+        "role/ops",
+        "assume-role",
+        "put-own-inline-policy",
+        "administrator",
+    ] {
+        assert!(svg.contains(needle), "{needle} in the escalation graph");
+    }
+    assert_eq!(svg.matches("class=\"edge\"").count(), 3);
+
+    // Without reachability, escalation or detection data, no picture.
     let plain = render(&sample::report(), Format::Html, &RenderOptions::default()).unwrap();
     assert!(!plain.contains("id=\"exposure-graph\""));
     assert!(!plain.contains("id=\"timeline-graph\""));
+    assert!(!plain.contains("id=\"escalation-graph\""));
 }
 
 #[test]
