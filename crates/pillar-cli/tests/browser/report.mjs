@@ -90,6 +90,7 @@ try {
   check(searched.length > 0 && searched.every((t) => t === "ec2-admin-port-internet-reachable"), `search finds ${searched.length} rows of one rule`);
 
   // A row expands to why, evidence and the fix, with copy buttons.
+  await page.fill("#q", "");
   await page.selectOption("#f-status", "fail");
   await page.click("#rows tr.row >> nth=0");
   const detail = await page.$("#rows tr.detail");
@@ -112,6 +113,18 @@ try {
   const bps = await page.$$eval(".matrix .mcell", (r) => r.length);
   const gaps = await page.$$eval(".matrix .mcell.gap", (r) => r.length);
   check(bps >= 63 && gaps > 0, `Well-Architected matrix: ${bps} best practices, ${gaps} without a rule`);
+
+  // Print: the controls hide, every filtered finding is listed (not one
+  // page of 100), and a PDF can be made.
+  await page.selectOption("#f-status", "");
+  await page.emulateMedia({ media: "print" });
+  const hidden = await page.$eval(".filters", (e) => getComputedStyle(e).display === "none");
+  check(hidden, "printing hides the filters");
+  const printed = await page.$$eval("#rows tr.row", (r) => r.length);
+  const matching = await page.evaluate(() => window.pillarReport.shown());
+  check(printed === matching && matching > 100, `printing lists all ${matching} filtered findings, not one page (${printed})`);
+  await page.pdf({ path: path.join(outDir, "demo.pdf"), printBackground: true });
+  await page.emulateMedia({ media: "screen" });
 
   // Theme toggle and dark mode.
   await page.click("#theme");

@@ -138,11 +138,23 @@
     root.setAttribute("data-theme", dark ? "light" : "dark");
     try { localStorage.setItem("pillar-theme", root.getAttribute("data-theme")); } catch (e) {}
   });
-  window.addEventListener("beforeprint", function () {
-    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
-    draw(true);
-  });
-  window.addEventListener("afterprint", function () { draw(); });
+  // Printing lists every filtered finding and opens the folded parts: on
+  // the print events, and on the print media query (which also covers
+  // printing to PDF from tools that send no events).
+  var printing = false;
+  function toPrint(on) {
+    if (on === printing) return;
+    printing = on;
+    if (on) Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+    draw(on);
+  }
+  window.addEventListener("beforeprint", function () { toPrint(true); });
+  window.addEventListener("afterprint", function () { toPrint(false); });
+  if (window.matchMedia) {
+    var mq = window.matchMedia("print");
+    var onChange = function (e) { toPrint(e.matches); };
+    if (mq.addEventListener) mq.addEventListener("change", onChange); else if (mq.addListener) mq.addListener(onChange);
+  }
   apply();
   window.pillarReport = { shown: function () { return shown.length; }, total: all.length };
 })();
