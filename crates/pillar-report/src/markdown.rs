@@ -3,9 +3,10 @@
 //! New failures come first: when the run had a baseline, the failures left
 //! in the report are the new ones and the baselined ones are only counted.
 //! Each failure is one line (severity, rule, resource, place) with its
-//! message and fix folded in a `<details>` block. GitHub cuts comments at
-//! 65,536 characters, so the body stays under [`LIMIT`] and ends with an
-//! "N more findings" line when it had to stop.
+//! message and fix folded in a `<details>` block; past 48,000 bytes the
+//! rest are listed one line each. GitHub cuts comments at 65,536
+//! characters, so the body stays under [`LIMIT`] and ends with an "N more
+//! findings" line when it had to stop.
 
 use crate::escape::markup;
 use crate::summary::Summary;
@@ -50,6 +51,25 @@ fn code(s: &str) -> String {
     } else {
         format!("`{s}`")
     }
+}
+
+/// Bytes of the body after which failures are listed without details.
+const DETAILED: usize = 48_000;
+
+/// One failure on one line, without details.
+fn line(f: &Finding) -> String {
+    let place = f
+        .location
+        .as_ref()
+        .map(|l| format!(" at {}", code(&l.to_string())))
+        .unwrap_or_default();
+    format!(
+        "- {} **{}** {} on {}{place}\n",
+        icon(f.severity),
+        f.severity.as_str(),
+        code(&f.rule),
+        code(f.resource.display_name()),
+    )
 }
 
 /// One failure: a line and its folded details.
@@ -176,8 +196,18 @@ pub(crate) fn render(report: &Report) -> String {
     // Room for the "N more" line and the not-assessed heading.
     let reserve = 400;
     let mut stopped = false;
+    // The most severe failures with their details; once [`DETAILED`] bytes
+    // are used, one line each, so more of them are at least named.
+    let mut compact = false;
     for f in &fails {
-        let block = item(f);
+        if !compact && s.len() > DETAILED {
+            compact = true;
+            let _ = writeln!(
+                s,
+                "\n<sub>The remaining failures, one line each (details in the full report):</sub>\n"
+            );
+        }
+        let block = if compact { line(f) } else { item(f) };
         if s.len() + block.len() + reserve > LIMIT {
             stopped = true;
             break;
