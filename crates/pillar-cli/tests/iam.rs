@@ -385,7 +385,7 @@ fn escalation_finds_keys_for_an_admin_and_the_demo_admins() {
         fails[0]["resource"]["id"],
         "arn:aws:iam::111122223333:user/dev"
     );
-    // On the demo: the administrators are named, and nobody else escalates.
+    // On the demo: the administrators, and the two developers' path.
     let demo = json_of(&pillar(&["iam", "escalation", SNAP, "--format", "json"]));
     let admins: Vec<&str> = demo["administrators"]
         .as_array()

@@ -30,12 +30,14 @@
 //! Guide: "Granting a user permissions to pass a role to an AWS service";
 //! "Modifying a role trust policy"; the API references of each call).
 
+use crate::eval::{Outcome, PolicyKind};
 use crate::inventory::IamModel;
 use crate::policy::PrincipalSpec;
 use pillar_model::Inventory;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 /// Actions an administrator is allowed on `*`.
 const ADMIN_PROBES: &[&str] = &[
@@ -217,9 +219,31 @@ fn grants_everything(p: &crate::policy::Policy) -> bool {
     })
 }
 
+/// What a principal's identity policies may allow at all (whatever the
+/// resource): computed once per principal, it skips the pairs that cannot
+/// have an edge before any exact decision.
+struct Can {
+    create_key: bool,
+    create_login: bool,
+    update_login: bool,
+    assume: bool,
+    update_trust: bool,
+    pass: bool,
+    update_code: bool,
+    /// Per entry of [`PASSROLE_METHODS`]: the calls besides `iam:PassRole`
+    /// are allowed (on every resource).
+    methods: Vec<bool>,
+}
+
 struct Builder<'a> {
     model: &'a IamModel,
-    inv: &'a Inventory,
+    users: HashMap<&'a str, &'a pillar_model::IamUser>,
+    roles: HashMap<&'a str, &'a pillar_model::IamRole>,
+    groups: HashMap<&'a str, &'a pillar_model::IamGroup>,
+    /// Lambda functions by the role they run as.
+    functions: HashMap<&'a str, Vec<&'a pillar_model::Function>>,
+    /// Groups that make their members administrators.
+    admin_groups: Vec<&'a pillar_model::IamGroup>,
 }
 
 impl Builder<'_> {
@@ -242,14 +266,14 @@ impl Builder<'_> {
     /// role, customer-managed only.
     fn attached_customer_policies(&self, who: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        if let Some(u) = self.inv.users.iter().find(|u| u.arn == who) {
+        if let Some(u) = self.users.get(who) {
             out.extend(u.attached_policies.iter().cloned());
             for g in &u.groups {
-                if let Some(gr) = self.inv.groups.iter().find(|x| &x.name == g || &x.arn == g) {
+                if let Some(gr) = self.groups.get(g.as_str()) {
                     out.extend(gr.attached_policies.iter().cloned());
                 }
             }
-        } else if let Some(r) = self.inv.roles.iter().find(|r| r.arn == who) {
+        } else if let Some(r) = self.roles.get(who) {
             out.extend(r.attached_policies.iter().cloned());
         }
         out.retain(|a| !a.starts_with("arn:aws:iam::aws:policy/"));
@@ -297,15 +321,12 @@ impl Builder<'_> {
         }
         if kind == NodeKind::User {
             let groups: Vec<&pillar_model::IamGroup> = self
-                .inv
                 .users
-                .iter()
-                .find(|u| u.arn == who)
+                .get(who)
                 .map(|u| {
-                    self.inv
-                        .groups
+                    u.groups
                         .iter()
-                        .filter(|g| u.groups.iter().any(|n| n == &g.name || n == &g.arn))
+                        .filter_map(|g| self.groups.get(g.as_str()).copied())
                         .collect()
                 })
                 .unwrap_or_default();
@@ -339,13 +360,8 @@ impl Builder<'_> {
                 }
             }
             if self.may(who, "iam:AddUserToGroup") {
-                for g in &self.inv.groups {
-                    let admin_group = g.attached_policies.iter().any(|a| a == ADMIN_POLICY)
-                        || self.model.policies().iter().any(|p| {
-                            p.name.starts_with(&format!("{} inline policy", g.arn))
-                                && grants_everything(p)
-                        });
-                    if admin_group && self.allows(who, "iam:AddUserToGroup", &g.arn) {
+                for g in &self.admin_groups {
+                    if self.allows(who, "iam:AddUserToGroup", &g.arn) {
                         return Some(step(
                             who,
                             who,
@@ -360,7 +376,33 @@ impl Builder<'_> {
         None
     }
 
-    fn edges_from(&self, who: &str, nodes: &[Node]) -> Vec<Step> {
+    fn can(&self, who: &str) -> Can {
+        Can {
+            create_key: self.may(who, "iam:CreateAccessKey"),
+            create_login: self.may(who, "iam:CreateLoginProfile"),
+            update_login: self.may(who, "iam:UpdateLoginProfile"),
+            assume: self.may(who, "sts:AssumeRole"),
+            update_trust: self.may(who, "iam:UpdateAssumeRolePolicy"),
+            pass: self.may(who, "iam:PassRole"),
+            update_code: self.may(who, "lambda:UpdateFunctionCode"),
+            methods: PASSROLE_METHODS
+                .iter()
+                .map(|m| {
+                    m.actions
+                        .iter()
+                        .all(|a| self.may(who, a) && self.allows(who, a, "*"))
+                })
+                .collect(),
+        }
+    }
+
+    fn edges_from(&self, who: &str, nodes: &[Node], trusts: &HashMap<&str, Trust>) -> Vec<Step> {
+        let can = self.can(who);
+        let account = crate::arn::account_of(who);
+        // Trust policies (by document) that do not let this principal in:
+        // the same document on another role will not either (a trust policy
+        // has no Resource element).
+        let mut refused: HashSet<u64> = HashSet::new();
         let mut out = Vec::new();
         for target in nodes {
             let to = target.arn.as_str();
@@ -369,24 +411,27 @@ impl Builder<'_> {
             }
             match target.kind {
                 NodeKind::User => {
-                    for (action, method, detail) in [
+                    for (ok, action, method, detail) in [
                         (
+                            can.create_key,
                             "iam:CreateAccessKey",
                             "create-access-key",
                             "creates an access key for",
                         ),
                         (
+                            can.create_login,
                             "iam:CreateLoginProfile",
                             "create-login-profile",
                             "sets a console password for",
                         ),
                         (
+                            can.update_login,
                             "iam:UpdateLoginProfile",
                             "update-login-profile",
                             "changes the console password of",
                         ),
                     ] {
-                        if self.may(who, action) && self.allows(who, action, to) {
+                        if ok && self.allows(who, action, to) {
                             out.push(step(
                                 who,
                                 to,
@@ -399,7 +444,28 @@ impl Builder<'_> {
                     }
                 }
                 NodeKind::Role => {
-                    if let Some(s) = self.role_edge(who, to) {
+                    let Some(trust) = trusts.get(to) else {
+                        continue;
+                    };
+                    let reach = Reach {
+                        named: trust.open || trust.named.iter().any(|n| n == who),
+                        // A trust policy that names neither this principal
+                        // nor its account (nor everyone) never lets it
+                        // assume the role.
+                        account_named: account.is_some_and(|a| {
+                            trust.named.iter().any(|n| {
+                                n == a
+                                    || n.strip_prefix("arn:aws:iam::")
+                                        .and_then(|r| r.strip_suffix(":root"))
+                                        == Some(a)
+                            })
+                        }),
+                    };
+                    let can_other = can.update_trust || can.pass || can.update_code;
+                    if !(reach.named || can_other || (reach.account_named && can.assume)) {
+                        continue;
+                    }
+                    if let Some(s) = self.role_edge(who, to, &can, trust, reach, &mut refused) {
                         out.push(s);
                     }
                 }
@@ -408,10 +474,31 @@ impl Builder<'_> {
         out
     }
 
-    fn role_edge(&self, who: &str, role: &str) -> Option<Step> {
-        let trust = self.model.trust_policy(role);
-        let (aws_trust, services) = trust_principals(trust);
-        if aws_trust && self.allows(who, "sts:AssumeRole", role) {
+    fn role_edge(
+        &self,
+        who: &str,
+        role: &str,
+        can: &Can,
+        trust: &Trust,
+        reach: Reach,
+        refused: &mut HashSet<u64>,
+    ) -> Option<Step> {
+        let Reach {
+            named,
+            account_named,
+        } = reach;
+        let services = &trust.services;
+        if trust.aws && (named || (can.assume && account_named)) && !refused.contains(&trust.key) {
+            let (outcome, blocked_by) = self.model.decide(who, "sts:AssumeRole", role, &[]);
+            if outcome != Outcome::Allowed && blocked_by == [PolicyKind::Resource] {
+                refused.insert(trust.key);
+            }
+        }
+        if trust.aws
+            && (named || (can.assume && account_named))
+            && !refused.contains(&trust.key)
+            && self.allows(who, "sts:AssumeRole", role)
+        {
             return Some(step(
                 who,
                 role,
@@ -420,8 +507,8 @@ impl Builder<'_> {
                 format!("assumes role {role} (its trust policy allows it)"),
             ));
         }
-        if self.may(who, "iam:UpdateAssumeRolePolicy")
-            && self.may(who, "sts:AssumeRole")
+        if can.update_trust
+            && can.assume
             && self.allows(who, "iam:UpdateAssumeRolePolicy", role)
             && self.allows(who, "sts:AssumeRole", role)
         {
@@ -433,18 +520,15 @@ impl Builder<'_> {
                 format!("rewrites the trust policy of {role} to trust itself, then assumes it"),
             ));
         }
-        if !services.is_empty() && self.may(who, "iam:PassRole") {
-            for m in PASSROLE_METHODS {
-                if !services.iter().any(|s| s == m.service) {
+        if !services.is_empty() && can.pass {
+            for (m, ok) in PASSROLE_METHODS.iter().zip(&can.methods) {
+                if !ok || !services.iter().any(|s| s == m.service) {
                     continue;
                 }
                 let ctx = [("iam:PassedToService", m.service)];
                 if !self.model.allows(who, "iam:PassRole", role, &ctx) {
                     continue;
                 }
-                if m.actions
-                    .iter()
-                    .all(|a| self.may(who, a) && self.allows(who, a, "*"))
                 {
                     let mut actions = vec!["iam:PassRole"];
                     actions.extend(m.actions.iter().copied());
@@ -458,13 +542,14 @@ impl Builder<'_> {
                 }
             }
         }
-        if services.iter().any(|s| s == "lambda.amazonaws.com")
-            && self.may(who, "lambda:UpdateFunctionCode")
-        {
-            for f in &self.inv.functions {
-                if f.role.as_deref() == Some(role)
-                    && self.allows(who, "lambda:UpdateFunctionCode", &f.arn)
-                {
+        if services.iter().any(|s| s == "lambda.amazonaws.com") && can.update_code {
+            for f in self
+                .functions
+                .get(role)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                if self.allows(who, "lambda:UpdateFunctionCode", &f.arn) {
                     return Some(step(
                         who,
                         role,
@@ -479,28 +564,88 @@ impl Builder<'_> {
     }
 }
 
-/// Whether a trust policy lets IAM principals assume the role (any `AWS`
-/// principal or `NotPrincipal`), and the services it trusts.
-fn trust_principals(trust: Option<&crate::policy::Policy>) -> (bool, Vec<String>) {
-    let mut aws = false;
-    let mut services = Vec::new();
+/// Whether a role's trust policy names a principal: itself (or everyone),
+/// or its account.
+#[derive(Debug, Clone, Copy)]
+struct Reach {
+    named: bool,
+    account_named: bool,
+}
+
+/// Who a role's trust policy names.
+#[derive(Debug, Default)]
+struct Trust {
+    /// IAM principals may assume it (an `AWS` principal or `NotPrincipal`).
+    aws: bool,
+    /// It names everyone (`*`) or uses `NotPrincipal`.
+    open: bool,
+    /// The `AWS` principal ARNs it names.
+    named: Vec<String>,
+    /// The services it trusts.
+    services: Vec<String>,
+    /// Roles with the same key have the same trust policy document.
+    key: u64,
+}
+
+fn trust_of(trust: Option<&crate::policy::Policy>, text: &str) -> Trust {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    let mut t = Trust {
+        key: h.finish(),
+        ..Trust::default()
+    };
     for st in trust.map(|p| p.statements.as_slice()).unwrap_or_default() {
         match &st.principal {
             Some(PrincipalSpec::Principal(p)) => {
-                aws |= p.everyone || !p.aws.is_empty();
-                services.extend(p.service.iter().cloned());
+                t.aws |= p.everyone || !p.aws.is_empty();
+                t.open |= p.everyone || p.aws.iter().any(|a| a == "*");
+                t.named.extend(p.aws.iter().cloned());
+                t.services.extend(p.service.iter().cloned());
             }
-            Some(PrincipalSpec::NotPrincipal(_)) => aws = true,
+            Some(PrincipalSpec::NotPrincipal(_)) => {
+                t.aws = true;
+                t.open = true;
+            }
             None => {}
         }
     }
-    (aws, services)
+    t
 }
 
 impl Graph {
     /// Build the graph of an inventory's users and roles.
     pub fn build(model: &IamModel, inv: &Inventory) -> Graph {
-        let b = Builder { model, inv };
+        let mut functions: HashMap<&str, Vec<&pillar_model::Function>> = HashMap::new();
+        for f in &inv.functions {
+            if let Some(r) = f.role.as_deref() {
+                functions.entry(r).or_default().push(f);
+            }
+        }
+        let mut groups = HashMap::new();
+        for g in &inv.groups {
+            groups.insert(g.name.as_str(), g);
+            groups.insert(g.arn.as_str(), g);
+        }
+        let admin_groups = inv
+            .groups
+            .iter()
+            .filter(|g| {
+                g.attached_policies.iter().any(|a| a == ADMIN_POLICY)
+                    || g.inline_policies.iter().any(|ip| {
+                        crate::policy::Policy::from_serde(&ip.document.0, &ip.name)
+                            .is_ok_and(|p| grants_everything(&p))
+                    })
+            })
+            .collect();
+        let b = Builder {
+            model,
+            users: inv.users.iter().map(|u| (u.arn.as_str(), u)).collect(),
+            roles: inv.roles.iter().map(|r| (r.arn.as_str(), r)).collect(),
+            groups,
+            functions,
+            admin_groups,
+        };
         let mut nodes: Vec<Node> = inv
             .users
             .iter()
@@ -514,19 +659,40 @@ impl Graph {
             .collect();
         nodes.sort_by(|a, b| a.arn.cmp(&b.arn));
         nodes.dedup_by(|a, b| a.arn == b.arn);
-        for n in &mut nodes {
-            n.admin = b.admin_reason(&n.arn);
+        let admin: Vec<Option<String>> = nodes.par_iter().map(|n| b.admin_reason(&n.arn)).collect();
+        for (n, a) in nodes.iter_mut().zip(admin) {
+            n.admin = a;
         }
+        let trusts: HashMap<&str, Trust> = nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Role)
+            .map(|n| {
+                let text = b
+                    .roles
+                    .get(n.arn.as_str())
+                    .and_then(|r| serde_json::to_string(&r.assume_role_policy).ok())
+                    .unwrap_or_default();
+                (n.arn.as_str(), trust_of(model.trust_policy(&n.arn), &text))
+            })
+            .collect();
+        // Each principal's own steps, in parallel; the order stays the
+        // nodes' (sorted) order.
+        let found: Vec<(Option<Step>, Vec<Step>)> = nodes
+            .par_iter()
+            .filter(|n| n.admin.is_none())
+            .map(|n| {
+                (
+                    b.self_grant(&n.arn, n.kind),
+                    b.edges_from(&n.arn, &nodes, &trusts),
+                )
+            })
+            .collect();
+        drop(trusts);
         let mut edges = Vec::new();
         let mut self_grants = Vec::new();
-        for n in &nodes {
-            if n.admin.is_some() {
-                continue;
-            }
-            if let Some(s) = b.self_grant(&n.arn, n.kind) {
-                self_grants.push(s);
-            }
-            edges.extend(b.edges_from(&n.arn, &nodes));
+        for (s, e) in found {
+            self_grants.extend(s);
+            edges.extend(e);
         }
         Graph {
             nodes,

@@ -34,6 +34,8 @@ pub struct IamModel {
     role_by_name: HashMap<String, String>,
     trust: HashMap<String, usize>,
     resources: Vec<ResourcePolicy>,
+    /// Position in `resources` by ARN (the first policy of an ARN).
+    resource_index: HashMap<String, usize>,
     scp_levels: Vec<(String, Vec<usize>)>,
     accounts: Vec<String>,
     external: Option<Policy>,
@@ -208,6 +210,9 @@ impl IamModel {
             }
         }
         m.scp_levels = levels;
+        for (i, r) in m.resources.iter().enumerate() {
+            m.resource_index.entry(r.arn.clone()).or_insert(i);
+        }
         let mut accounts: Vec<String> = m
             .users
             .keys()
@@ -295,6 +300,18 @@ impl IamModel {
         resource: &str,
         extra: &[(&str, &str)],
     ) -> bool {
+        self.decide(principal, action, resource, extra).0 == crate::eval::Outcome::Allowed
+    }
+
+    /// As [`IamModel::allows`], with the outcome and, for a denial, the
+    /// kinds of policy that denied or did not allow.
+    pub fn decide(
+        &self,
+        principal: &str,
+        action: &str,
+        resource: &str,
+        extra: &[(&str, &str)],
+    ) -> (crate::eval::Outcome, Vec<crate::eval::PolicyKind>) {
         let mut req = Request::new(principal, action, resource);
         req.resource_account = self.resource_account(resource);
         for (k, v) in extra {
@@ -302,7 +319,8 @@ impl IamModel {
                 .insert(k, crate::pattern::CtxValue::One((*v).to_owned()));
         }
         self.fill_principal_context(&mut req);
-        self.simulate(&req).0.outcome == crate::eval::Outcome::Allowed
+        let d = self.simulate(&req).0;
+        (d.outcome, d.blocked_by)
     }
 
     /// Every compiled policy (managed, inline, trust, resource, SCP).
@@ -332,13 +350,21 @@ impl IamModel {
     }
 
     fn resource_policy_for(&self, resource: &str) -> Option<&ResourcePolicy> {
-        self.resources.iter().find(|r| {
-            resource == r.arn
-                || (r.prefix
-                    && resource
-                        .strip_prefix(r.arn.as_str())
-                        .is_some_and(|rest| rest.starts_with('/')))
-        })
+        if let Some(r) = self
+            .resource_index
+            .get(resource)
+            .and_then(|i| self.resources.get(*i))
+        {
+            return Some(r);
+        }
+        // `arn/…` is covered by a policy of `arn` that covers its children
+        // (bucket objects): try every `/` from the left.
+        resource
+            .match_indices('/')
+            .filter_map(|(i, _)| resource.get(..i))
+            .filter_map(|parent| self.resource_index.get(parent))
+            .filter_map(|i| self.resources.get(*i))
+            .find(|r| r.prefix)
     }
 
     /// Accounts outside the inventory that the resource's policies (trust
