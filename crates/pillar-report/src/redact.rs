@@ -3,7 +3,7 @@
 //! Engines are meant to never put a secret in a finding, but a report is the
 //! last place to catch one that slipped through, so every format masks:
 //!
-//! * AWS access key ids (`AKIA…`, `ASIA…`: the prefix plus 16 upper-case
+//! * AWS access key ids (`AKIA…`, `ASIA…`, `ABIA…`, `ACCA…`: the prefix plus 16 upper-case
 //!   letters or digits, per the IAM User Guide's "Understanding unique ID
 //!   prefixes"), keeping the prefix and the last four characters, which is
 //!   enough to tell keys apart;
@@ -17,8 +17,10 @@
 //! and file paths are identities, not secrets, and are left alone.
 
 use crate::Report;
+use aho_corasick::AhoCorasick;
 use pillar_model::Finding;
 use serde_json::Value;
+use std::sync::OnceLock;
 
 /// What a masked value is replaced with.
 pub const MASK: &str = "[REDACTED]";
@@ -26,8 +28,8 @@ pub const MASK: &str = "[REDACTED]";
 pub const KEY_MASK: &str = "[REDACTED PRIVATE KEY]";
 
 /// Access key id prefixes that identify a credential (long-term `AKIA`,
-/// temporary `ASIA`).
-const KEY_ID_PREFIXES: [&[u8; 4]; 2] = [b"AKIA", b"ASIA"];
+/// temporary `ASIA`, STS bearer token `ABIA`, context-specific `ACCA`).
+const KEY_ID_PREFIXES: [&[u8; 4]; 4] = [b"AKIA", b"ASIA", b"ABIA", b"ACCA"];
 
 /// Normalised name endings (lower case, letters and digits only) that mark
 /// a secret, in text assignments and in evidence keys.
@@ -80,21 +82,28 @@ fn finding_in_place(f: &mut Finding) {
 /// access key id prefix, or a secret-like name. Most messages hold none, and
 /// skipping them keeps large reports fast.
 fn may_hold_secret(s: &str) -> bool {
-    const NEEDLES: [&[u8]; 9] = [
-        b"-----begin",
-        b"credential",
-        b"akia",
-        b"asia",
-        b"pass",
-        b"pwd",
-        b"secret",
-        b"token",
-        b"key",
-    ];
-    let b = s.as_bytes();
-    NEEDLES
-        .iter()
-        .any(|n| n.len() <= b.len() && b.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)))
+    static NEEDLES: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let ac = NEEDLES.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "-----begin",
+                "credential",
+                "akia",
+                "asia",
+                "abia",
+                "acca",
+                "pass",
+                "pwd",
+                "secret",
+                "token",
+                "key",
+            ])
+            .ok()
+    });
+    // Without the automaton (it always builds), treat every string as
+    // suspect: slower, never less safe.
+    ac.as_ref().is_none_or(|ac| ac.is_match(s))
 }
 
 fn text_in_place(s: &mut String) {
@@ -364,6 +373,7 @@ mod tests {
             "key AKIA************MPLE is active"
         );
         assert_eq!(text("ASIAY34FZKBOKMUTVV7A"), "ASIA************VV7A");
+        assert_eq!(text("ABIAY34FZKBOKMUTVV7A"), "ABIA************VV7A");
         // Not a key id: too short, lower case, or part of a longer word.
         for s in [
             "AKIAIOSFODNN7EXAMPL",
