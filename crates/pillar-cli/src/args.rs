@@ -365,6 +365,20 @@ pub enum IamCommand {
     /// Who is administrator, and who can become one, by which steps
     /// (access keys, assume-role chains, passed roles, self-granted policies).
     Escalation(IamEscalationArgs),
+    /// The actions an action pattern grants (`s3:Get*`), with their access
+    /// level, from the catalog of AWS's Service Authorization Reference.
+    Actions(IamActionsArgs),
+}
+
+/// `pillar iam actions`.
+#[derive(Debug, Args)]
+pub struct IamActionsArgs {
+    /// Action patterns, e.g. `s3:Get*`, `iam:*AccessKey*`.
+    #[arg(required = true)]
+    pub patterns: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: IamFormat,
 }
 
 /// `pillar iam escalation`.

@@ -2,7 +2,8 @@
 //! who-can queries, privilege-escalation paths, and policy lint.
 
 use crate::args::{
-    IamArgs, IamCommand, IamEscalationArgs, IamFormat, IamLintArgs, IamSimulateArgs, IamWhoCanArgs,
+    IamActionsArgs, IamArgs, IamCommand, IamEscalationArgs, IamFormat, IamLintArgs,
+    IamSimulateArgs, IamWhoCanArgs,
 };
 use anyhow::{bail, Context as _};
 use pillar_iam::inventory::IamModel;
@@ -21,6 +22,7 @@ pub fn run(args: &IamArgs) -> anyhow::Result<ExitCode> {
         IamCommand::WhoCan(a) => who_can(a),
         IamCommand::Lint(a) => lint(a),
         IamCommand::Escalation(a) => escalation(a),
+        IamCommand::Actions(a) => actions(a),
     }
 }
 
@@ -61,6 +63,37 @@ fn load(paths: &[PathBuf]) -> anyhow::Result<(pillar_model::Inventory, IamModel)
         eprintln!("warning: {p}");
     }
     Ok((loaded.inventory, model))
+}
+
+fn actions(a: &IamActionsArgs) -> anyhow::Result<ExitCode> {
+    let catalog = pillar_iam::catalog::Catalog::builtin();
+    let mut rows = Vec::new();
+    let mut text = String::new();
+    let mut none = 0usize;
+    for p in &a.patterns {
+        let found = catalog.expand(p);
+        if found.is_empty() {
+            none += 1;
+            text.push_str(&format!("{p}: matches no action\n"));
+        }
+        for action in found {
+            let level = catalog
+                .access_level(&action)
+                .map(|l| l.label())
+                .unwrap_or_default();
+            text.push_str(&format!("{action}\t{level}\n"));
+            rows.push(json!({"pattern": p, "action": action, "access_level": level}));
+        }
+    }
+    match a.format {
+        IamFormat::Json => print(&format!("{}\n", serde_json::to_string_pretty(&rows)?))?,
+        IamFormat::Text => print(&text)?,
+    }
+    Ok(if none > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn escalation(a: &IamEscalationArgs) -> anyhow::Result<ExitCode> {

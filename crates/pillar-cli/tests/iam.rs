@@ -398,3 +398,21 @@ fn escalation_finds_keys_for_an_admin_and_the_demo_admins() {
         "{admins:?}"
     );
 }
+
+#[test]
+fn actions_expand_wildcards_with_access_levels() {
+    let out = pillar(&["iam", "actions", "iam:*AccessKey*", "-f", "json"]);
+    let v = json_of(&out);
+    let rows = v.as_array().unwrap();
+    assert!(rows
+        .iter()
+        .any(|r| r["action"] == "iam:CreateAccessKey" && r["access_level"] == "Write"));
+    assert!(rows.iter().all(|r| r["action"]
+        .as_str()
+        .unwrap()
+        .to_ascii_lowercase()
+        .contains("accesskey")));
+    let bad = pillar(&["iam", "actions", "s3:GetObjekt"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("matches no action"));
+}

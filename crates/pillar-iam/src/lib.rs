@@ -4,6 +4,7 @@
 //! * [`condition`]: every condition operator, `…IfExists`, set qualifiers;
 //! * [`pattern`]: globs and policy variables;
 //! * [`eval`]: the decision procedure → [`Outcome`] with the deciding statements;
+//! * [`catalog`]: every service's actions, access levels and condition keys;
 //! * [`case`]: simulation cases (a request with inline policy sets);
 //! * [`inventory`]: the policy sets of principals and resources in a pillar inventory;
 //! * [`lint`]: risky grants in a policy;
@@ -11,6 +12,7 @@
 
 pub mod arn;
 pub mod case;
+pub mod catalog;
 pub mod condition;
 pub mod escalation;
 pub mod eval;

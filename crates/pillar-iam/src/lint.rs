@@ -62,6 +62,28 @@ fn on_every_resource(st: &Statement) -> bool {
     }
 }
 
+/// Whether a well-formed action pattern names a service or an action the
+/// catalog does not have.
+fn unknown_action(raw: &str) -> Option<(&'static str, String)> {
+    let (svc, name) = raw.split_once(':')?;
+    if svc.contains(['*', '?']) {
+        return None;
+    }
+    let Some(service) = crate::catalog::Catalog::builtin().service(svc) else {
+        return Some((
+            "unknown-service",
+            format!("service prefix {svc:?} of {raw:?} is not in the Service Authorization Reference (misspelled, retired, or newer than pillar's catalog); it may match nothing"),
+        ));
+    };
+    if !service.has_match(name) {
+        return Some((
+            "unknown-action",
+            format!("{raw:?} matches no action of {svc} in the Service Authorization Reference (misspelled, retired, or newer than pillar's catalog)"),
+        ));
+    }
+    None
+}
+
 /// Lint one policy.
 pub fn lint(p: &Policy) -> Vec<Lint> {
     let mut out = Vec::new();
@@ -91,6 +113,20 @@ pub fn lint(p: &Policy) -> Vec<Lint> {
                 push(
                     "action-malformed",
                     format!("action {raw:?} is not `service:Action`; it matches nothing"),
+                );
+            } else if let Some(msg) = unknown_action(raw) {
+                push(msg.0, msg.1);
+            }
+        }
+        for c in &st.conditions {
+            if crate::catalog::Catalog::builtin().condition_key_known(&c.key) == Some(false) {
+                push(
+                    "unknown-condition-key",
+                    format!(
+                        "condition key {:?} is not one of its service's keys (Service Authorization Reference); the condition {}",
+                        c.key,
+                        if c.if_exists { "always holds (…IfExists on a key never present)" } else { "never holds" }
+                    ),
                 );
             }
         }
