@@ -4,12 +4,16 @@
 //!   the layout).
 //! * [`terraform`]: a folder of `.tf` files with its variables.
 //! * [`cloudformation`]: a CloudFormation template, YAML or JSON.
+//! * `live` (feature `aws`): the account itself, through the AWS SDK,
+//!   written as a snapshot and loaded as one.
 //!
 //! Loading never stops at a bad file: what cannot be read is listed in
 //! [`Loaded::skipped`] with the file, line and reason.
 
 pub mod cloudformation;
 pub mod detect;
+#[cfg(feature = "aws")]
+pub mod live;
 pub mod snapshot;
 pub mod terraform;
 

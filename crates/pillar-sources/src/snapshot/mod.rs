@@ -21,6 +21,15 @@ mod s3;
 mod services;
 mod util;
 
+// The live collector (feature `aws`) writes the same files and error forms.
+#[cfg(all(feature = "aws", test))]
+pub(crate) use util::parse_time;
+#[cfg(feature = "aws")]
+pub(crate) use {
+    files::{file_key, is_region_name},
+    parse::ABSENT_CODES,
+};
+
 use crate::{LoadOptions, Loaded};
 use files::Kind;
 use parse::Data;

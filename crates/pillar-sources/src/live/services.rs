@@ -1,0 +1,1080 @@
+//! The other regional services: load balancers, WAF, KMS, Secrets Manager,
+//! RDS, Lambda, CloudTrail, GuardDuty, Security Hub, Config, IAM Access
+//! Analyzer, EventBridge, CloudWatch Logs.
+
+use super::call::{key, Ctx};
+use super::clients::Regional;
+use super::json::{boolean, int, s, strings, time};
+use super::spawn_all;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+fn path(c: &Regional, name: &str) -> String {
+    format!("{}/{name}.json", c.region)
+}
+
+fn per(c: &Regional, dir: &str, name: &str) -> String {
+    format!("{}/{dir}/{}.json", c.region, key(name))
+}
+
+// ------------------------------------------------------ load balancers
+
+pub(crate) async fn load_balancers(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    use aws_sdk_elasticloadbalancingv2::types as t;
+    let lbs = ctx
+        .call(
+            &path(&c, "elbv2-describe-load-balancers"),
+            c.elbv2
+                .describe_load_balancers()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+            |v| {
+                let list: Vec<Value> = v
+                    .iter()
+                    .map(|lb: &t::LoadBalancer| {
+                        json!({
+                            "LoadBalancerArn": s(lb.load_balancer_arn()),
+                            "DNSName": s(lb.dns_name()),
+                            "LoadBalancerName": s(lb.load_balancer_name()),
+                            "Scheme": s(lb.scheme().map(|x| x.as_str())),
+                            "VpcId": s(lb.vpc_id()),
+                            "Type": s(lb.r#type().map(|x| x.as_str())),
+                            "AvailabilityZones": lb.availability_zones().iter().map(|z| json!({
+                                "ZoneName": s(z.zone_name()),
+                                "SubnetId": s(z.subnet_id()),
+                            })).collect::<Vec<_>>(),
+                            "SecurityGroups": strings(lb.security_groups()),
+                        })
+                    })
+                    .collect();
+                json!({ "LoadBalancers": list })
+            },
+        )
+        .await
+        .unwrap_or_default();
+    let pairs: Vec<(String, String)> = lbs
+        .iter()
+        .filter_map(|lb| {
+            Some((
+                lb.load_balancer_name()?.to_owned(),
+                lb.load_balancer_arn()?.to_owned(),
+            ))
+        })
+        .collect();
+    let client = c.clone();
+    spawn_all(&ctx, pairs, move |ctx, (name, arn)| {
+        let c = client.clone();
+        async move {
+            ctx.call(
+                &per(&c, "elbv2-describe-listeners", &name),
+                c.elbv2
+                    .describe_listeners()
+                    .load_balancer_arn(&arn)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect(),
+                |v| {
+                    let list: Vec<Value> = v
+                        .iter()
+                        .map(|l: &t::Listener| {
+                            json!({
+                                "ListenerArn": s(l.listener_arn()),
+                                "LoadBalancerArn": s(l.load_balancer_arn()),
+                                "Port": int(l.port()),
+                                "Protocol": s(l.protocol().map(|x| x.as_str())),
+                                "SslPolicy": s(l.ssl_policy()),
+                                "DefaultActions": l.default_actions().iter().map(|a| json!({
+                                    "Type": s(a.r#type().map(|x| x.as_str())),
+                                    "TargetGroupArn": s(a.target_group_arn()),
+                                    "ForwardConfig": a.forward_config().map_or(Value::Null, |f| json!({
+                                        "TargetGroups": f.target_groups().iter().map(|g| json!({
+                                            "TargetGroupArn": s(g.target_group_arn()),
+                                            "Weight": int(g.weight()),
+                                        })).collect::<Vec<_>>(),
+                                    })),
+                                })).collect::<Vec<_>>(),
+                            })
+                        })
+                        .collect();
+                    json!({ "Listeners": list })
+                },
+            )
+            .await;
+        }
+    })
+    .await;
+
+    let groups = ctx
+        .call(
+            &path(&c, "elbv2-describe-target-groups"),
+            c.elbv2
+                .describe_target_groups()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+            |v| {
+                let list: Vec<Value> = v
+                    .iter()
+                    .map(|g: &t::TargetGroup| {
+                        json!({
+                            "TargetGroupArn": s(g.target_group_arn()),
+                            "TargetGroupName": s(g.target_group_name()),
+                            "Protocol": s(g.protocol().map(|x| x.as_str())),
+                            "Port": int(g.port()),
+                            "VpcId": s(g.vpc_id()),
+                            "TargetType": s(g.target_type().map(|x| x.as_str())),
+                            "LoadBalancerArns": strings(g.load_balancer_arns()),
+                        })
+                    })
+                    .collect();
+                json!({ "TargetGroups": list })
+            },
+        )
+        .await
+        .unwrap_or_default();
+    let pairs: Vec<(String, String)> = groups
+        .iter()
+        .filter_map(|g| {
+            Some((
+                g.target_group_name()?.to_owned(),
+                g.target_group_arn()?.to_owned(),
+            ))
+        })
+        .collect();
+    let client = c.clone();
+    spawn_all(&ctx, pairs, move |ctx, (name, arn)| {
+        let c = client.clone();
+        async move {
+            ctx.call(
+                &per(&c, "elbv2-describe-target-health", &name),
+                c.elbv2
+                    .describe_target_health()
+                    .target_group_arn(&arn)
+                    .send(),
+                |o| {
+                    let list: Vec<Value> = o
+                        .target_health_descriptions()
+                        .iter()
+                        .map(|d| {
+                            json!({
+                                "Target": d.target().map_or(Value::Null, |t| json!({
+                                    "Id": s(t.id()),
+                                    "Port": int(t.port()),
+                                })),
+                                "HealthCheckPort": s(d.health_check_port()),
+                            })
+                        })
+                        .collect();
+                    json!({ "TargetHealthDescriptions": list })
+                },
+            )
+            .await;
+        }
+    })
+    .await;
+
+    ctx.call(
+        &path(&c, "elb-describe-load-balancers"),
+        c.elb
+            .describe_load_balancers()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
+        |v| {
+            let list: Vec<Value> = v
+                .iter()
+                .map(|lb: &aws_sdk_elasticloadbalancing::types::LoadBalancerDescription| {
+                    json!({
+                        "LoadBalancerName": s(lb.load_balancer_name()),
+                        "DNSName": s(lb.dns_name()),
+                        "Scheme": s(lb.scheme()),
+                        "VPCId": s(lb.vpc_id()),
+                        "Subnets": strings(lb.subnets()),
+                        "SecurityGroups": strings(lb.security_groups()),
+                        "AvailabilityZones": strings(lb.availability_zones()),
+                        "ListenerDescriptions": lb.listener_descriptions().iter().map(|d| json!({
+                            "Listener": d.listener().map_or(Value::Null, |l| json!({
+                                "Protocol": l.protocol(),
+                                "LoadBalancerPort": l.load_balancer_port(),
+                                "InstanceProtocol": s(l.instance_protocol()),
+                                "InstancePort": l.instance_port(),
+                            })),
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            json!({ "LoadBalancerDescriptions": list })
+        },
+    )
+    .await;
+}
+
+// ------------------------------------------------------------------ WAF
+
+/// Regional web ACLs and what each protects. `list-web-acls` has no
+/// paginator in the SDK: follow `NextMarker` by hand.
+pub(crate) async fn waf(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    let waf = c.wafv2.clone();
+    let fetch = async move {
+        let mut all = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let out = waf
+                .list_web_acls()
+                .scope(aws_sdk_wafv2::types::Scope::Regional)
+                .set_next_marker(marker.clone())
+                .send()
+                .await?;
+            all.extend(out.web_acls().iter().cloned());
+            match out.next_marker() {
+                // An empty page with a marker would loop for ever.
+                Some(m)
+                    if !m.is_empty()
+                        && !out.web_acls().is_empty()
+                        && Some(m) != marker.as_deref() =>
+                {
+                    marker = Some(m.to_owned());
+                }
+                _ => break,
+            }
+        }
+        Ok::<
+            _,
+            aws_sdk_wafv2::error::SdkError<
+                aws_sdk_wafv2::operation::list_web_acls::ListWebACLsError,
+            >,
+        >(all)
+    };
+    let acls = ctx
+        .call(&path(&c, "wafv2-list-web-acls"), fetch, |v: &Vec<aws_sdk_wafv2::types::WebAclSummary>| {
+            let list: Vec<Value> = v
+                .iter()
+                .map(|a| json!({"Name": s(a.name()), "Id": s(a.id()), "ARN": s(a.arn()), "Description": s(a.description())}))
+                .collect();
+            json!({ "WebACLs": list })
+        })
+        .await
+        .unwrap_or_default();
+    let pairs: Vec<(String, String)> = acls
+        .iter()
+        .filter_map(|a| Some((a.name()?.to_owned(), a.arn()?.to_owned())))
+        .collect();
+    let client = c.clone();
+    spawn_all(&ctx, pairs, move |ctx, (name, arn)| {
+        let c = client.clone();
+        async move {
+            ctx.call(
+                &per(&c, "wafv2-list-resources-for-web-acl", &name),
+                c.wafv2
+                    .list_resources_for_web_acl()
+                    .web_acl_arn(&arn)
+                    .send(),
+                |o| json!({"ResourceArns": strings(o.resource_arns())}),
+            )
+            .await;
+        }
+    })
+    .await;
+}
+
+// ------------------------------------------------------------------ KMS
+
+pub(crate) async fn kms(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    let keys = ctx
+        .call(
+            &path(&c, "kms-list-keys"),
+            c.kms.list_keys().into_paginator().items().send().try_collect(),
+            |v| {
+                let list: Vec<Value> = v
+                    .iter()
+                    .map(|k: &aws_sdk_kms::types::KeyListEntry| json!({"KeyId": s(k.key_id()), "KeyArn": s(k.key_arn())}))
+                    .collect();
+                json!({ "Keys": list })
+            },
+        )
+        .await
+        .unwrap_or_default();
+    ctx.call(
+        &path(&c, "kms-list-aliases"),
+        c.kms
+            .list_aliases()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
+        |v| {
+            let list: Vec<Value> = v
+                .iter()
+                .map(|a: &aws_sdk_kms::types::AliasListEntry| {
+                    json!({
+                        "AliasName": s(a.alias_name()),
+                        "AliasArn": s(a.alias_arn()),
+                        "TargetKeyId": s(a.target_key_id()),
+                    })
+                })
+                .collect();
+            json!({ "Aliases": list })
+        },
+    )
+    .await;
+    let ids: Vec<String> = keys
+        .iter()
+        .filter_map(|k| k.key_id().map(str::to_owned))
+        .collect();
+    let client = c.clone();
+    spawn_all(&ctx, ids, move |ctx, id| {
+        let c = client.clone();
+        async move {
+            ctx.call(
+                &per(&c, "kms-describe-key", &id),
+                c.kms.describe_key().key_id(&id).send(),
+                |o| {
+                    let m = o.key_metadata().map_or(Value::Null, |m| {
+                        // Deprecated for KeySpec, but still returned and printed; old
+                        // snapshots have only this one.
+                        #[allow(deprecated)]
+                        let cmk_spec = s(m.customer_master_key_spec().map(|x| x.as_str()));
+                        json!({
+                            "AWSAccountId": s(m.aws_account_id()),
+                            "KeyId": m.key_id(),
+                            "Arn": s(m.arn()),
+                            "CreationDate": time(m.creation_date()),
+                            "Enabled": m.enabled(),
+                            "Description": s(m.description()),
+                            "KeyUsage": s(m.key_usage().map(|x| x.as_str())),
+                            "KeyState": s(m.key_state().map(|x| x.as_str())),
+                            "Origin": s(m.origin().map(|x| x.as_str())),
+                            "KeyManager": s(m.key_manager().map(|x| x.as_str())),
+                            "CustomerMasterKeySpec": cmk_spec,
+                            "KeySpec": s(m.key_spec().map(|x| x.as_str())),
+                            "MultiRegion": boolean(m.multi_region()),
+                        })
+                    });
+                    json!({ "KeyMetadata": m })
+                },
+            )
+            .await;
+            ctx.call(
+                &per(&c, "kms-get-key-rotation-status", &id),
+                c.kms.get_key_rotation_status().key_id(&id).send(),
+                |o| {
+                    json!({
+                        "KeyRotationEnabled": o.key_rotation_enabled(),
+                        "KeyId": s(o.key_id()),
+                        "RotationPeriodInDays": int(o.rotation_period_in_days()),
+                        "NextRotationDate": time(o.next_rotation_date()),
+                    })
+                },
+            )
+            .await;
+            ctx.call(
+                &per(&c, "kms-get-key-policy", &id),
+                c.kms
+                    .get_key_policy()
+                    .key_id(&id)
+                    .policy_name("default")
+                    .send(),
+                |o| json!({"Policy": s(o.policy()), "PolicyName": s(o.policy_name())}),
+            )
+            .await;
+        }
+    })
+    .await;
+}
+
+// ------------------------------------------------------ Secrets Manager
+
+pub(crate) async fn secrets(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    ctx.call(
+        &path(&c, "secretsmanager-list-secrets"),
+        c.secrets
+            .list_secrets()
+            .into_paginator()
+            .send()
+            .try_collect(),
+        |pages| {
+            let list: Vec<Value> = pages
+                .iter()
+                .flat_map(|p| p.secret_list())
+                .map(|x| {
+                    json!({
+                        "ARN": s(x.arn()),
+                        "Name": s(x.name()),
+                        "KmsKeyId": s(x.kms_key_id()),
+                        "RotationEnabled": boolean(x.rotation_enabled()),
+                        "RotationRules": x.rotation_rules().map_or(Value::Null, |r| json!({
+                            "AutomaticallyAfterDays": r.automatically_after_days(),
+                        })),
+                        "LastRotatedDate": time(x.last_rotated_date()),
+                        "LastChangedDate": time(x.last_changed_date()),
+                        "CreatedDate": time(x.created_date()),
+                    })
+                })
+                .collect();
+            json!({ "SecretList": list })
+        },
+    )
+    .await;
+}
+
+// ------------------------------------------------------------------ RDS
+
+fn rds_attributes<'a>(list: impl Iterator<Item = (Option<&'a str>, &'a [String])>) -> Vec<Value> {
+    list.map(|(name, values)| json!({"AttributeName": s(name), "AttributeValues": strings(values)}))
+        .collect()
+}
+
+pub(crate) async fn rds(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    use aws_sdk_rds::types as t;
+    ctx.call(
+        &path(&c, "rds-describe-db-instances"),
+        c.rds.describe_db_instances().into_paginator().items().send().try_collect(),
+        |v| {
+            let list: Vec<Value> = v
+                .iter()
+                .map(|d: &t::DbInstance| {
+                    json!({
+                        "DBInstanceIdentifier": s(d.db_instance_identifier()),
+                        "DBInstanceArn": s(d.db_instance_arn()),
+                        "Engine": s(d.engine()),
+                        "DBInstanceStatus": s(d.db_instance_status()),
+                        "PubliclyAccessible": boolean(d.publicly_accessible()),
+                        "StorageEncrypted": boolean(d.storage_encrypted()),
+                        "KmsKeyId": s(d.kms_key_id()),
+                        "BackupRetentionPeriod": int(d.backup_retention_period()),
+                        "DeletionProtection": boolean(d.deletion_protection()),
+                        "IAMDatabaseAuthenticationEnabled": boolean(d.iam_database_authentication_enabled()),
+                        "Endpoint": d.endpoint().map_or(Value::Null, |e| json!({
+                            "Address": s(e.address()),
+                            "Port": int(e.port()),
+                        })),
+                        "DbInstancePort": int(d.db_instance_port()),
+                        "VpcSecurityGroups": d.vpc_security_groups().iter().map(|g| json!({
+                            "VpcSecurityGroupId": s(g.vpc_security_group_id()),
+                            "Status": s(g.status()),
+                        })).collect::<Vec<_>>(),
+                        "DBSubnetGroup": d.db_subnet_group().map_or(Value::Null, |g| json!({
+                            "DBSubnetGroupName": s(g.db_subnet_group_name()),
+                            "VpcId": s(g.vpc_id()),
+                            "Subnets": g.subnets().iter().map(|x| json!({
+                                "SubnetIdentifier": s(x.subnet_identifier()),
+                            })).collect::<Vec<_>>(),
+                        })),
+                    })
+                })
+                .collect();
+            json!({ "DBInstances": list })
+        },
+    )
+    .await;
+    let snapshots = ctx
+        .call(
+            &path(&c, "rds-describe-db-snapshots"),
+            c.rds
+                .describe_db_snapshots()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+            |v| {
+                let list: Vec<Value> = v
+                    .iter()
+                    .map(|x: &t::DbSnapshot| {
+                        json!({
+                            "DBSnapshotIdentifier": s(x.db_snapshot_identifier()),
+                            "DBInstanceIdentifier": s(x.db_instance_identifier()),
+                            "DBSnapshotArn": s(x.db_snapshot_arn()),
+                            "SnapshotType": s(x.snapshot_type()),
+                            "Encrypted": boolean(x.encrypted()),
+                            "KmsKeyId": s(x.kms_key_id()),
+                        })
+                    })
+                    .collect();
+                json!({ "DBSnapshots": list })
+            },
+        )
+        .await
+        .unwrap_or_default();
+    let ids: Vec<String> = snapshots
+        .iter()
+        .filter_map(|x| x.db_snapshot_identifier().map(str::to_owned))
+        .collect();
+    let client = c.clone();
+    spawn_all(&ctx, ids, move |ctx, id| {
+        let c = client.clone();
+        async move {
+            ctx.call(
+                &per(&c, "rds-describe-db-snapshot-attributes", &id),
+                c.rds.describe_db_snapshot_attributes().db_snapshot_identifier(&id).send(),
+                |o| {
+                    let r = o.db_snapshot_attributes_result().map_or(Value::Null, |r| {
+                        json!({
+                            "DBSnapshotIdentifier": s(r.db_snapshot_identifier()),
+                            "DBSnapshotAttributes": rds_attributes(
+                                r.db_snapshot_attributes().iter().map(|a| (a.attribute_name(), a.attribute_values()))
+                            ),
+                        })
+                    });
+                    json!({ "DBSnapshotAttributesResult": r })
+                },
+            )
+            .await;
+        }
+    })
+    .await;
+    let clusters = ctx
+        .call(
+            &path(&c, "rds-describe-db-cluster-snapshots"),
+            c.rds
+                .describe_db_cluster_snapshots()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+            |v| {
+                let list: Vec<Value> = v
+                    .iter()
+                    .map(|x: &t::DbClusterSnapshot| {
+                        json!({
+                            "DBClusterSnapshotIdentifier": s(x.db_cluster_snapshot_identifier()),
+                            "DBClusterIdentifier": s(x.db_cluster_identifier()),
+                            "DBClusterSnapshotArn": s(x.db_cluster_snapshot_arn()),
+                            "SnapshotType": s(x.snapshot_type()),
+                            "StorageEncrypted": boolean(x.storage_encrypted()),
+                            "KmsKeyId": s(x.kms_key_id()),
+                        })
+                    })
+                    .collect();
+                json!({ "DBClusterSnapshots": list })
+            },
+        )
+        .await
+        .unwrap_or_default();
+    let ids: Vec<String> = clusters
+        .iter()
+        .filter_map(|x| x.db_cluster_snapshot_identifier().map(str::to_owned))
+        .collect();
+    let client = c.clone();
+    spawn_all(&ctx, ids, move |ctx, id| {
+        let c = client.clone();
+        async move {
+            ctx.call(
+                &per(&c, "rds-describe-db-cluster-snapshot-attributes", &id),
+                c.rds
+                    .describe_db_cluster_snapshot_attributes()
+                    .db_cluster_snapshot_identifier(&id)
+                    .send(),
+                |o| {
+                    let r = o.db_cluster_snapshot_attributes_result().map_or(Value::Null, |r| {
+                        json!({
+                            "DBClusterSnapshotIdentifier": s(r.db_cluster_snapshot_identifier()),
+                            "DBClusterSnapshotAttributes": rds_attributes(
+                                r.db_cluster_snapshot_attributes().iter().map(|a| (a.attribute_name(), a.attribute_values()))
+                            ),
+                        })
+                    });
+                    json!({ "DBClusterSnapshotAttributesResult": r })
+                },
+            )
+            .await;
+        }
+    })
+    .await;
+}
+
+// --------------------------------------------------------------- Lambda
+
+pub(crate) async fn lambda(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    let functions = ctx
+        .call(
+            &path(&c, "lambda-list-functions"),
+            c.lambda
+                .list_functions()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+            |v| {
+                let list: Vec<Value> = v
+                    .iter()
+                    .map(|f: &aws_sdk_lambda::types::FunctionConfiguration| {
+                        let env = f.environment().map_or(Value::Null, |e| {
+                            let mut vars: Vec<(&String, &String)> = e
+                                .variables()
+                                .map(|m| m.iter().collect())
+                                .unwrap_or_default();
+                            vars.sort();
+                            let map: serde_json::Map<String, Value> = vars
+                                .into_iter()
+                                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                                .collect();
+                            json!({ "Variables": map })
+                        });
+                        json!({
+                            "FunctionName": s(f.function_name()),
+                            "FunctionArn": s(f.function_arn()),
+                            "Runtime": s(f.runtime().map(|x| x.as_str())),
+                            "Role": s(f.role()),
+                            "Handler": s(f.handler()),
+                            "Environment": env,
+                            "KMSKeyArn": s(f.kms_key_arn()),
+                            "LastModified": s(f.last_modified()),
+                        })
+                    })
+                    .collect();
+                json!({ "Functions": list })
+            },
+        )
+        .await
+        .unwrap_or_default();
+    let names: Vec<String> = functions
+        .iter()
+        .filter_map(|f| f.function_name().map(str::to_owned))
+        .collect();
+    let client = c.clone();
+    spawn_all(&ctx, names, move |ctx, name| {
+        let c = client.clone();
+        async move {
+            ctx.call(
+                &per(&c, "lambda-get-policy", &name),
+                c.lambda.get_policy().function_name(&name).send(),
+                |o| json!({"Policy": s(o.policy()), "RevisionId": s(o.revision_id())}),
+            )
+            .await;
+            ctx.call(
+                &per(&c, "lambda-get-function-url-config", &name),
+                c.lambda
+                    .get_function_url_config()
+                    .function_name(&name)
+                    .send(),
+                |o| {
+                    json!({
+                        "FunctionUrl": o.function_url(),
+                        "FunctionArn": o.function_arn(),
+                        "AuthType": o.auth_type().as_str(),
+                    })
+                },
+            )
+            .await;
+        }
+    })
+    .await;
+}
+
+// ----------------------------------------------------------- CloudTrail
+
+/// `cloudtrail get-event-selectors`, advanced selectors as written.
+pub(crate) fn event_selectors(
+    o: &aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput,
+) -> Value {
+    let basic: Vec<Value> = o
+        .event_selectors()
+        .iter()
+        .map(|e| {
+            json!({
+                "ReadWriteType": s(e.read_write_type().map(|x| x.as_str())),
+                "IncludeManagementEvents": boolean(e.include_management_events()),
+                "DataResources": e.data_resources().iter().map(|d| json!({
+                    "Type": s(d.r#type()),
+                    "Values": strings(d.values()),
+                })).collect::<Vec<_>>(),
+                "ExcludeManagementEventSources": strings(e.exclude_management_event_sources()),
+            })
+        })
+        .collect();
+    let advanced: Vec<Value> = o
+        .advanced_event_selectors()
+        .iter()
+        .map(|a| {
+            let fields: Vec<Value> = a
+                .field_selectors()
+                .iter()
+                .map(|f| {
+                    let mut m = serde_json::Map::new();
+                    m.insert("Field".to_owned(), Value::String(f.field().to_owned()));
+                    for (name, list) in [
+                        ("Equals", f.equals()),
+                        ("StartsWith", f.starts_with()),
+                        ("EndsWith", f.ends_with()),
+                        ("NotEquals", f.not_equals()),
+                        ("NotStartsWith", f.not_starts_with()),
+                        ("NotEndsWith", f.not_ends_with()),
+                    ] {
+                        // The CLI prints only the operators that are set.
+                        if !list.is_empty() {
+                            m.insert(name.to_owned(), strings(list));
+                        }
+                    }
+                    Value::Object(m)
+                })
+                .collect();
+            json!({"Name": s(a.name()), "FieldSelectors": fields})
+        })
+        .collect();
+    let mut out = serde_json::Map::new();
+    out.insert("TrailARN".to_owned(), s(o.trail_arn()));
+    // The CLI prints the kind of selectors the trail has.
+    if !basic.is_empty() || advanced.is_empty() {
+        out.insert("EventSelectors".to_owned(), Value::Array(basic));
+    }
+    if !advanced.is_empty() {
+        out.insert("AdvancedEventSelectors".to_owned(), Value::Array(advanced));
+    }
+    Value::Object(out)
+}
+
+pub(crate) async fn cloudtrail(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    // Not paginated. Trails of other regions are listed too (shadow
+    // trails); their ARN reaches them from here.
+    let trails = ctx
+        .call(
+            &path(&c, "cloudtrail-describe-trails"),
+            c.cloudtrail.describe_trails().send(),
+            |o| {
+                let list: Vec<Value> = o
+                    .trail_list()
+                    .iter()
+                    .map(|t| {
+                        json!({
+                            "Name": s(t.name()),
+                            "S3BucketName": s(t.s3_bucket_name()),
+                            "S3KeyPrefix": s(t.s3_key_prefix()),
+                            "IncludeGlobalServiceEvents": boolean(t.include_global_service_events()),
+                            "IsMultiRegionTrail": boolean(t.is_multi_region_trail()),
+                            "HomeRegion": s(t.home_region()),
+                            "TrailARN": s(t.trail_arn()),
+                            "LogFileValidationEnabled": boolean(t.log_file_validation_enabled()),
+                            "CloudWatchLogsLogGroupArn": s(t.cloud_watch_logs_log_group_arn()),
+                            "CloudWatchLogsRoleArn": s(t.cloud_watch_logs_role_arn()),
+                            "KmsKeyId": s(t.kms_key_id()),
+                            "HasCustomEventSelectors": boolean(t.has_custom_event_selectors()),
+                            "IsOrganizationTrail": boolean(t.is_organization_trail()),
+                        })
+                    })
+                    .collect();
+                json!({ "trailList": list })
+            },
+        )
+        .await;
+    let pairs: Vec<(String, String)> = trails
+        .iter()
+        .flat_map(|o| o.trail_list())
+        .filter_map(|t| {
+            let name = t.name()?.to_owned();
+            let target = t.trail_arn().map_or_else(|| name.clone(), str::to_owned);
+            Some((name, target))
+        })
+        .collect();
+    let client = c.clone();
+    spawn_all(&ctx, pairs, move |ctx, (name, target)| {
+        let c = client.clone();
+        async move {
+            ctx.call(
+                &per(&c, "cloudtrail-get-trail-status", &name),
+                c.cloudtrail.get_trail_status().name(&target).send(),
+                |o| {
+                    json!({
+                        "IsLogging": boolean(o.is_logging()),
+                        "LatestDeliveryError": s(o.latest_delivery_error()),
+                        "LatestDeliveryTime": time(o.latest_delivery_time()),
+                        "StartLoggingTime": time(o.start_logging_time()),
+                        "StopLoggingTime": time(o.stop_logging_time()),
+                    })
+                },
+            )
+            .await;
+            ctx.call(
+                &per(&c, "cloudtrail-get-event-selectors", &name),
+                c.cloudtrail
+                    .get_event_selectors()
+                    .trail_name(&target)
+                    .send(),
+                event_selectors,
+            )
+            .await;
+        }
+    })
+    .await;
+}
+
+// --------------------------------------------- detection and governance
+
+pub(crate) async fn guardduty(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    let ids = ctx
+        .call(
+            &path(&c, "guardduty-list-detectors"),
+            c.guardduty
+                .list_detectors()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+            |v: &Vec<String>| json!({"DetectorIds": strings(v)}),
+        )
+        .await
+        .unwrap_or_default();
+    let client = c.clone();
+    spawn_all(&ctx, ids, move |ctx, id| {
+        let c = client.clone();
+        async move {
+            ctx.call(
+                &per(&c, "guardduty-get-detector", &id),
+                c.guardduty.get_detector().detector_id(&id).send(),
+                |o| {
+                    json!({
+                        "CreatedAt": s(o.created_at()),
+                        "FindingPublishingFrequency": s(o.finding_publishing_frequency().map(|x| x.as_str())),
+                        "ServiceRole": s(o.service_role()),
+                        "Status": s(o.status().map(|x| x.as_str())),
+                        "UpdatedAt": s(o.updated_at()),
+                    })
+                },
+            )
+            .await;
+        }
+    })
+    .await;
+}
+
+pub(crate) async fn securityhub(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    ctx.call(
+        &path(&c, "securityhub-describe-hub"),
+        c.securityhub.describe_hub().send(),
+        |o| {
+            json!({
+                "HubArn": s(o.hub_arn()),
+                "SubscribedAt": s(o.subscribed_at()),
+                "AutoEnableControls": boolean(o.auto_enable_controls()),
+            })
+        },
+    )
+    .await;
+    ctx.call(
+        &path(&c, "securityhub-get-enabled-standards"),
+        c.securityhub
+            .get_enabled_standards()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
+        |v| {
+            let list: Vec<Value> = v
+                .iter()
+                .map(|x: &aws_sdk_securityhub::types::StandardsSubscription| {
+                    json!({
+                        "StandardsSubscriptionArn": s(x.standards_subscription_arn()),
+                        "StandardsArn": s(x.standards_arn()),
+                        "StandardsStatus": s(x.standards_status().map(|x| x.as_str())),
+                    })
+                })
+                .collect();
+            json!({ "StandardsSubscriptions": list })
+        },
+    )
+    .await;
+}
+
+pub(crate) async fn config(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    ctx.call(
+        &path(&c, "configservice-describe-configuration-recorders"),
+        c.config.describe_configuration_recorders().send(),
+        |o| {
+            let list: Vec<Value> = o
+                .configuration_recorders()
+                .iter()
+                .map(|r| {
+                    json!({
+                        "arn": s(r.arn()),
+                        "name": s(r.name()),
+                        "roleARN": s(r.role_arn()),
+                        "recordingGroup": r.recording_group().map_or(Value::Null, |g| json!({
+                            "allSupported": g.all_supported(),
+                            "includeGlobalResourceTypes": g.include_global_resource_types(),
+                        })),
+                    })
+                })
+                .collect();
+            json!({ "ConfigurationRecorders": list })
+        },
+    )
+    .await;
+    ctx.call(
+        &path(&c, "configservice-describe-configuration-recorder-status"),
+        c.config.describe_configuration_recorder_status().send(),
+        |o| {
+            let list: Vec<Value> = o
+                .configuration_recorders_status()
+                .iter()
+                .map(|r| {
+                    json!({
+                        "name": s(r.name()),
+                        "recording": r.recording(),
+                        "lastStatus": s(r.last_status().map(|x| x.as_str())),
+                        "lastStartTime": time(r.last_start_time()),
+                        "lastErrorCode": s(r.last_error_code()),
+                    })
+                })
+                .collect();
+            json!({ "ConfigurationRecordersStatus": list })
+        },
+    )
+    .await;
+}
+
+pub(crate) async fn access_analyzer(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    ctx.call(
+        &path(&c, "accessanalyzer-list-analyzers"),
+        c.analyzer
+            .list_analyzers()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
+        |v| {
+            let list: Vec<Value> = v
+                .iter()
+                .map(|a: &aws_sdk_accessanalyzer::types::AnalyzerSummary| {
+                    json!({
+                        "arn": a.arn(),
+                        "name": a.name(),
+                        "type": a.r#type().as_str(),
+                        "createdAt": time(Some(a.created_at())),
+                        "status": a.status().as_str(),
+                    })
+                })
+                .collect();
+            json!({ "analyzers": list })
+        },
+    )
+    .await;
+}
+
+/// EventBridge rules of the default bus and their targets. `list-rules`
+/// has no paginator in the SDK: follow `NextToken` by hand.
+pub(crate) async fn events(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    let ev = c.events.clone();
+    let fetch = async move {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = ev.list_rules().set_next_token(token.clone()).send().await?;
+            all.extend(out.rules().iter().cloned());
+            match out.next_token() {
+                Some(t) if !t.is_empty() && Some(t) != token.as_deref() => {
+                    token = Some(t.to_owned())
+                }
+                _ => break,
+            }
+        }
+        Ok::<
+            _,
+            aws_sdk_eventbridge::error::SdkError<
+                aws_sdk_eventbridge::operation::list_rules::ListRulesError,
+            >,
+        >(all)
+    };
+    let rules = ctx
+        .call(
+            &path(&c, "events-list-rules"),
+            fetch,
+            |v: &Vec<aws_sdk_eventbridge::types::Rule>| {
+                let list: Vec<Value> = v
+                    .iter()
+                    .map(|r| {
+                        json!({
+                            "Name": s(r.name()),
+                            "Arn": s(r.arn()),
+                            "EventPattern": s(r.event_pattern()),
+                            "State": s(r.state().map(|x| x.as_str())),
+                            "ScheduleExpression": s(r.schedule_expression()),
+                            "EventBusName": s(r.event_bus_name()),
+                        })
+                    })
+                    .collect();
+                json!({ "Rules": list })
+            },
+        )
+        .await
+        .unwrap_or_default();
+    let names: Vec<String> = rules
+        .iter()
+        .filter_map(|r| r.name().map(str::to_owned))
+        .collect();
+    let client = c.clone();
+    spawn_all(&ctx, names, move |ctx, name| {
+        let c = client.clone();
+        async move {
+            let ev = c.events.clone();
+            let rule = name.clone();
+            let fetch = async move {
+                let mut all = Vec::new();
+                let mut token: Option<String> = None;
+                loop {
+                    let out = ev
+                        .list_targets_by_rule()
+                        .rule(&rule)
+                        .set_next_token(token.clone())
+                        .send()
+                        .await?;
+                    all.extend(out.targets().iter().cloned());
+                    match out.next_token() {
+                        Some(t) if !t.is_empty() && Some(t) != token.as_deref() => {
+                            token = Some(t.to_owned())
+                        }
+                        _ => break,
+                    }
+                }
+                Ok::<_, aws_sdk_eventbridge::error::SdkError<
+                    aws_sdk_eventbridge::operation::list_targets_by_rule::ListTargetsByRuleError,
+                >>(all)
+            };
+            ctx.call(
+                &per(&c, "events-list-targets-by-rule", &name),
+                fetch,
+                |v: &Vec<aws_sdk_eventbridge::types::Target>| {
+                    let list: Vec<Value> = v
+                        .iter()
+                        .map(|t| json!({"Id": t.id(), "Arn": t.arn()}))
+                        .collect();
+                    json!({ "Targets": list })
+                },
+            )
+            .await;
+        }
+    })
+    .await;
+}
+
+pub(crate) async fn logs(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    ctx.call(
+        &path(&c, "logs-describe-log-groups"),
+        c.logs
+            .describe_log_groups()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
+        |v| {
+            let list: Vec<Value> = v
+                .iter()
+                .map(|g: &aws_sdk_cloudwatchlogs::types::LogGroup| {
+                    json!({
+                        "logGroupName": s(g.log_group_name()),
+                        "creationTime": g.creation_time(),
+                        "retentionInDays": int(g.retention_in_days()),
+                        "arn": s(g.arn()),
+                        "logGroupArn": s(g.log_group_arn()),
+                        "kmsKeyId": s(g.kms_key_id()),
+                    })
+                })
+                .collect();
+            json!({ "logGroups": list })
+        },
+    )
+    .await;
+}
