@@ -31,6 +31,10 @@ pub enum Command {
     Diff(DiffArgs),
     /// Network reachability: what the internet really reaches, hop by hop.
     Net(NetArgs),
+    /// Incident response: print a playbook's plan for a finding; --apply runs it.
+    Respond(RespondArgs),
+    /// The incident-response audit log: verify its hash chain.
+    Audit(AuditArgs),
 }
 
 /// Output formats of `scan`.
@@ -167,6 +171,86 @@ fn parse_key_value(s: &str) -> Result<(String, String), String> {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
         _ => Err(format!("expected NAME=VALUE, got `{s}`")),
     }
+}
+
+/// Output formats of `pillar respond`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RespondFormat {
+    /// The plan (or what was done) for people.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// `pillar respond`: plan by default; `--apply` makes the changes.
+#[derive(Debug, Args)]
+pub struct RespondArgs {
+    /// Playbook (YAML), e.g. playbooks/compromised-access-key.yml.
+    pub playbook: PathBuf,
+    /// The finding: one finding (JSON object) or a pillar JSON report.
+    #[arg(long, value_name = "FILE")]
+    pub finding: PathBuf,
+    /// Pick this finding of a report (by its fingerprint).
+    #[arg(long, value_name = "FINGERPRINT")]
+    pub fingerprint: Option<String>,
+    /// Set a playbook input (wins over the finding); repeatable.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_key_value)]
+    pub inputs: Vec<(String, String)>,
+    /// Make the changes (needs the aws build feature). Without it, only the plan is printed.
+    #[arg(long)]
+    pub apply: bool,
+    /// Undo what earlier runs of this incident changed, from the before-state in the audit log.
+    #[arg(long)]
+    pub undo: bool,
+    /// Approve every approval gate (without it, --apply stops before a gated step).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Incident id for tags, names and the log (default: derived from the playbook and the finding).
+    #[arg(long, value_name = "ID")]
+    pub incident_id: Option<String>,
+    /// Append-only audit log (JSON Lines, hash-chained).
+    #[arg(long, value_name = "FILE", default_value = "respond-audit.jsonl")]
+    pub audit_log: PathBuf,
+    /// Folder for evidence files (default: `evidence/` next to the audit log).
+    #[arg(long, value_name = "DIR")]
+    pub evidence_dir: Option<PathBuf>,
+    /// AWS region (default: the finding's region, else the configured one).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Named profile from the AWS config files.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Send every AWS call to this URL (an emulator such as moto).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: RespondFormat,
+}
+
+/// `pillar audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+/// `pillar audit` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verify a response audit log: exit 0 when intact, 1 naming the first bad line.
+    Verify(AuditVerifyArgs),
+}
+
+/// `pillar audit verify`.
+#[derive(Debug, Args)]
+pub struct AuditVerifyArgs {
+    /// The log (e.g. respond-audit.jsonl); its `.head` file is checked too when present.
+    pub log: PathBuf,
+    /// The SHA-256 of the last entry recorded elsewhere (a ticket): detects removal from the end.
+    #[arg(long, value_name = "SHA256")]
+    pub head: Option<String>,
 }
 
 /// Formats of `pillar rules`.

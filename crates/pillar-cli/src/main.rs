@@ -2,11 +2,13 @@
 //! Parses arguments and dispatches to one `cmd_*` module per subcommand.
 
 mod args;
+mod cmd_audit;
 mod cmd_detect;
 mod cmd_diff;
 mod cmd_explain;
 mod cmd_iam;
 mod cmd_net;
+mod cmd_respond;
 mod cmd_rules;
 mod cmd_scan;
 mod cmd_secrets;
@@ -27,6 +29,8 @@ fn main() -> ExitCode {
         args::Command::Detect(a) => cmd_detect::run(&a),
         args::Command::Diff(a) => cmd_diff::run(&a),
         args::Command::Net(a) => cmd_net::run(&a),
+        args::Command::Respond(a) => cmd_respond::run(&a),
+        args::Command::Audit(a) => cmd_audit::run(&a),
     };
     match result {
         Ok(code) => code,

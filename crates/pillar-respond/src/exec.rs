@@ -400,6 +400,15 @@ async fn read_quarantine(c: &Clients, p: &Map<String, Value>, incident: &str) ->
                 .await
                 .map_err(api)?;
             for d in h.target_health_descriptions() {
+                // A deregistered target shows as draining for the
+                // deregistration delay: it is no longer registered.
+                let draining = d
+                    .target_health()
+                    .and_then(|th| th.state())
+                    .is_some_and(|s| s.as_str() == "draining");
+                if draining {
+                    continue;
+                }
                 if let Some(t) = d.target() {
                     if t.id() == Some(id) {
                         registrations.push(Registration {
@@ -1113,7 +1122,7 @@ fn ec2_tag_specs(v: &Value) -> Vec<aws_sdk_ec2::types::TagSpecification> {
 }
 
 fn targets(v: &Value) -> R<Vec<aws_sdk_elasticloadbalancingv2::types::TargetDescription>> {
-    v.as_array()
+    Ok(v.as_array()
         .map(|a| a.as_slice())
         .unwrap_or_default()
         .iter()
@@ -1123,9 +1132,9 @@ fn targets(v: &Value) -> R<Vec<aws_sdk_elasticloadbalancingv2::types::TargetDesc
             if let Some(p) = t.get("Port").and_then(Value::as_i64) {
                 b = b.port(i32::try_from(p).unwrap_or(0));
             }
-            b.build().map_err(|e| other(e.to_string()))
+            b.build()
         })
-        .collect()
+        .collect())
 }
 
 /// Apply one mutating call; returns what the call created (a group id, a
