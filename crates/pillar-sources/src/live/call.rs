@@ -48,12 +48,19 @@ where
         SdkError::ServiceError(se) => {
             let e = se.err();
             let status = se.raw().status().as_u16();
-            let code = e
-                .code()
-                .map_or_else(|| format!("HttpStatus{status}"), str::to_owned);
-            let message = e
-                .message()
-                .map_or_else(|| format!("HTTP status {status}"), str::to_owned);
+            // No code: an answer the SDK could not read. A success status
+            // with an unreadable body is not a success.
+            let code = match e.code() {
+                Some(c) => c.to_owned(),
+                None if (200..300).contains(&status) => "UnreadableResponse".to_owned(),
+                None => format!("HttpStatus{status}"),
+            };
+            // Without a message (an answer the SDK could not read), the
+            // error chain says why.
+            let message = e.message().map_or_else(
+                || format!("HTTP status {status}: {}", DisplayErrorContext(err)),
+                str::to_owned,
+            );
             (code, message)
         }
         SdkError::TimeoutError(_) => (
@@ -303,7 +310,7 @@ mod tests {
             SdkError::service_error(PwError::generic(meta), response(500));
         let e = api_error(&err);
         assert_eq!(e.code, "HttpStatus500");
-        assert_eq!(e.message, "HTTP status 500");
+        assert!(e.message.starts_with("HTTP status 500: "), "{}", e.message);
         // Time-outs and connection failures never look like an answer.
         let err: SdkError<PwError, HttpResponse> = SdkError::timeout_error("slow");
         assert_eq!(api_error(&err).code, "RequestTimeout");
