@@ -294,6 +294,12 @@ impl Action {
                         "DescribeAutoScalingInstances",
                         json!({"InstanceIds": [instance]}),
                     ),
+                    Call::read(
+                        "autoscaling",
+                        "DescribeAutoScalingGroups",
+                        json!({"AutoScalingGroupNames": ["<the instance's group>"]}),
+                    )
+                    .note("if the instance is in an Auto Scaling group: its suspended processes"),
                     Call::read("elasticloadbalancing", "DescribeTargetGroups", json!({})),
                     Call::read(
                         "elasticloadbalancing",
