@@ -90,9 +90,14 @@ try {
   check(searched.length > 0 && searched.every((t) => t === "ec2-admin-port-internet-reachable"), `search finds ${searched.length} rows of one rule`);
 
   // A row expands to why, evidence and the fix, with copy buttons.
+  // Clearing the search re-filters after a 120 ms debounce, which also
+  // folds open rows: wait for it before clicking, or a slow machine folds
+  // the row just opened.
   await page.fill("#q", "");
+  await page.waitForFunction(() => window.pillarReport.shown() === window.pillarReport.total);
   await page.selectOption("#f-status", "fail");
   await page.click("#rows tr.row >> nth=0");
+  await page.waitForSelector("#rows tr.detail", { timeout: 5000 }).catch(() => null);
   const detail = await page.$("#rows tr.detail");
   check(detail !== null, "a clicked row expands");
   const detailText = detail ? await detail.textContent() : "";
