@@ -83,7 +83,10 @@ impl Moto {
             if let Ok(Some(status)) = moto.child.try_wait() {
                 panic!("moto_server exited early: {status}");
             }
-            assert!(Instant::now() < deadline, "moto_server did not listen on {port} within 60 s");
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not listen on {port} within 60 s"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         Some(moto)
