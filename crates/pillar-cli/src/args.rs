@@ -35,6 +35,8 @@ pub enum Command {
     Respond(RespondArgs),
     /// The incident-response audit log: verify its hash chain.
     Audit(AuditArgs),
+    /// Read the live AWS account (read-only) into a snapshot folder: `collect --aws -o DIR`.
+    Collect(CollectArgs),
 }
 
 /// Output formats of `scan`.
@@ -163,6 +165,48 @@ pub struct ScanArgs {
     /// Set a CloudFormation template parameter; repeatable.
     #[arg(long = "cfn-param", value_name = "NAME=VALUE", value_parser = parse_key_value)]
     pub cfn_params: Vec<(String, String)>,
+    /// The live AWS account (`--aws`).
+    #[command(flatten)]
+    pub live: AwsArgs,
+}
+
+/// The live AWS account: `scan --aws`, `collect --aws`. Read-only calls
+/// (the managed SecurityAudit policy suffices). Needs a build with the
+/// `aws` feature; the flags exist in every build so the help is the same.
+#[derive(Debug, Clone, Args)]
+pub struct AwsArgs {
+    /// Read the live AWS account through the AWS SDK (read-only; standard credential chain).
+    #[arg(long)]
+    pub aws: bool,
+    /// Named profile from the AWS config files (SSO and assume-role profiles work).
+    #[arg(long, value_name = "NAME", requires = "aws")]
+    pub profile: Option<String>,
+    /// Region to read; repeatable (default: the configured region).
+    #[arg(long = "region", value_name = "REGION", requires = "aws")]
+    pub regions: Vec<String>,
+    /// Read every region enabled for the account.
+    #[arg(long, requires = "aws", conflicts_with = "regions")]
+    pub all_regions: bool,
+    /// Send every AWS call to this URL (an emulator such as moto).
+    #[arg(long, value_name = "URL", requires = "aws")]
+    pub endpoint_url: Option<String>,
+    /// AWS API calls in flight at once, across services and regions.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub aws_concurrency: usize,
+    /// Time-out of one AWS API call, retries included, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub aws_timeout: u64,
+}
+
+/// `pillar collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// The live account to read.
+    #[command(flatten)]
+    pub live: AwsArgs,
+    /// Folder to write the snapshot to (created if needed).
+    #[arg(long = "output-dir", short = 'o', value_name = "DIR", required = true)]
+    pub output: PathBuf,
 }
 
 /// `NAME=VALUE` for `--var` and `--cfn-param`.

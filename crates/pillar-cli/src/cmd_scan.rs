@@ -17,6 +17,9 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         args.paths.clone()
     } else if !cfg.paths.is_empty() {
         cfg.paths.clone()
+    } else if args.live.aws {
+        // `scan --aws` alone reviews the live account only.
+        Vec::new()
     } else {
         vec![PathBuf::from(".")]
     };
@@ -26,10 +29,18 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         tf_var_files: args.tf_var_files.clone(),
         cfn_params: args.cfn_params.clone(),
     };
-    let loaded = pillar_sources::load_paths(&paths, &load_opts);
+    let mut loaded = pillar_sources::load_paths(&paths, &load_opts);
     // Secrets (issue 9): the secrets scanner reads the same paths.
     let secrets = crate::cmd_secrets::scan_paths(&paths, load_opts.max_file_bytes)?;
-    if loaded.files_read == 0 && secrets.files_scanned == 0 {
+    // The live account (issue 7): loaded like a snapshot, marked `aws`.
+    let live = if args.live.aws {
+        let (from_aws, live) = crate::cmd_collect::scan(&args.live, &load_opts)?;
+        loaded.merge(from_aws);
+        Some(live)
+    } else {
+        None
+    };
+    if live.is_none() && loaded.files_read == 0 && secrets.files_scanned == 0 {
         for s in &loaded.skipped {
             eprintln!("skipped: {s}");
         }
@@ -63,7 +74,10 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let result = pillar_checks::run(&loaded.inventory, &rules, &opts);
+    let mut result = pillar_checks::run(&loaded.inventory, &rules, &opts);
+    if let Some(live) = &live {
+        live.mark(&mut result.findings, paths.is_empty());
+    }
 
     // The inventory is not needed past this point; freeing a large one takes
     // a noticeable time, so do it on another thread while the report renders.

@@ -3,6 +3,7 @@
 
 mod args;
 mod cmd_audit;
+mod cmd_collect;
 mod cmd_detect;
 mod cmd_diff;
 mod cmd_explain;
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         args::Command::Net(a) => cmd_net::run(&a),
         args::Command::Respond(a) => cmd_respond::run(&a),
         args::Command::Audit(a) => cmd_audit::run(&a),
+        args::Command::Collect(a) => cmd_collect::run(&a),
     };
     match result {
         Ok(code) => code,
