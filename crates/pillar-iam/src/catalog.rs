@@ -7,6 +7,7 @@
 //! classify access levels, and to lint unknown services, actions and
 //! condition keys.
 
+use crate::policy::ActionPattern;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -71,7 +72,8 @@ impl Service {
                 .by_name
                 .contains_key(&name_pattern.to_ascii_lowercase());
         }
-        self.actions.iter().any(|(n, _)| glob(name_pattern, n))
+        let p = ActionPattern::new(name_pattern);
+        self.actions.iter().any(|(n, _)| p.matches(n))
     }
 }
 
@@ -145,18 +147,19 @@ impl Catalog {
     /// grants, as `service:Action`. Matching is case-insensitive, as IAM's.
     pub fn expand(&self, pattern: &str) -> Vec<String> {
         let (svc_pat, name_pat) = pattern.split_once(':').unwrap_or((pattern, "*"));
+        let (svc_pat, name_pat) = (ActionPattern::new(svc_pat), ActionPattern::new(name_pat));
         let mut out = Vec::new();
         let mut prefixes: Vec<&String> = self.services.keys().collect();
         prefixes.sort();
         for prefix in prefixes {
-            if !glob(svc_pat, prefix) {
+            if !svc_pat.matches(prefix) {
                 continue;
             }
             let Some(s) = self.services.get(prefix) else {
                 continue;
             };
             for (name, _) in &s.actions {
-                if glob(name_pat, name) {
+                if name_pat.matches(name) {
                     out.push(format!("{prefix}:{name}"));
                 }
             }
@@ -185,35 +188,6 @@ impl Catalog {
             None => *k == lower,
         }))
     }
-}
-
-/// Case-insensitive glob with `*` and `?`, as IAM matches actions.
-fn glob(pattern: &str, s: &str) -> bool {
-    let p = pattern.as_bytes();
-    let t = s.as_bytes();
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some(b'*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(c) if *c == b'?' || t.get(ti).is_some_and(|x| x.eq_ignore_ascii_case(c)) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p.get(pi..).unwrap_or_default().iter().all(|c| *c == b'*')
 }
 
 #[cfg(test)]
@@ -262,14 +236,5 @@ mod tests {
         );
         assert_eq!(c.condition_key_known("s3:NoSuchKey"), Some(false));
         assert_eq!(c.condition_key_known("aws:SourceIp"), None);
-    }
-
-    #[test]
-    fn globs() {
-        assert!(glob("Get*", "GetObject"));
-        assert!(glob("get*object", "GetBucketObject"));
-        assert!(glob("?etObject", "GetObject"));
-        assert!(!glob("Get", "GetObject"));
-        assert!(glob("*", ""));
     }
 }
