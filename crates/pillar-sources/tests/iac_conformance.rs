@@ -79,6 +79,42 @@ fn theme_rules(theme: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// Where one KICS query of a theme asks a narrower question than the
+/// theme, the rules that answer that query (instead of the theme's).
+fn query_rules(query: &str) -> Option<&'static [&'static str]> {
+    Some(match query {
+        // KICS: "all ports open"; SSH from anywhere is a negative there.
+        "fully_open_ingress" => &["ec2-sg-all-ports-open"],
+        // One Block Public Access setting each.
+        "s3_bucket_without_restriction_of_public_bucket" | "s3_bucket_with_public_policy" => {
+            &["s3-bucket-public-access-block-off"]
+        }
+        "s3_bucket_acl_allows_read_or_write_to_all_users" => &["s3-bucket-public-acl"],
+        "s3_bucket_access_to_any_principal" => &["s3-bucket-public-policy"],
+        _ => return None,
+    })
+}
+
+/// KICS queries of a mapped theme that no rule of ours answers, and why
+/// (reported as coverage gaps, not misses; see docs/iac-conformance.md).
+fn query_not_covered(query: &str) -> Option<&'static str> {
+    Some(match query {
+        "elb_using_insecure_protocols" => {
+            "TLS versions and ciphers of a Classic Load Balancer's SSL negotiation policy; no rule of ours"
+        }
+        "elb_without_secure_protocol" => {
+            "Classic Load Balancer listeners; elbv2-listener-plaintext-http judges Application Load Balancers"
+        }
+        "cloudtrail_multi_region_disabled" => {
+            "per trail; cloudtrail-multi-region-missing asks whether the account has one multi-region trail, which one configuration cannot answer"
+        }
+        "tcp_or_udp_protocol_network_acl_entry_allows_all_ports" => {
+            "all ports from any source, private ranges included; ec2-nacl-admin-port-open judges admin ports open to the internet"
+        }
+        _ => return None,
+    })
+}
+
 /// Load one sample as its own module or template.
 fn load_sample(file: &Path, cfn: bool) -> Loaded {
     let opts = LoadOptions::default();
@@ -203,6 +239,7 @@ fn kics_conformance() {
     let mut disagreements = Vec::new();
     let mut module_samples = (0u32, 0u32);
     let mut plan_samples = 0u32;
+    let mut not_covered = Vec::new();
     println!("theme                        platform        files(+/-)  TP  FN  FP  TN  recall  precision  line-recall");
     for row in themes.lines().skip(1) {
         let cols: Vec<&str> = row.split('\t').collect();
@@ -222,6 +259,11 @@ fn kics_conformance() {
                 .filter(|q| !q.is_empty())
             {
                 let query = query.split('@').next().unwrap_or(query);
+                if let Some(why) = query_not_covered(query) {
+                    not_covered.push(format!("{platform}/{query}: {why}"));
+                    continue;
+                }
+                let ours = query_rules(query).unwrap_or(ours);
                 let test_dir = root
                     .join("kics_corpus")
                     .join(platform)
@@ -341,6 +383,10 @@ fn kics_conformance() {
             overall.entry(platform).or_default().add(score);
         }
     }
+    println!("\nqueries no rule of ours answers ({}):", not_covered.len());
+    for q in &not_covered {
+        println!("  {q}");
+    }
     println!("\ndisagreements ({}):", disagreements.len());
     for d in &disagreements {
         println!("  {d}");
@@ -387,10 +433,10 @@ fn kics_conformance() {
     );
 }
 
-const FLOOR_TF_RECALL: f64 = 0.70;
+const FLOOR_TF_RECALL: f64 = 0.88;
 const FLOOR_TF_PRECISION: f64 = 0.83;
-const FLOOR_CFN_RECALL: f64 = 0.57;
-const FLOOR_CFN_PRECISION: f64 = 0.86;
+const FLOOR_CFN_RECALL: f64 = 0.81;
+const FLOOR_CFN_PRECISION: f64 = 0.87;
 
 #[test]
 fn every_kics_aws_file_loads_without_panic() {

@@ -693,6 +693,25 @@ fn primary(r: &R, inv: &mut Inventory) {
                 ..Secret::default()
             });
         }
+        "AWS::WAFv2::WebACL" | "AWS::WAFRegional::WebACL" | "AWS::WAF::WebACL" => {
+            let name = r.s("Name").unwrap_or_else(|| r.id.clone());
+            let scope = match r.kind.as_str() {
+                "AWS::WAF::WebACL" => "CLOUDFRONT".to_owned(),
+                "AWS::WAFRegional::WebACL" => "REGIONAL".to_owned(),
+                _ => r
+                    .s("Scope")
+                    .unwrap_or_else(|| "REGIONAL".to_owned())
+                    .to_ascii_uppercase(),
+            };
+            inv.web_acls.push(WebAcl {
+                resource: r.rref("AWS::WAFv2::WebACL").named(name.clone()),
+                location: r.loc(),
+                arn: r.id.clone(),
+                name,
+                scope,
+                associated_resources: Known::Known(Vec::new()),
+            });
+        }
         "AWS::GuardDuty::Detector" => {
             let enabled = r.b("Enable", true).get().copied().unwrap_or(true);
             inv.regions.push(RegionSettings {
@@ -781,6 +800,23 @@ fn principal<'i>(
             Some((&mut u.attached_policies, &mut u.inline_policies))
         }
     }
+}
+
+/// The principals a policy names; one that cannot be resolved (a `Ref` to
+/// a principal declared elsewhere) becomes a stand-in named after the
+/// policy, so the policy is still judged.
+fn principal_names(r: &R, key: &str) -> Vec<String> {
+    let stand_in = || format!("({key} of {})", r.id);
+    let mut out: Vec<String> = match r.get(key) {
+        None | Some(V::Null) => Vec::new(),
+        Some(V::List(l)) => l
+            .iter()
+            .map(|x| x.to_text().unwrap_or_else(|_| stand_in()))
+            .collect(),
+        Some(v) => vec![v.to_text().unwrap_or_else(|_| stand_in())],
+    };
+    out.dedup();
+    out
 }
 
 fn join(r: &R, inv: &mut Inventory) {
@@ -887,7 +923,7 @@ fn join(r: &R, inv: &mut Inventory) {
             let doc = policy(r.get("PolicyDocument"));
             let name = r.s("PolicyName").unwrap_or_else(|| r.id.clone());
             for (key, which) in [("Users", 0), ("Roles", 1), ("Groups", 2)] {
-                for who in r.strings(key) {
+                for who in principal_names(r, key) {
                     let Some((att, inl)) = principal(inv, which, &who, r) else {
                         continue;
                     };
@@ -944,6 +980,24 @@ fn join(r: &R, inv: &mut Inventory) {
                     ls.push(listener);
                 }
             }
+        }
+        "AWS::WAFv2::WebACLAssociation" | "AWS::WAFRegional::WebACLAssociation" => {
+            let Some(target) = r.s("ResourceArn") else {
+                return;
+            };
+            // An ACL declared elsewhere still protects the target.
+            let acl = r
+                .s("WebACLArn")
+                .or_else(|| r.s("WebACLId"))
+                .unwrap_or_else(|| r.id.clone());
+            crate::terraform::map::associate_web_acl(inv, &acl, target, || WebAcl {
+                resource: r.rref("AWS::WAFv2::WebACL"),
+                location: r.loc(),
+                arn: acl.clone(),
+                name: String::new(),
+                scope: "REGIONAL".to_owned(),
+                associated_resources: Known::Known(Vec::new()),
+            });
         }
         "AWS::SecretsManager::RotationSchedule" => {
             let Some(id) = r.s("SecretId") else { return };

@@ -799,6 +799,25 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
                 ..Function::default()
             });
         }
+        "aws_wafv2_web_acl" | "aws_wafregional_web_acl" | "aws_waf_web_acl" => {
+            let name = r.s("name").unwrap_or_else(|| r.addr.clone());
+            let scope = match r.kind {
+                "aws_waf_web_acl" => "CLOUDFRONT".to_owned(),
+                "aws_wafregional_web_acl" => "REGIONAL".to_owned(),
+                _ => r
+                    .s("scope")
+                    .unwrap_or_else(|| "REGIONAL".to_owned())
+                    .to_ascii_uppercase(),
+            };
+            inv.web_acls.push(WebAcl {
+                resource: r.rref("AWS::WAFv2::WebACL").named(name.clone()),
+                location: r.loc(),
+                arn: r.addr.clone(),
+                name,
+                scope,
+                associated_resources: Known::Known(Vec::new()),
+            });
+        }
         "aws_secretsmanager_secret" => {
             let name = r.s("name").unwrap_or_else(|| r.addr.clone());
             inv.secrets.push(Secret {
@@ -861,6 +880,26 @@ fn canned_acl(acl: &str) -> Vec<Grant> {
     }
 }
 
+/// Add `target` to the resources a web ACL protects; a stand-in ACL when
+/// the configuration does not declare it.
+pub(crate) fn associate_web_acl(
+    inv: &mut Inventory,
+    acl: &str,
+    target: String,
+    stand_in: impl FnOnce() -> WebAcl,
+) {
+    let i = match inv.web_acls.iter().position(|w| w.arn == acl) {
+        Some(i) => i,
+        None => {
+            inv.web_acls.push(stand_in());
+            inv.web_acls.len() - 1
+        }
+    };
+    if let Some(Known::Known(list)) = inv.web_acls.get_mut(i).map(|w| &mut w.associated_resources) {
+        list.push(target);
+    }
+}
+
 fn region_settings<'i>(
     inv: &'i mut Inventory,
     region: Option<&str>,
@@ -880,11 +919,39 @@ fn region_settings<'i>(
     inv.regions.iter_mut().find(|r| r.region == name)
 }
 
+const UNDECLARED_BUCKET: &str = "the bucket is not declared in this configuration";
+
+/// The bucket a split S3 resource configures; a stand-in when the
+/// configuration does not declare it (its other settings unknown), so the
+/// setting is still judged.
 fn bucket_for<'i>(inv: &'i mut Inventory, r: &R<'_>) -> Option<&'i mut Bucket> {
-    let key = r.s("bucket")?;
-    inv.buckets
-        .iter_mut()
-        .find(|b| b.name == key || b.resource.id == key)
+    let key = r.s("bucket");
+    let found = key.as_ref().and_then(|k| {
+        inv.buckets
+            .iter()
+            .position(|b| &b.name == k || &b.resource.id == k)
+    });
+    let i = match found {
+        Some(i) => i,
+        None => {
+            let name = key.unwrap_or_else(|| format!("(bucket of {})", r.addr));
+            inv.buckets.push(Bucket {
+                resource: r.rref("AWS::S3::Bucket").named(name.clone()),
+                location: r.loc(),
+                name,
+                region: r.region.map(str::to_owned),
+                acl: Known::unknown(UNDECLARED_BUCKET),
+                policy: Known::unknown(UNDECLARED_BUCKET),
+                public_access_block: Known::unknown(UNDECLARED_BUCKET),
+                encryption: Known::unknown(UNDECLARED_BUCKET),
+                versioning: Known::unknown(UNDECLARED_BUCKET),
+                logging: Known::unknown(UNDECLARED_BUCKET),
+                ..Bucket::default()
+            });
+            inv.buckets.len() - 1
+        }
+    };
+    inv.buckets.get_mut(i)
 }
 
 fn sg_for(inv: &mut Inventory, r: &R<'_>) -> usize {
@@ -1289,6 +1356,24 @@ fn join(r: &R<'_>, inv: &mut Inventory) {
                 s.rotation_enabled = Known::Known(true);
                 s.rotation_days = days;
             }
+        }
+        "aws_wafv2_web_acl_association" | "aws_wafregional_web_acl_association" => {
+            let Some(target) = r.s("resource_arn") else {
+                return;
+            };
+            // An ACL declared elsewhere still protects the target.
+            let acl = r
+                .s("web_acl_arn")
+                .or_else(|| r.s("web_acl_id"))
+                .unwrap_or_else(|| r.addr.clone());
+            associate_web_acl(inv, &acl, target, || WebAcl {
+                resource: r.rref("AWS::WAFv2::WebACL"),
+                location: r.loc(),
+                arn: acl.clone(),
+                name: String::new(),
+                scope: "REGIONAL".to_owned(),
+                associated_resources: Known::Known(Vec::new()),
+            });
         }
         "aws_kms_alias" => {
             let (Some(name), Some(target)) = (r.s("name"), r.s("target_key_id")) else {

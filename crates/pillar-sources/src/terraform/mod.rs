@@ -23,7 +23,7 @@
 
 pub mod eval;
 pub mod funcs;
-mod map;
+pub(crate) mod map;
 pub mod parse;
 pub mod plan;
 pub mod value;

@@ -2,7 +2,7 @@
 //! policies, Block Public Access lookups, ARN glob matching.
 
 use pillar_model::resources::{Bucket, PublicAccessBlock};
-use pillar_model::{Inventory, Known, Statement};
+use pillar_model::{Inventory, Known, SourceKind, Statement};
 use serde_json::{json, Value};
 
 /// Three-valued OR: true wins over unknown, unknown over false.
@@ -31,8 +31,21 @@ pub(crate) fn account_block(inv: &Inventory, bucket: &Bucket) -> Known<Option<Pu
     };
     match account {
         Some(a) => a.s3_public_access_block.clone(),
+        // A Terraform or CloudFormation configuration judges the buckets it
+        // declares: an account-level block it does not declare is taken as
+        // absent, as KICS and checkov do (the bucket's own settings decide),
+        // and the finding's evidence says so.
+        None if is_iac(bucket) => Known::Known(None),
         None => Known::unknown("account-level Block Public Access was not read"),
     }
+}
+
+/// Whether a bucket comes from a Terraform or CloudFormation configuration.
+pub(crate) fn is_iac(bucket: &Bucket) -> bool {
+    matches!(
+        bucket.resource.source,
+        Some(SourceKind::Terraform) | Some(SourceKind::Cloudformation)
+    )
 }
 
 /// Whether a Block Public Access setting is on at bucket or account level.

@@ -2,7 +2,7 @@
 
 use crate::meta::{Meta, Rule};
 use crate::out::Out;
-use crate::rules::data::common::{account_block, block_evidence};
+use crate::rules::data::common::{account_block, block_evidence, is_iac};
 use pillar_model::resources::PublicAccessBlock;
 use pillar_model::{Domain, Inventory, Known, Severity};
 use serde_json::json;
@@ -39,7 +39,9 @@ static META: Meta = Meta {
         Reports buckets for which neither the bucket-level nor the account-level S3 Block Public \
         Access configuration has all four settings (`BlockPublicAcls`, `IgnorePublicAcls`, \
         `BlockPublicPolicy`, `RestrictPublicBuckets`) on. When one level is incomplete and the \
-        other unknown, the result is *unknown*.\n\n\
+        other unknown, the result is *unknown*. A bucket declared in Terraform or CloudFormation \
+        without any Block Public Access settings passes: since April 2023 S3 turns all four on \
+        for every new bucket, and the configuration does not turn them off.\n\n\
         ## Why is this bad?\n\
         Without the guardrail, one careless ACL or policy edit publishes the bucket. Block \
         Public Access stops such edits (Block*) and neutralises existing grants (Ignore/Restrict).\n\n\
@@ -66,7 +68,13 @@ impl Rule for S3BucketPublicAccessBlockOff {
         for bucket in &inv.buckets {
             let account = account_block(inv, bucket);
             let (b, a) = (complete(&bucket.public_access_block), complete(&account));
-            if b == Known::Known(true) {
+            if is_iac(bucket) && bucket.public_access_block == Known::Known(None) {
+                out.pass(
+                    bucket,
+                    "the configuration declares no Block Public Access, so the default for new \
+                     buckets applies (all four settings on)",
+                );
+            } else if b == Known::Known(true) {
                 out.pass(bucket, "the bucket-level block has all four settings on");
             } else if a == Known::Known(true) {
                 out.pass(bucket, "the account-level block has all four settings on");

@@ -3,7 +3,7 @@
 use crate::meta::{Meta, Rule};
 use crate::out::Out;
 use crate::rules::iam::util::arn_region;
-use pillar_model::{Domain, Inventory, Service, Severity};
+use pillar_model::{Domain, Inventory, Service, Severity, SourceKind};
 use serde_json::json;
 
 /// The rule.
@@ -36,7 +36,9 @@ static META: Meta = Meta {
     docs: "## What it does\n\
         For every VPC, fails when no flow log is attached to the VPC itself (a flow log whose \
         resource id is the VPC id). Flow logs on single subnets or network interfaces do not \
-        count. Not assessed unless flow logs were collected for the VPC's region.\n\n\
+        count. Not assessed unless flow logs were collected for the VPC's region. A VPC declared \
+        in Terraform or CloudFormation is judged by the flow logs the same configuration \
+        declares for it.\n\n\
         ## Why is this bad?\n\
         Without VPC-wide flow logs, traffic to and from instances, containers and endpoints in \
         the VPC leaves no trace for detection rules or incident responders.\n\n\
@@ -57,6 +59,29 @@ impl Rule for Ec2VpcFlowLogsDisabled {
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
         for vpc in &inv.vpcs {
+            // A VPC declared in Terraform or CloudFormation is judged by the
+            // flow logs the same configuration declares for it.
+            if matches!(
+                vpc.resource.source,
+                Some(SourceKind::Terraform) | Some(SourceKind::Cloudformation)
+            ) {
+                let logs: Vec<&str> = inv
+                    .flow_logs
+                    .iter()
+                    .filter(|f| f.resource_id == vpc.id)
+                    .map(|f| f.id.as_str())
+                    .collect();
+                if logs.is_empty() {
+                    out.fail(
+                        vpc,
+                        format!("VPC {} has no flow log in the configuration", vpc.id),
+                        json!({ "vpc_id": vpc.id, "is_default": vpc.is_default }),
+                    );
+                } else {
+                    out.pass(vpc, format!("VPC has flow log(s) {}", logs.join(", ")));
+                }
+                continue;
+            }
             let region = vpc
                 .resource
                 .region

@@ -2,7 +2,7 @@
 
 use crate::meta::{Meta, Rule};
 use crate::out::Out;
-use pillar_model::{Domain, Inventory, Known, Service, Severity};
+use pillar_model::{Domain, Inventory, Known, Service, Severity, SourceKind};
 use serde_json::json;
 
 /// The rule.
@@ -32,8 +32,9 @@ static META: Meta = Meta {
     docs: "## What it does\n\
         Reports internet-facing Application Load Balancers that no AWS WAF web ACL lists among \
         its associated resources. It only judges a load balancer when the WAF web ACLs of its \
-        Region were read; otherwise, or when an ACL's associations are unknown, the result is \
-        *unknown*. Network and Gateway Load Balancers are skipped because WAF cannot attach to \
+        Region were read (a load balancer declared in Terraform or CloudFormation is judged by \
+        the associations the same configuration declares); otherwise, or when an ACL's \
+        associations are unknown, the result is *unknown*. Network and Gateway Load Balancers are skipped because WAF cannot attach to \
         them; internal ALBs are skipped.\n\n\
         ## Why is this bad?\n\
         Security groups filter ports, not requests. Web-layer inspection (SQL injection, XSS, \
@@ -71,7 +72,14 @@ impl Rule for Elbv2InternetFacingWithoutWaf {
                 }
             }
             let region = lb.resource.region.as_deref().unwrap_or("");
-            if !inv.covers(Service::Waf, region) {
+            // A load balancer declared in Terraform or CloudFormation is
+            // judged by the web ACL associations the same configuration
+            // declares.
+            let iac = matches!(
+                lb.resource.source,
+                Some(SourceKind::Terraform) | Some(SourceKind::Cloudformation)
+            );
+            if !iac && !inv.covers(Service::Waf, region) {
                 out.unknown(
                     lb,
                     format!(
