@@ -227,7 +227,7 @@ impl Engine {
     /// Indices of the rules `event` matches, ascending, into `out`.
     pub fn matches_into(&self, event: &Event<'_>, out: &mut Vec<u32>) {
         out.clear();
-        let name = event.get("eventName").and_then(Value::as_str);
+        let name = event.get_str("eventName");
         let indexed = name.and_then(|n| {
             if n.bytes().any(|b| b.is_ascii_uppercase()) || !n.is_ascii() {
                 self.by_name.get(&n.to_lowercase())

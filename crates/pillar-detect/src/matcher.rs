@@ -9,9 +9,8 @@
 //! compared as its compact JSON text.
 
 use crate::condition::Cond;
-use crate::event::Event;
+use crate::event::{Event, Val};
 use regex::Regex;
-use serde_json::Value;
 use std::borrow::Cow;
 use std::net::IpAddr;
 
@@ -33,7 +32,7 @@ impl FieldPath {
     }
 
     /// Visit every non-null value at this path; stop at the first `true`.
-    pub fn any(&self, event: &Event<'_>, f: &mut dyn FnMut(&Value) -> bool) -> bool {
+    pub fn any(&self, event: &Event<'_>, f: &mut dyn FnMut(&Val<'_>) -> bool) -> bool {
         if self.parts.len() > 1 {
             if let Some(v) = event.get(&self.full) {
                 return visit_leaf(v, f);
@@ -46,7 +45,7 @@ impl FieldPath {
     }
 
     /// The first non-null value at this path.
-    pub fn first<'a>(&self, event: &'a Event<'_>) -> Option<&'a Value> {
+    pub fn first<'a, 'e>(&self, event: &'a Event<'e>) -> Option<&'a Val<'e>> {
         if self.parts.len() > 1 {
             if let Some(v) = event.get(&self.full) {
                 if !v.is_null() {
@@ -58,8 +57,8 @@ impl FieldPath {
         let mut cur = event.get(head)?;
         for p in rest {
             cur = match cur {
-                Value::Object(m) => m.get(p)?,
-                Value::Array(items) => items.iter().find_map(|i| i.get(p))?,
+                Val::Obj(_) => cur.get(p)?,
+                Val::Arr(items) => items.iter().find_map(|i| i.get(p))?,
                 _ => return None,
             };
         }
@@ -67,34 +66,34 @@ impl FieldPath {
     }
 }
 
-fn visit(v: &Value, parts: &[String], f: &mut dyn FnMut(&Value) -> bool) -> bool {
+fn visit(v: &Val<'_>, parts: &[String], f: &mut dyn FnMut(&Val<'_>) -> bool) -> bool {
     match parts.split_first() {
         None => visit_leaf(v, f),
         Some((head, rest)) => match v {
-            Value::Object(m) => m.get(head).is_some_and(|c| visit(c, rest, f)),
-            Value::Array(items) => items.iter().any(|i| visit(i, parts, f)),
+            Val::Obj(_) => v.get(head).is_some_and(|c| visit(c, rest, f)),
+            Val::Arr(items) => items.iter().any(|i| visit(i, parts, f)),
             _ => false,
         },
     }
 }
 
-fn visit_leaf(v: &Value, f: &mut dyn FnMut(&Value) -> bool) -> bool {
+fn visit_leaf(v: &Val<'_>, f: &mut dyn FnMut(&Val<'_>) -> bool) -> bool {
     match v {
-        Value::Null => false,
-        Value::Array(items) if !items.is_empty() => items.iter().any(|i| !i.is_null() && f(i)),
+        Val::Null => false,
+        Val::Arr(items) if !items.is_empty() => items.iter().any(|i| !i.is_null() && f(i)),
         _ => f(v),
     }
 }
 
 /// A value as text for string comparison.
-pub fn text_of(v: &Value) -> Cow<'_, str> {
+pub fn text_of<'a>(v: &'a Val<'_>) -> Cow<'a, str> {
     match v {
-        Value::String(s) => Cow::Borrowed(s),
-        Value::Bool(true) => Cow::Borrowed("true"),
-        Value::Bool(false) => Cow::Borrowed("false"),
-        Value::Null => Cow::Borrowed(""),
-        Value::Number(n) => Cow::Owned(n.to_string()),
-        Value::Array(_) | Value::Object(_) => Cow::Owned(v.to_string()),
+        Val::Str(s) => Cow::Borrowed(s),
+        Val::Bool(true) => Cow::Borrowed("true"),
+        Val::Bool(false) => Cow::Borrowed("false"),
+        Val::Null => Cow::Borrowed(""),
+        Val::Num(n) => Cow::Owned(n.to_string()),
+        Val::Arr(_) | Val::Obj(_) => Cow::Owned(v.to_json_text()),
     }
 }
 
@@ -408,7 +407,7 @@ pub enum ValueMatch {
 }
 
 impl ValueMatch {
-    fn leaf(&self, v: &Value, event: &Event<'_>) -> bool {
+    fn leaf(&self, v: &Val<'_>, event: &Event<'_>) -> bool {
         match self {
             ValueMatch::Str(p) => p.is_match(&text_of(v)),
             ValueMatch::Re(re) => re.is_match(&text_of(v)),
@@ -437,10 +436,10 @@ impl ValueMatch {
     }
 }
 
-fn number_of(v: &Value) -> Option<f64> {
+fn number_of(v: &Val<'_>) -> Option<f64> {
     match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
+        Val::Num(n) => n.as_f64(),
+        Val::Str(s) => s.trim().parse().ok(),
         _ => None,
     }
 }
@@ -511,14 +510,14 @@ impl Search {
     }
 }
 
-fn any_string(v: &Value, p: &StrPattern, depth: usize) -> bool {
+fn any_string(v: &Val<'_>, p: &StrPattern, depth: usize) -> bool {
     if depth > 64 {
         return false;
     }
     match v {
-        Value::String(s) => p.is_match(s),
-        Value::Array(items) => items.iter().any(|i| any_string(i, p, depth + 1)),
-        Value::Object(m) => m.values().any(|i| any_string(i, p, depth + 1)),
+        Val::Str(s) => p.is_match(s),
+        Val::Arr(items) => items.iter().any(|i| any_string(i, p, depth + 1)),
+        Val::Obj(m) => m.iter().any(|(_, i)| any_string(i, p, depth + 1)),
         _ => false,
     }
 }
@@ -536,7 +535,7 @@ pub struct Detection {
 
 impl Detection {
     /// Whether `event` matches.
-    pub fn is_match(&self, event: &Value) -> bool {
+    pub fn is_match(&self, event: &serde_json::Value) -> bool {
         self.is_match_event(&Event::from_value(event))
     }
 
@@ -656,13 +655,16 @@ mod tests {
         let mut seen = Vec::new();
         let ev = Event::from_value(&ev);
         FieldPath::new("a.b.c").any(&ev, &mut |v| {
-            seen.push(v.clone());
+            seen.push(text_of(v).into_owned());
             false
         });
-        assert_eq!(seen, vec![json!("x"), json!("y")]);
-        assert!(FieldPath::new("d.e").any(&ev, &mut |v| v == &json!(1)));
+        assert_eq!(seen, vec!["x", "y"]);
+        assert!(FieldPath::new("d.e").any(&ev, &mut |v| text_of(v) == "1"));
         assert!(!FieldPath::new("n").any(&ev, &mut |_| true));
-        assert_eq!(FieldPath::new("a.b.c").first(&ev), Some(&json!("x")));
+        assert_eq!(
+            FieldPath::new("a.b.c").first(&ev).and_then(Val::as_str),
+            Some("x")
+        );
     }
 
     #[test]
@@ -679,7 +681,8 @@ mod tests {
 
     #[test]
     fn text_of_objects() {
-        assert_eq!(text_of(&json!({"a": true})), "{\"a\":true}");
-        assert_eq!(text_of(&json!(5)), "5");
+        let o = json!({"a": true});
+        assert_eq!(text_of(&Val::from_json(&o)), "{\"a\":true}");
+        assert_eq!(text_of(&Val::Num(5.into())), "5");
     }
 }

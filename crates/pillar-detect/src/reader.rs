@@ -7,7 +7,9 @@
 //! record is counted and reported with its file and line, a truncated gzip
 //! stream keeps the events read before the damage.
 
+use crate::event::{raw_records, Event};
 use pillar_model::Skipped;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -24,22 +26,25 @@ pub struct EventLoc {
     pub record: Option<u32>,
 }
 
-/// One raw item of a batch, not yet parsed (lines) or parsed (documents).
-#[derive(Debug)]
-pub enum Item {
-    /// A JSON Lines line and its 1-based number.
-    Line(u32, Vec<u8>),
-    /// A record of a document and its 1-based number.
-    Record(u32, Value),
-}
-
-/// A batch of items from one file.
+/// A batch of input from one file: whole JSON Lines lines, or one
+/// whole delivery document.
 #[derive(Debug)]
 pub struct Batch {
     /// The file.
     pub file: Arc<str>,
-    /// The items.
-    pub items: Vec<Item>,
+    /// The bytes.
+    pub data: Vec<u8>,
+    /// What the bytes hold.
+    pub kind: BatchKind,
+}
+
+/// What a batch holds.
+#[derive(Debug)]
+pub enum BatchKind {
+    /// Lines: 1-based number, start and end offsets (newline excluded).
+    Lines(Vec<(u32, usize, usize)>),
+    /// One JSON document (`{"Records": […]}` or an array of records).
+    Document,
 }
 
 /// Reader limits.
@@ -47,9 +52,7 @@ pub struct Batch {
 pub struct ReadOptions {
     /// Largest line, and largest whole document, in bytes.
     pub max_document_bytes: u64,
-    /// Items per batch.
-    pub batch_items: usize,
-    /// Bytes per batch.
+    /// Bytes read per batch of lines.
     pub batch_bytes: usize,
 }
 
@@ -57,8 +60,7 @@ impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             max_document_bytes: 1 << 30,
-            batch_items: 4096,
-            batch_bytes: 8 << 20,
+            batch_bytes: 4 << 20,
         }
     }
 }
@@ -202,6 +204,43 @@ fn damaged(what: &str, e: &std::io::Error, line: u32) -> String {
     }
 }
 
+/// Read `want` more bytes (or up to the end) into `buf`. Returns whether
+/// the end was reached; bytes read before an error stay in `buf`.
+fn fill(reader: &mut dyn BufRead, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    let n = reader.take(want as u64).read_to_end(buf)?;
+    Ok(n < want)
+}
+
+/// Split `data` into non-blank lines numbered from `first`.
+fn spans(data: &[u8], first: u32) -> (Vec<(u32, usize, usize)>, u32) {
+    let mut out = Vec::with_capacity(data.len() / 1024 + 1);
+    let mut line = first;
+    let mut start = 0usize;
+    let mut push = |line: u32, s: usize, e: usize| {
+        let e = if e > s && data.get(e - 1) == Some(&b'\r') {
+            e - 1
+        } else {
+            e
+        };
+        if data
+            .get(s..e)
+            .is_some_and(|l| !l.iter().all(u8::is_ascii_whitespace))
+        {
+            out.push((line, s, e));
+        }
+    };
+    for nl in memchr::memchr_iter(b'\n', data) {
+        push(line, start, nl);
+        line = line.saturating_add(1);
+        start = nl + 1;
+    }
+    if start < data.len() {
+        push(line, start, data.len());
+        line = line.saturating_add(1);
+    }
+    (out, line)
+}
+
 fn read_lines(
     mut reader: Box<dyn BufRead + '_>,
     name: &Arc<str>,
@@ -210,65 +249,87 @@ fn read_lines(
     sink: &mut dyn FnMut(Batch),
     what: &str,
 ) {
-    let mut items = Vec::new();
-    let mut bytes = 0usize;
-    let mut line_no: u32 = 0;
+    let chunk = opts.batch_bytes.max(1);
+    let mut buf: Vec<u8> = Vec::with_capacity(chunk + (64 << 10));
+    let mut line_no: u32 = 1;
+    let mut first = true;
+    let mut want = chunk;
     loop {
-        let mut line = Vec::new();
-        let n = match (&mut reader)
-            .take(opts.max_document_bytes)
-            .read_until(b'\n', &mut line)
-        {
-            Ok(n) => n,
-            Err(e) => {
-                skipped.push(
-                    Skipped::new(name.to_string(), damaged(what, &e, line_no + 1))
-                        .at(Some(line_no + 1), None),
-                );
-                break;
-            }
+        let res = fill(&mut reader, &mut buf, want);
+        let eof = match &res {
+            Ok(eof) => *eof,
+            Err(_) => true,
         };
-        if n == 0 {
-            break;
-        }
-        line_no = line_no.saturating_add(1);
-        if line.last() != Some(&b'\n') && n as u64 >= opts.max_document_bytes {
-            skipped.push(
-                Skipped::new(
-                    name.to_string(),
-                    format!(
-                        "line longer than {} bytes: rest of the file skipped",
-                        opts.max_document_bytes
-                    ),
-                )
-                .at(Some(line_no), None),
-            );
-            break;
-        }
-        // A pretty-printed document: its first line is `{` alone or an
-        // unfinished object. Read it whole.
-        if line_no == 1 && !line_is_complete(&line) {
-            read_document(reader, line, name, opts, skipped, sink, what);
-            return;
-        }
-        if line.iter().all(u8::is_ascii_whitespace) {
+        let cut = if eof && res.is_ok() {
+            Some(buf.len())
+        } else {
+            memchr::memrchr(b'\n', &buf).map(|i| i + 1)
+        };
+        let Some(cut) = cut else {
+            if let Err(e) = &res {
+                skipped.push(
+                    Skipped::new(name.to_string(), damaged(what, e, line_no))
+                        .at(Some(line_no), None),
+                );
+                return;
+            }
+            if buf.len() as u64 >= opts.max_document_bytes {
+                skipped.push(
+                    Skipped::new(
+                        name.to_string(),
+                        format!(
+                            "line longer than {} bytes: rest of the file skipped",
+                            opts.max_document_bytes
+                        ),
+                    )
+                    .at(Some(line_no), None),
+                );
+                return;
+            }
+            // One long line: read more before cutting.
+            want = buf.len().max(chunk);
             continue;
+        };
+        want = chunk;
+        if first {
+            first = false;
+            // A pretty-printed document: its first line is `{` alone or an
+            // unfinished object. Read it whole.
+            let end = memchr::memchr(b'\n', &buf).unwrap_or(buf.len());
+            if !buf.get(..end).is_some_and(line_is_complete) {
+                if let Err(e) = &res {
+                    let line = bytecount_lines(&buf);
+                    skipped.push(
+                        Skipped::new(name.to_string(), damaged(what, e, line)).at(Some(line), None),
+                    );
+                    return;
+                }
+                read_document(reader, buf, name, opts, skipped, sink, what);
+                return;
+            }
         }
-        bytes += line.len();
-        items.push(Item::Line(line_no, line));
-        if items.len() >= opts.batch_items || bytes >= opts.batch_bytes {
+        let rest = buf.split_off(cut);
+        let (lines, next) = spans(&buf, line_no);
+        line_no = next;
+        if !lines.is_empty() {
             sink(Batch {
                 file: name.clone(),
-                items: std::mem::take(&mut items),
+                data: std::mem::replace(&mut buf, Vec::with_capacity(chunk + (64 << 10))),
+                kind: BatchKind::Lines(lines),
             });
-            bytes = 0;
+        } else {
+            buf.clear();
         }
-    }
-    if !items.is_empty() {
-        sink(Batch {
-            file: name.clone(),
-            items,
-        });
+        buf.extend_from_slice(&rest);
+        if let Err(e) = &res {
+            skipped.push(
+                Skipped::new(name.to_string(), damaged(what, e, line_no)).at(Some(line_no), None),
+            );
+            return;
+        }
+        if eof {
+            return;
+        }
     }
 }
 
@@ -304,47 +365,11 @@ fn read_document(
         ));
         return;
     }
-    let doc: Value = match serde_json::from_slice(&head) {
-        Ok(v) => v,
-        Err(e) => {
-            let line = u32::try_from(e.line()).unwrap_or(u32::MAX);
-            let col = u32::try_from(e.column()).unwrap_or(u32::MAX);
-            skipped.push(
-                Skipped::new(name.to_string(), format!("invalid JSON: {}", strip_pos(&e)))
-                    .at(Some(line), Some(col)),
-            );
-            return;
-        }
-    };
-    drop(head);
-    let records = match doc {
-        Value::Array(items) => items,
-        Value::Object(mut m) => match m.remove("Records") {
-            Some(Value::Array(items)) => items,
-            Some(_) => {
-                skipped.push(Skipped::new(name.to_string(), "`Records` is not a list"));
-                return;
-            }
-            None => vec![Value::Object(m)],
-        },
-        _ => Vec::new(),
-    };
-    let mut items = Vec::with_capacity(opts.batch_items.min(records.len()));
-    for (i, r) in records.into_iter().enumerate() {
-        items.push(Item::Record(u32::try_from(i + 1).unwrap_or(u32::MAX), r));
-        if items.len() >= opts.batch_items {
-            sink(Batch {
-                file: name.clone(),
-                items: std::mem::take(&mut items),
-            });
-        }
-    }
-    if !items.is_empty() {
-        sink(Batch {
-            file: name.clone(),
-            items,
-        });
-    }
+    sink(Batch {
+        file: name.clone(),
+        data: head,
+        kind: BatchKind::Document,
+    });
 }
 
 fn bytecount_lines(b: &[u8]) -> u32 {
@@ -360,48 +385,113 @@ pub fn strip_pos(e: &serde_json::Error) -> String {
     }
 }
 
-/// An event of an item: line, record number, the event.
-pub type ItemEvent = (Option<u32>, Option<u32>, Value);
-/// A bad item: line, record number, what is wrong.
+/// A bad record: line, record number, what is wrong.
 pub type ItemError = (Option<u32>, Option<u32>, String);
 
-/// The events of one item: a line may hold one event or a `Records`
-/// object. Errors are (line, message).
-pub fn events_of(item: Item) -> Result<Vec<ItemEvent>, ItemError> {
-    match item {
-        Item::Record(n, v) => match v {
-            Value::Object(_) => Ok(vec![(None, Some(n), v)]),
-            _ => Err((None, Some(n), "record is not a JSON object".to_owned())),
-        },
-        Item::Line(line, bytes) => {
-            let v: Value = serde_json::from_slice(&bytes)
-                .map_err(|e| (Some(line), None, format!("invalid JSON: {}", strip_pos(&e))))?;
-            match v {
-                Value::Object(mut m) => {
-                    if !m.contains_key("eventName") {
-                        if let Some(Value::Array(_)) = m.get("Records") {
-                            if let Some(Value::Array(records)) = m.remove("Records") {
-                                return Ok(records
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, r)| r.is_object())
-                                    .map(|(i, r)| {
-                                        (
-                                            Some(line),
-                                            Some(u32::try_from(i + 1).unwrap_or(u32::MAX)),
-                                            r,
-                                        )
-                                    })
-                                    .collect());
-                            }
-                        }
-                    }
-                    Ok(vec![(Some(line), None, Value::Object(m))])
-                }
-                _ => Err((Some(line), None, "line is not a JSON object".to_owned())),
-            }
+/// Called with each event of a unit: line, record number, the event.
+pub type EventSink<'a, 'f> = dyn FnMut(Option<u32>, Option<u32>, &Event<'a>) + 'f;
+
+/// One unit of work of a batch: a line, or a record of a document.
+#[derive(Debug, Clone, Copy)]
+pub enum Unit<'a> {
+    /// A JSON Lines line (an event or a `Records` object) and its number.
+    Line(u32, &'a [u8]),
+    /// A record of a document and its 1-based number.
+    Record(u32, &'a RawValue),
+}
+
+/// The units of a batch. A document that is not valid JSON is one error.
+pub fn units(batch: &Batch) -> Result<Vec<Unit<'_>>, ItemError> {
+    match &batch.kind {
+        BatchKind::Lines(lines) => Ok(lines
+            .iter()
+            .filter_map(|&(n, s, e)| batch.data.get(s..e).map(|l| Unit::Line(n, l)))
+            .collect()),
+        BatchKind::Document => {
+            let text = std::str::from_utf8(&batch.data).map_err(|e| {
+                let line = bytecount_lines(batch.data.get(..e.valid_up_to()).unwrap_or_default());
+                (Some(line), None, "not UTF-8 text".to_owned())
+            })?;
+            let recs = raw_records(text).map_err(|e| {
+                (
+                    u32::try_from(e.line()).ok(),
+                    None,
+                    format!("invalid JSON: {}", strip_pos(&e)),
+                )
+            })?;
+            Ok(recs
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| Unit::Record(u32::try_from(i + 1).unwrap_or(u32::MAX), r))
+                .collect())
         }
     }
+}
+
+/// Parse one unit and call `f` with each event in it (line, record
+/// number, event). Returns the problem of a bad unit.
+pub fn events_in<'a>(
+    unit: Unit<'a>,
+    f: &mut EventSink<'a, '_>,
+) -> Result<(), ItemError> {
+    match unit {
+        Unit::Record(n, raw) => match Event::from_raw(raw) {
+            Ok(ev) => {
+                f(None, Some(n), &ev);
+                Ok(())
+            }
+            Err(_) => Err((None, Some(n), "record is not a JSON object".to_owned())),
+        },
+        Unit::Line(line, bytes) => {
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| (Some(line), None, "line is not UTF-8 text".to_owned()))?;
+            let ev = match Event::parse(text) {
+                Ok(ev) => ev,
+                Err(e) if e.classify() == serde_json::error::Category::Data => {
+                    return Err((Some(line), None, "line is not a JSON object".to_owned()))
+                }
+                Err(e) => {
+                    return Err((Some(line), None, format!("invalid JSON: {}", strip_pos(&e))))
+                }
+            };
+            if !ev.is_records_wrapper() {
+                f(Some(line), None, &ev);
+                return Ok(());
+            }
+            let recs: Vec<&'a RawValue> = ev
+                .raw("Records")
+                .and_then(|r| serde_json::from_str(r.get()).ok())
+                .unwrap_or_default();
+            for (i, r) in recs.into_iter().enumerate() {
+                if let Ok(ev) = Event::from_raw(r) {
+                    f(
+                        Some(line),
+                        Some(u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                        &ev,
+                    );
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Every event of a batch, in order, sequentially (tests, small inputs):
+/// each event as a `serde_json` value, or the problem of a bad unit.
+pub fn batch_values(batch: &Batch) -> Vec<Result<Value, ItemError>> {
+    let mut out = Vec::new();
+    match units(batch) {
+        Ok(us) => {
+            for u in us {
+                let r = events_in(u, &mut |_, _, ev| out.push(Ok(ev.to_value())));
+                if let Err(e) = r {
+                    out.push(Err(e));
+                }
+            }
+        }
+        Err(e) => out.push(Err(e)),
+    }
+    out
 }
 
 #[cfg(test)]
@@ -416,12 +506,15 @@ mod tests {
         read_stream(
             Box::new(std::io::Cursor::new(bytes)),
             Arc::from("t"),
-            &ReadOptions::default(),
+            &ReadOptions {
+                batch_bytes: 64,
+                ..ReadOptions::default()
+            },
             &mut skipped,
             &mut |b| {
-                for i in b.items {
-                    match events_of(i) {
-                        Ok(evs) => out.extend(evs.into_iter().map(|e| e.2)),
+                for r in batch_values(&b) {
+                    match r {
+                        Ok(v) => out.push(v),
                         Err((l, r, m)) => bad.push(Skipped::new(format!("t {l:?} {r:?}"), m)),
                     }
                 }
@@ -468,6 +561,25 @@ mod tests {
         assert!(sk.iter().any(|s| s.reason.contains("truncated")), "{sk:?}");
         let (evs, sk) = read_all(b"{\"Records\": [1, {\"a\": 2}\n".to_vec());
         assert!(evs.is_empty());
-        assert_eq!(sk[0].line, Some(2), "{sk:?}");
+        assert!(sk[0].path.contains("Some(2)"), "{sk:?}");
+    }
+
+    #[test]
+    fn lines_across_chunks_and_crlf() {
+        let mut text = String::new();
+        for i in 0..50 {
+            text.push_str(&format!(
+                "{{\"eventName\":\"E{i}\",\"pad\":\"{}\"}}\r\n",
+                "x".repeat(i * 7)
+            ));
+        }
+        let (evs, sk) = read_all(text.into_bytes());
+        assert!(sk.is_empty(), "{sk:?}");
+        assert_eq!(evs.len(), 50);
+        assert_eq!(evs[49]["eventName"], "E49");
+        let (mut lines, next) = spans(b"a\n\n  \nb", 1);
+        assert_eq!(next, 5);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines.pop(), Some((4, 6, 7)));
     }
 }

@@ -3,8 +3,8 @@
 
 use crate::correlate::{self, Alert, CorrEvent};
 use crate::engine::Engine;
-use crate::event::Event;
-use crate::reader::{self, Batch, EventLoc, ReadOptions};
+use crate::event::{Event, Val};
+use crate::reader::{self, Batch, EventLoc, ReadOptions, Unit};
 use crate::rule::Header;
 use pillar_model::finding::{fingerprint, Remediation};
 use pillar_model::{
@@ -76,22 +76,27 @@ fn s(ev: &Event<'_>, k: &str) -> String {
 /// The principal of a CloudTrail event: ARN, else principal id, else
 /// the calling service, else its identity type.
 pub fn principal_of(ev: &Event<'_>) -> String {
+    principal_ref(ev).into_owned()
+}
+
+fn principal_ref<'a>(ev: &'a Event<'_>) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
     let ui = ev.get("userIdentity");
     let get = |k: &str| {
         ui.and_then(|u| u.get(k))
-            .and_then(Value::as_str)
+            .and_then(Val::as_str)
             .filter(|s| !s.is_empty())
     };
     get("arn")
         .or_else(|| get("principalId"))
         .or_else(|| get("invokedBy"))
-        .map(str::to_owned)
-        .or_else(|| get("type").map(|t| format!("({t})")))
-        .unwrap_or_else(|| "(unknown principal)".to_owned())
+        .map(Cow::Borrowed)
+        .or_else(|| get("type").map(|t| Cow::Owned(format!("({t})"))))
+        .unwrap_or(Cow::Borrowed("(unknown principal)"))
 }
 
 fn time_ms(ev: &Event<'_>) -> Option<i64> {
-    let t = ev.get("eventTime")?.as_str()?;
+    let t = ev.get_str("eventTime")?;
     chrono::DateTime::parse_from_rfc3339(t)
         .ok()
         .map(|d| d.timestamp_millis())
@@ -99,8 +104,7 @@ fn time_ms(ev: &Event<'_>) -> Option<i64> {
 
 fn summarize(ev: &Event<'_>, loc: EventLoc) -> Summary {
     let account = ev
-        .get("recipientAccountId")
-        .and_then(Value::as_str)
+        .get_str("recipientAccountId")
         .or_else(|| ev.get("userIdentity")?.get("accountId")?.as_str())
         .map(str::to_owned);
     Summary {
@@ -119,55 +123,28 @@ fn summarize(ev: &Event<'_>, loc: EventLoc) -> Summary {
     }
 }
 
-struct Hit {
-    rule: u32,
-    summary: Option<Arc<Summary>>,
+/// What a slice of a batch produced (worked on by one thread).
+#[derive(Default)]
+struct ChunkOut {
+    events: u64,
+    without_time: u64,
+    problems: Vec<(Option<u32>, Option<u32>, String)>,
+    /// Rules matched, one entry per match.
+    matches: Vec<u32>,
+    /// Per principal, per reported rule: the aggregate.
+    aggs: HashMap<String, Vec<(u32, Agg)>>,
     corr: Vec<(usize, Vec<String>, CorrEvent)>,
 }
 
-#[derive(Default)]
-struct ItemOut {
-    events: u64,
-    without_time: u64,
-    problem: Option<(Option<u32>, Option<u32>, String)>,
-    hits: Vec<Hit>,
-}
-
-fn process_item(engine: &Engine, file: &Arc<str>, item: reader::Item) -> ItemOut {
-    let mut out = ItemOut::default();
-    let item = match item {
-        reader::Item::Line(line, bytes) => {
-            // A `Records` object on one line: read it as a document below.
-            match Event::parse(&bytes) {
-                Ok(ev) if !ev.is_records_wrapper() => {
-                    process_event(engine, file, Some(line), None, &ev, &mut out);
-                    return out;
-                }
-                Ok(_) => {}
-                Err(e) if e.classify() == serde_json::error::Category::Data => {
-                    out.problem = Some((Some(line), None, "line is not a JSON object".to_owned()));
-                    return out;
-                }
-                Err(e) => {
-                    out.problem = Some((
-                        Some(line),
-                        None,
-                        format!("invalid JSON: {}", reader::strip_pos(&e)),
-                    ));
-                    return out;
-                }
-            }
-            reader::Item::Line(line, bytes)
+fn process_units(engine: &Engine, file: &Arc<str>, units: &[Unit<'_>]) -> ChunkOut {
+    let mut out = ChunkOut::default();
+    let mut idx = Vec::new();
+    for u in units {
+        if let Err(p) = reader::events_in(*u, &mut |line, record, ev| {
+            process_event(engine, file, line, record, ev, &mut idx, &mut out);
+        }) {
+            out.problems.push(p);
         }
-        other => other,
-    };
-    match reader::events_of(item) {
-        Ok(evs) => {
-            for (line, record, v) in evs {
-                process_event(engine, file, line, record, &Event::from_value(&v), &mut out);
-            }
-        }
-        Err(p) => out.problem = Some(p),
     }
     out
 }
@@ -178,81 +155,102 @@ fn process_event(
     line: Option<u32>,
     record: Option<u32>,
     ev: &Event<'_>,
-    out: &mut ItemOut,
+    idx: &mut Vec<u32>,
+    out: &mut ChunkOut,
 ) {
-    let mut idx = Vec::new();
-    {
-        out.events += 1;
-        let t = time_ms(ev);
-        if t.is_none() {
-            out.without_time += 1;
-        }
-        engine.matches_into(ev, &mut idx);
-        if idx.is_empty() {
-            return;
-        }
-        let mut summary = None;
-        for &r in &idx {
-            let ri = r as usize;
-            let reported = engine.reported.get(ri).copied().unwrap_or(false);
-            let sum = if reported {
-                Some(
-                    summary
-                        .get_or_insert_with(|| {
-                            Arc::new(summarize(
-                                ev,
-                                EventLoc {
-                                    file: file.clone(),
-                                    line,
-                                    record,
-                                },
-                            ))
-                        })
-                        .clone(),
-                )
-            } else {
-                None
+    out.events += 1;
+    let has_corr = !engine.set.correlations.is_empty();
+    let t = if has_corr { time_ms(ev) } else { None };
+    if has_corr && t.is_none() {
+        out.without_time += 1;
+    }
+    engine.matches_into(ev, idx);
+    if idx.is_empty() {
+        return;
+    }
+    let loc = || EventLoc {
+        file: file.clone(),
+        line,
+        record,
+    };
+    let time = ev.get_str("eventTime").unwrap_or_default();
+    let mut summary: Option<Arc<Summary>> = None;
+    let sum = |summary: &mut Option<Arc<Summary>>| {
+        summary
+            .get_or_insert_with(|| Arc::new(summarize(ev, loc())))
+            .clone()
+    };
+    let mut principal = None;
+    for &r in idx.iter() {
+        let ri = r as usize;
+        out.matches.push(r);
+        if engine.reported.get(ri).copied().unwrap_or(false) {
+            let p = principal.get_or_insert_with(|| principal_ref(ev));
+            let list = match out.aggs.get_mut(p.as_ref()) {
+                Some(l) => l,
+                None => out.aggs.entry(p.to_string()).or_default(),
             };
-            let mut corr = Vec::new();
-            if let (Some(t), Some(users)) = (t, engine.used_by.get(ri)) {
-                for &ci in users {
-                    let Some(c) = engine.set.correlations.get(ci) else {
-                        continue;
-                    };
-                    let key: Vec<String> = c
-                        .def
-                        .group_by
-                        .iter()
-                        .map(|g| {
-                            g.first(ev)
-                                .map(|v| crate::matcher::text_of(v).into_owned())
-                                .unwrap_or_default()
-                        })
-                        .collect();
-                    let value = c
-                        .def
-                        .field
-                        .as_ref()
-                        .and_then(|f| f.first(ev))
-                        .map(|v| crate::matcher::text_of(v).into_owned());
-                    for (pos, _) in c.rule_idx.iter().enumerate().filter(|(_, x)| **x == ri) {
-                        corr.push((
-                            ci,
-                            key.clone(),
-                            CorrEvent {
-                                time_ms: t,
-                                rule_pos: pos,
-                                value: value.clone(),
-                            },
-                        ));
+            match list.iter_mut().find(|(x, _)| *x == r) {
+                Some((_, a)) => {
+                    a.count += 1;
+                    if time < a.first.time.as_str() {
+                        a.first = sum(&mut summary);
+                    }
+                    if time > a.last_time.as_str() {
+                        a.last_time.clear();
+                        a.last_time.push_str(time);
+                    }
+                    if a.samples.len() < MAX_SAMPLES {
+                        a.samples.push(sum(&mut summary));
                     }
                 }
+                None => {
+                    let first = sum(&mut summary);
+                    list.push((
+                        r,
+                        Agg {
+                            count: 1,
+                            last_time: first.time.clone(),
+                            samples: vec![first.clone()],
+                            first,
+                        },
+                    ));
+                }
             }
-            out.hits.push(Hit {
-                rule: r,
-                summary: sum,
-                corr,
-            });
+        }
+        if let (Some(t), Some(users)) = (t, engine.used_by.get(ri)) {
+            for &ci in users {
+                let Some(c) = engine.set.correlations.get(ci) else {
+                    continue;
+                };
+                let key: Vec<String> = c
+                    .def
+                    .group_by
+                    .iter()
+                    .map(|g| {
+                        g.first(ev)
+                            .map(|v| crate::matcher::text_of(v).into_owned())
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                let value = c
+                    .def
+                    .field
+                    .as_ref()
+                    .and_then(|f| f.first(ev))
+                    .map(|v| crate::matcher::text_of(v).into_owned());
+                for (pos, _) in c.rule_idx.iter().enumerate().filter(|(_, x)| **x == ri) {
+                    out.corr.push((
+                        ci,
+                        key.clone(),
+                        CorrEvent {
+                            time_ms: t,
+                            rule_pos: pos,
+                            value: value.clone(),
+                        },
+                    ));
+                }
+            }
         }
     }
 }
@@ -265,10 +263,163 @@ struct Agg {
     samples: Vec<Arc<Summary>>,
 }
 
+impl Agg {
+    fn merge(&mut self, o: Agg) {
+        self.count += o.count;
+        if o.first.time < self.first.time {
+            self.first = o.first;
+        }
+        if o.last_time > self.last_time {
+            self.last_time = o.last_time;
+        }
+        let room = MAX_SAMPLES.saturating_sub(self.samples.len());
+        self.samples.extend(o.samples.into_iter().take(room));
+    }
+}
+
 /// How many malformed records are listed one by one per file.
 const MAX_LISTED_PER_FILE: usize = 20;
 /// Sample events kept per finding.
 const MAX_SAMPLES: usize = 3;
+
+/// What one input contributed; inputs are read in parallel and their
+/// accumulators merged in input order, so results do not depend on timing.
+struct Acc {
+    stats: Stats,
+    aggs: BTreeMap<(u32, String), Agg>,
+    groups: Vec<HashMap<Vec<String>, Vec<CorrEvent>>>,
+    skipped: Vec<Skipped>,
+    problems: Vec<Skipped>,
+    listed: usize,
+    unlisted: u64,
+}
+
+impl Acc {
+    fn new(nrules: usize, ncorr: usize) -> Self {
+        Acc {
+            stats: Stats {
+                matches: vec![0; nrules],
+                alerts: vec![0; ncorr],
+                ..Stats::default()
+            },
+            aggs: BTreeMap::new(),
+            groups: vec![HashMap::new(); ncorr],
+            skipped: Vec::new(),
+            problems: Vec::new(),
+            listed: 0,
+            unlisted: 0,
+        }
+    }
+
+    fn absorb(&mut self, file: &Arc<str>, o: ChunkOut) {
+        self.stats.events += o.events;
+        self.stats.without_time += o.without_time;
+        for (line, record, msg) in o.problems {
+            self.stats.malformed += 1;
+            if self.listed < MAX_LISTED_PER_FILE {
+                self.listed += 1;
+                let msg = match record {
+                    Some(r) => format!("record {r}: {msg}"),
+                    None => msg,
+                };
+                self.problems
+                    .push(Skipped::new(file.to_string(), msg).at(line, None));
+            } else {
+                self.unlisted += 1;
+            }
+        }
+        for r in o.matches {
+            if let Some(m) = self.stats.matches.get_mut(r as usize) {
+                *m += 1;
+            }
+        }
+        for (principal, list) in o.aggs {
+            for (r, agg) in list {
+                self.add_agg((r, principal.clone()), agg);
+            }
+        }
+        for (ci, key, ce) in o.corr {
+            if let Some(g) = self.groups.get_mut(ci) {
+                g.entry(key).or_default().push(ce);
+            }
+        }
+    }
+
+    fn add_agg(&mut self, key: (u32, String), agg: Agg) {
+        match self.aggs.get_mut(&key) {
+            Some(a) => a.merge(agg),
+            None => {
+                self.aggs.insert(key, agg);
+            }
+        }
+    }
+
+    fn finish_file(&mut self, file: &str) {
+        if self.unlisted > 0 {
+            self.problems.push(Skipped::new(
+                file.to_owned(),
+                format!("{} more malformed records not listed", self.unlisted),
+            ));
+        }
+        self.listed = 0;
+        self.unlisted = 0;
+    }
+
+    fn merge(&mut self, o: Acc) {
+        self.stats.events += o.stats.events;
+        self.stats.malformed += o.stats.malformed;
+        self.stats.without_time += o.stats.without_time;
+        for (a, b) in self.stats.matches.iter_mut().zip(o.stats.matches) {
+            *a += b;
+        }
+        for (k, a) in o.aggs {
+            self.add_agg(k, a);
+        }
+        for (g, og) in self.groups.iter_mut().zip(o.groups) {
+            for (k, mut evs) in og {
+                g.entry(k).or_default().append(&mut evs);
+            }
+        }
+        self.skipped.extend(o.skipped);
+        self.problems.extend(o.problems);
+    }
+}
+
+/// Process one batch: its units in parallel, absorbed in order.
+fn process_batch(engine: &Engine, batch: &Batch, acc: &mut Acc) {
+    let units = match reader::units(batch) {
+        Ok(u) => u,
+        Err(p) => {
+            acc.absorb(
+                &batch.file,
+                ChunkOut {
+                    problems: vec![p],
+                    ..ChunkOut::default()
+                },
+            );
+            return;
+        }
+    };
+    // Units are small: each task takes a few hundred.
+    let outs: Vec<ChunkOut> = units
+        .par_chunks(256)
+        .map(|chunk| process_units(engine, &batch.file, chunk))
+        .collect();
+    for o in outs {
+        acc.absorb(&batch.file, o);
+    }
+}
+
+fn read_one(engine: &Engine, path: &std::path::Path, opts: &ReadOptions) -> Acc {
+    let mut acc = Acc::new(engine.set.rules.len(), engine.set.correlations.len());
+    let mut skipped = Vec::new();
+    reader::read_input(path, opts, &mut skipped, &mut |batch: Batch| {
+        process_batch(engine, &batch, &mut acc);
+    });
+    acc.skipped.extend(skipped);
+    acc.finish_file(&path.display().to_string());
+    acc
+}
 
 /// Run the engine over the inputs.
 pub fn detect(engine: &Engine, paths: &[PathBuf], opts: &ReadOptions) -> Outcome {
@@ -276,92 +427,18 @@ pub fn detect(engine: &Engine, paths: &[PathBuf], opts: &ReadOptions) -> Outcome
     let files = reader::expand_paths(paths, &mut skipped);
     let nrules = engine.set.rules.len();
     let ncorr = engine.set.correlations.len();
-    let mut stats = Stats {
-        files: files.len(),
-        matches: vec![0; nrules],
-        alerts: vec![0; ncorr],
-        ..Stats::default()
-    };
-    let mut aggs: BTreeMap<(u32, String), Agg> = BTreeMap::new();
-    let mut groups: Vec<HashMap<Vec<String>, Vec<CorrEvent>>> = vec![HashMap::new(); ncorr];
-    let mut listed: HashMap<Arc<str>, (usize, u64)> = HashMap::new();
-    let mut problems = Vec::new();
-    for f in &files {
-        let mut sink = |batch: Batch| {
-            let file = batch.file.clone();
-            let outs: Vec<ItemOut> = batch
-                .items
-                .into_par_iter()
-                .map(|i| process_item(engine, &file, i))
-                .collect();
-            for o in outs {
-                stats.events += o.events;
-                stats.without_time += o.without_time;
-                if let Some((line, record, msg)) = o.problem {
-                    stats.malformed += 1;
-                    let e = listed.entry(file.clone()).or_default();
-                    if e.0 < MAX_LISTED_PER_FILE {
-                        e.0 += 1;
-                        let msg = match record {
-                            Some(r) => format!("record {r}: {msg}"),
-                            None => msg,
-                        };
-                        problems.push(Skipped::new(file.to_string(), msg).at(line, None));
-                    } else {
-                        e.1 += 1;
-                    }
-                }
-                for h in o.hits {
-                    if let Some(m) = stats.matches.get_mut(h.rule as usize) {
-                        *m += 1;
-                    }
-                    if let Some(sum) = h.summary {
-                        let key = (h.rule, sum.principal.clone());
-                        match aggs.get_mut(&key) {
-                            Some(a) => {
-                                a.count += 1;
-                                if sum.time_ms < a.first.time_ms {
-                                    a.first = sum.clone();
-                                }
-                                if sum.time > a.last_time {
-                                    a.last_time = sum.time.clone();
-                                }
-                                if a.samples.len() < MAX_SAMPLES {
-                                    a.samples.push(sum);
-                                }
-                            }
-                            None => {
-                                aggs.insert(
-                                    key,
-                                    Agg {
-                                        count: 1,
-                                        first: sum.clone(),
-                                        last_time: sum.time.clone(),
-                                        samples: vec![sum],
-                                    },
-                                );
-                            }
-                        }
-                    }
-                    for (ci, key, ce) in h.corr {
-                        if let Some(g) = groups.get_mut(ci) {
-                            g.entry(key).or_default().push(ce);
-                        }
-                    }
-                }
-            }
-        };
-        reader::read_input(f, opts, &mut skipped, &mut sink);
+    let mut acc = Acc::new(nrules, ncorr);
+    let parts: Vec<Acc> = files
+        .par_iter()
+        .map(|f| read_one(engine, f, opts))
+        .collect();
+    for p in parts {
+        acc.merge(p);
     }
-    for (file, (_, more)) in listed {
-        if more > 0 {
-            problems.push(Skipped::new(
-                file.to_string(),
-                format!("{more} more malformed records not listed"),
-            ));
-        }
-    }
-    skipped.extend(problems);
+    let mut stats = acc.stats;
+    stats.files = files.len();
+    skipped.extend(acc.skipped);
+    skipped.extend(acc.problems);
     if stats.without_time > 0 && ncorr > 0 {
         skipped.push(Skipped::new(
             "(events)",
@@ -379,13 +456,13 @@ pub fn detect(engine: &Engine, paths: &[PathBuf], opts: &ReadOptions) -> Outcome
     }
 
     let mut findings = Vec::new();
-    for ((ri, _), agg) in &aggs {
+    for ((ri, _), agg) in &acc.aggs {
         if let Some(rule) = engine.set.rules.get(*ri as usize) {
             findings.push(event_finding(&rule.header, agg));
         }
     }
     let mut alerts = Vec::with_capacity(ncorr);
-    for (ci, g) in groups.into_iter().enumerate() {
+    for (ci, g) in acc.groups.into_iter().enumerate() {
         let Some(c) = engine.set.correlations.get(ci) else {
             alerts.push(Vec::new());
             continue;
