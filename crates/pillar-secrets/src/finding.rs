@@ -2,6 +2,7 @@
 //! Secrets Manager and read it at run time.
 
 use crate::engine::{Confidence, Engine};
+use crate::git::CommitInfo;
 use crate::rules::RuleDef;
 use crate::walk::FileHit;
 use pillar_model::finding::{fingerprint, Remediation};
@@ -159,6 +160,20 @@ pub fn to_finding(engine: &Engine, fh: &FileHit) -> Option<Finding> {
         fingerprint: fingerprint(&rule.id, &resource, &h.secret_sha256),
         resource,
     })
+}
+
+/// Name the commit that added the secret: in the message and the evidence.
+pub fn add_commit(f: &mut Finding, commit: &CommitInfo) {
+    let short = commit.id.get(..12).unwrap_or(&commit.id);
+    f.message.push_str(&format!(
+        ", added in commit {short} by {} on {}",
+        commit.author, commit.date
+    ));
+    if let Some(obj) = f.evidence.as_object_mut() {
+        obj.insert("commit".to_owned(), json!(commit.id));
+        obj.insert("author".to_owned(), json!(commit.author));
+        obj.insert("date".to_owned(), json!(commit.date));
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 pub mod engine;
 pub mod filter;
 pub mod finding;
+pub mod git;
 pub mod rules;
 pub mod validate;
 pub mod walk;
@@ -44,6 +45,8 @@ pub struct SecretsScan {
     pub bytes_scanned: u64,
     /// Files passed over as binary, minified or lock files.
     pub files_passed_over: u64,
+    /// Commits read (history scans only).
+    pub commits_scanned: u64,
 }
 
 /// Scan `roots` with `engine` and turn the hits into findings.
@@ -57,7 +60,42 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], opts: &WalkOptions) -> SecretsSc
         files_scanned: out.files_scanned,
         bytes_scanned: out.bytes_scanned,
         files_passed_over: out.files_passed_over,
+        commits_scanned: 0,
     }
+}
+
+/// Scan the git history of the repository holding `root`: the secrets each
+/// commit added, each finding naming its commit, author and date. Findings
+/// carry the same fingerprint as the same secret in the same file of a
+/// working-tree scan, so one baseline serves both.
+pub fn scan_git(
+    engine: &Engine,
+    root: &std::path::Path,
+    opts: &git::GitOptions,
+) -> Result<SecretsScan, git::GitError> {
+    let out = git::scan_history(engine, root, opts)?;
+    let mut all = Vec::with_capacity(out.hits.len());
+    // An access key id and its secret key are a pair when one commit adds
+    // both to one file.
+    for chunk in out.hits.chunk_by(|a, b| a.commit == b.commit) {
+        let Some(commit) = chunk.first().and_then(|h| out.commits.get(h.commit)) else {
+            continue;
+        };
+        let file_hits: Vec<FileHit> = chunk.iter().map(|h| h.file.clone()).collect();
+        for mut f in findings(engine, &file_hits) {
+            finding::add_commit(&mut f, commit);
+            all.push(f);
+        }
+    }
+    Ok(SecretsScan {
+        findings: all,
+        rules: engine.rules().iter().map(finding::rule_info).collect(),
+        skipped: out.skipped,
+        files_scanned: out.blobs_scanned,
+        bytes_scanned: out.bytes_scanned,
+        files_passed_over: out.blobs_passed_over,
+        commits_scanned: out.commits.len() as u64,
+    })
 }
 
 /// Findings for hits. An AWS access key id and a secret access key in the

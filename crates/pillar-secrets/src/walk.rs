@@ -70,6 +70,21 @@ const SKIP_FILES: &[&str] = &[
     "go.sum",
 ];
 
+/// Whether a folder of this name is never entered.
+pub fn skip_dir(name: &str) -> bool {
+    SKIP_DIRS.contains(&name)
+}
+
+/// Whether a file is passed over by its name alone (lock and checksum
+/// files, minified bundles, source maps). `path` may hold folders.
+pub fn skip_file_name(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    SKIP_FILES.contains(&name)
+        || name.ends_with(".min.js")
+        || name.ends_with(".min.css")
+        || name.ends_with(".map")
+}
+
 /// Why a file's content is not scanned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PassOver {
@@ -127,7 +142,7 @@ pub fn scan_paths(engine: &Engine, roots: &[PathBuf], opts: &WalkOptions) -> Wal
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && SKIP_DIRS.contains(&name.as_ref()))
+            !(is_dir && skip_dir(&name))
         });
     builder.build_parallel().run(|| {
         let mut local = Local {
@@ -206,11 +221,7 @@ fn scan_file(
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    if SKIP_FILES.contains(&name.as_ref())
-        || name.ends_with(".min.js")
-        || name.ends_with(".min.css")
-        || name.ends_with(".map")
-    {
+    if skip_file_name(&name) {
         local.files_passed_over += 1;
         return;
     }
