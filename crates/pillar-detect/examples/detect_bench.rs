@@ -30,4 +30,17 @@ fn main() {
         out.findings.len(),
         out.stats.matches.iter().sum::<u64>()
     );
+    if std::env::var_os("TOP").is_some() {
+        let mut top: Vec<(u64, &str)> = out
+            .stats
+            .matches
+            .iter()
+            .zip(&engine.set.rules)
+            .map(|(n, r)| (*n, r.header.title.as_str()))
+            .collect();
+        top.sort_unstable_by(|a, b| b.cmp(a));
+        for (n, t) in top.iter().take(10) {
+            println!("{n:>8} {t}");
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! event is tested only against the rules that can match it.
 
 use crate::event::Event;
+use crate::matcher::FieldPath;
 use crate::rule::{parse_file, CorrelationDef, Document, Rule, RuleError};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -164,12 +165,19 @@ impl RuleSet {
     }
 }
 
+/// Rules indexed on one field's (lower-case) value.
+#[derive(Debug)]
+struct Index {
+    field: FieldPath,
+    by_value: HashMap<String, Vec<u32>>,
+}
+
 /// The compiled matcher.
 #[derive(Debug)]
 pub struct Engine {
     /// The rules.
     pub set: RuleSet,
-    by_name: HashMap<String, Vec<u32>>,
+    indexes: Vec<Index>,
     unindexed: Vec<u32>,
     /// Rules whose matches are reported (not only used by correlations).
     pub reported: Vec<bool>,
@@ -180,22 +188,33 @@ pub struct Engine {
 impl Engine {
     /// Compile a finished rule set.
     pub fn new(set: RuleSet) -> Self {
-        let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut indexes: Vec<Index> = Vec::new();
         let mut unindexed = Vec::new();
         for (i, r) in set.rules.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
-            match r.detection.event_names() {
-                Some(names) => {
-                    let mut names = names;
-                    names.sort();
-                    names.dedup();
-                    for n in names {
-                        by_name.entry(n).or_default().push(i);
+            match r.detection.index_key() {
+                Some((field, values)) => {
+                    let pos = match indexes.iter().position(|x| x.field.full == field) {
+                        Some(p) => p,
+                        None => {
+                            indexes.push(Index {
+                                field: FieldPath::new(&field),
+                                by_value: HashMap::new(),
+                            });
+                            indexes.len() - 1
+                        }
+                    };
+                    if let Some(ix) = indexes.get_mut(pos) {
+                        for v in values {
+                            ix.by_value.entry(v).or_default().push(i);
+                        }
                     }
                 }
                 None => unindexed.push(i),
             }
         }
+        // eventName first: most rules are there.
+        indexes.sort_by_key(|x| (x.field.full != "eventName", x.field.full.clone()));
         let mut reported = vec![true; set.rules.len()];
         let mut used_by = vec![Vec::new(); set.rules.len()];
         for (ci, c) in set.correlations.iter().enumerate() {
@@ -212,7 +231,7 @@ impl Engine {
         }
         Engine {
             set,
-            by_name,
+            indexes,
             unindexed,
             reported,
             used_by,
@@ -224,17 +243,14 @@ impl Engine {
         self.unindexed.len()
     }
 
+    /// Fields rules are indexed on.
+    pub fn index_fields(&self) -> Vec<&str> {
+        self.indexes.iter().map(|x| x.field.full.as_str()).collect()
+    }
+
     /// Indices of the rules `event` matches, ascending, into `out`.
     pub fn matches_into(&self, event: &Event<'_>, out: &mut Vec<u32>) {
         out.clear();
-        let name = event.get_str("eventName");
-        let indexed = name.and_then(|n| {
-            if n.bytes().any(|b| b.is_ascii_uppercase()) || !n.is_ascii() {
-                self.by_name.get(&n.to_lowercase())
-            } else {
-                self.by_name.get(n)
-            }
-        });
         let rules = &self.set.rules;
         let test = |i: u32, out: &mut Vec<u32>| {
             if rules
@@ -244,16 +260,31 @@ impl Engine {
                 out.push(i);
             }
         };
-        if let Some(ids) = indexed {
-            for &i in ids {
-                test(i, out);
-            }
+        let mut buf = String::new();
+        for ix in &self.indexes {
+            ix.field.any(event, &mut |v| {
+                let t = crate::matcher::text_of(v);
+                let key: &str = if t.bytes().any(|b| b.is_ascii_uppercase()) || !t.is_ascii() {
+                    buf.clear();
+                    buf.push_str(&t.to_lowercase());
+                    &buf
+                } else {
+                    &t
+                };
+                if let Some(ids) = ix.by_value.get(key) {
+                    for &i in ids {
+                        test(i, out);
+                    }
+                }
+                false
+            });
         }
         for &i in &self.unindexed {
             test(i, out);
         }
-        if indexed.is_some() && !self.unindexed.is_empty() {
+        if out.len() > 1 {
             out.sort_unstable();
+            out.dedup();
         }
     }
 
@@ -281,7 +312,8 @@ mod tests {
         assert!(s.errors.is_empty(), "{:?}", s.errors);
         assert_eq!(s.other_logsource.len(), 1);
         let e = Engine::new(s);
-        assert_eq!(e.unindexed_count(), 1);
+        assert_eq!(e.unindexed_count(), 0);
+        assert_eq!(e.index_fields(), vec!["eventName", "userIdentity.type"]);
         let ev = json!({"eventName": "stoplogging", "userIdentity": {"type": "Root"}});
         assert_eq!(e.matches(&ev), vec![0, 1]);
         assert_eq!(e.matches(&json!({"eventName": "Other"})), Vec::<u32>::new());

@@ -165,6 +165,53 @@ pub enum Event<'a> {
 #[derive(Debug, Default)]
 pub struct LazyObject<'a> {
     entries: Vec<(Cow<'a, str>, &'a RawValue, OnceCell<Val<'a>>)>,
+    /// For the well-known CloudTrail fields: 1 + their entry index.
+    slots: [u8; KNOWN.len()],
+    /// Whether a key holds a dot (a flattened event).
+    dotted: bool,
+}
+
+/// Top-level CloudTrail fields found without a search.
+pub const KNOWN: [&str; 16] = [
+    "eventName",
+    "eventSource",
+    "eventTime",
+    "userIdentity",
+    "requestParameters",
+    "responseElements",
+    "errorCode",
+    "errorMessage",
+    "eventType",
+    "userAgent",
+    "sourceIPAddress",
+    "awsRegion",
+    "recipientAccountId",
+    "additionalEventData",
+    "serviceEventDetails",
+    "readOnly",
+];
+
+/// The slot of a well-known field.
+pub fn slot_of(key: &str) -> Option<usize> {
+    Some(match key {
+        "eventName" => 0,
+        "eventSource" => 1,
+        "eventTime" => 2,
+        "userIdentity" => 3,
+        "requestParameters" => 4,
+        "responseElements" => 5,
+        "errorCode" => 6,
+        "errorMessage" => 7,
+        "eventType" => 8,
+        "userAgent" => 9,
+        "sourceIPAddress" => 10,
+        "awsRegion" => 11,
+        "recipientAccountId" => 12,
+        "additionalEventData" => 13,
+        "serviceEventDetails" => 14,
+        "readOnly" => 15,
+        _ => return None,
+    })
 }
 
 impl<'a> Event<'a> {
@@ -185,13 +232,34 @@ impl<'a> Event<'a> {
 
     /// A top-level field (`null` counts as absent for callers).
     pub fn get(&self, key: &str) -> Option<&Val<'a>> {
+        self.get_known(slot_of(key), key)
+    }
+
+    /// A top-level field whose [`slot_of`] the caller computed once.
+    pub fn get_known(&self, slot: Option<usize>, key: &str) -> Option<&Val<'a>> {
         match self {
             Event::Value(v) => v.get(key),
             Event::Lazy(o) => {
-                // The last duplicate wins, as when parsing into a map.
-                let (_, raw, cell) = o.entries.iter().rev().find(|(k, _, _)| k == key)?;
+                let (_, raw, cell) = match slot.filter(|_| o.entries.len() < 255) {
+                    Some(s) => {
+                        let i = usize::from(*o.slots.get(s)?).checked_sub(1)?;
+                        o.entries.get(i)?
+                    }
+                    // The last duplicate wins, as when parsing into a map.
+                    None => o.entries.iter().rev().find(|(k, _, _)| k == key)?,
+                };
                 Some(cell.get_or_init(|| parse_raw(raw)))
             }
+        }
+    }
+
+    /// Whether some top-level key holds a dot (so a dotted field name may
+    /// name a top-level key as written).
+    pub fn has_dotted_keys(&self) -> bool {
+        match self {
+            Event::Value(Val::Obj(m)) => m.iter().any(|(k, _)| k.contains('.')),
+            Event::Value(_) => false,
+            Event::Lazy(o) => o.dotted,
         }
     }
 
@@ -319,10 +387,27 @@ impl<'de> Deserialize<'de> for LazyObject<'de> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<LazyObject<'de>, A::Error> {
                 let mut entries = Vec::with_capacity(24);
+                let mut slots = [0u8; KNOWN.len()];
+                let mut dotted = false;
                 while let Some((k, v)) = m.next_entry::<Key<'de>, &'de RawValue>()? {
+                    match slot_of(&k.0) {
+                        Some(s) => {
+                            // Past 254 keys, lookups search (see `get_known`).
+                            if let (Some(x), Ok(i)) =
+                                (slots.get_mut(s), u8::try_from(entries.len() + 1))
+                            {
+                                *x = i;
+                            }
+                        }
+                        None => dotted |= k.0.contains('.'),
+                    }
                     entries.push((k.0, v, OnceCell::new()));
                 }
-                Ok(LazyObject { entries })
+                Ok(LazyObject {
+                    entries,
+                    slots,
+                    dotted,
+                })
             }
         }
         d.deserialize_map(V)
@@ -332,6 +417,21 @@ impl<'de> Deserialize<'de> for LazyObject<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slots_and_duplicates() {
+        let e = Event::parse(r#"{"eventName": "a", "x.y": 1, "eventName": "b"}"#).unwrap();
+        assert_eq!(e.get_str("eventName"), Some("b"));
+        assert!(e.has_dotted_keys());
+        let mut big = String::from("{");
+        for i in 0..300 {
+            big.push_str(&format!("\"k{i}\": {i}, "));
+        }
+        big.push_str("\"eventName\": \"z\"}");
+        let e = Event::parse(&big).unwrap();
+        assert_eq!(e.get_str("eventName"), Some("z"));
+        assert!(!e.has_dotted_keys());
+    }
 
     #[test]
     fn lazy_fields() {

@@ -12,6 +12,7 @@ use crate::condition::Cond;
 use crate::event::{Event, Val};
 use regex::Regex;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// A field name: the full dotted name and its parts.
@@ -20,33 +21,39 @@ pub struct FieldPath {
     /// As written in the rule.
     pub full: String,
     parts: Vec<String>,
+    head_slot: Option<usize>,
 }
 
 impl FieldPath {
     /// A path from a dotted name.
     pub fn new(full: &str) -> Self {
+        let parts: Vec<String> = full.split('.').map(str::to_owned).collect();
+        let head_slot = parts.first().and_then(|h| crate::event::slot_of(h));
         FieldPath {
             full: full.to_owned(),
-            parts: full.split('.').map(str::to_owned).collect(),
+            parts,
+            head_slot,
         }
     }
 
     /// Visit every non-null value at this path; stop at the first `true`.
     pub fn any(&self, event: &Event<'_>, f: &mut dyn FnMut(&Val<'_>) -> bool) -> bool {
-        if self.parts.len() > 1 {
+        if self.parts.len() > 1 && event.has_dotted_keys() {
             if let Some(v) = event.get(&self.full) {
                 return visit_leaf(v, f);
             }
         }
         match self.parts.split_first() {
-            Some((head, rest)) => event.get(head).is_some_and(|v| visit(v, rest, f)),
+            Some((head, rest)) => event
+                .get_known(self.head_slot, head)
+                .is_some_and(|v| visit(v, rest, f)),
             None => false,
         }
     }
 
     /// The first non-null value at this path.
     pub fn first<'a, 'e>(&self, event: &'a Event<'e>) -> Option<&'a Val<'e>> {
-        if self.parts.len() > 1 {
+        if self.parts.len() > 1 && event.has_dotted_keys() {
             if let Some(v) = event.get(&self.full) {
                 if !v.is_null() {
                     return Some(v);
@@ -54,7 +61,7 @@ impl FieldPath {
             }
         }
         let (head, rest) = self.parts.split_first()?;
-        let mut cur = event.get(head)?;
+        let mut cur = event.get_known(self.head_slot, head)?;
         for p in rest {
             cur = match cur {
                 Val::Obj(_) => cur.get(p)?,
@@ -223,6 +230,26 @@ impl StrPattern {
     pub fn is_match(&self, text: &str) -> bool {
         if let StrKind::Any = self.kind {
             return true;
+        }
+        // ASCII text compared without building its lower-case copy.
+        if !self.cased && text.is_ascii() {
+            let t = text.as_bytes();
+            match &self.kind {
+                StrKind::Exact(p) => return t.eq_ignore_ascii_case(p.as_bytes()),
+                StrKind::Prefix(p) => {
+                    return t
+                        .get(..p.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+                }
+                StrKind::Suffix(p) => {
+                    return t
+                        .len()
+                        .checked_sub(p.len())
+                        .and_then(|i| t.get(i..))
+                        .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+                }
+                _ => {}
+            }
         }
         let t = if self.cased {
             Cow::Borrowed(text)
@@ -561,64 +588,111 @@ impl Detection {
     }
 
     /// The lower-case `eventName` values an event must have to match, or
-    /// `None` when the rule can match any event name. Used to index rules.
+    /// `None` when the rule can match any event name.
     pub fn event_names(&self) -> Option<Vec<String>> {
-        self.names_of(&self.cond)
+        self.required(&self.cond).remove("eventName")
     }
 
-    fn names_of(&self, c: &Cond) -> Option<Vec<String>> {
-        match c {
-            Cond::Search(i) => match self.searches.get(*i)? {
-                Search::Keywords(_) => None,
-                Search::Fields(groups) => {
-                    let mut all = Vec::new();
-                    for g in groups {
-                        all.extend(group_names(g)?);
-                    }
-                    Some(all)
-                }
-            },
-            Cond::And(items) => items
-                .iter()
-                .filter_map(|c| self.names_of(c))
-                .min_by_key(Vec::len),
-            Cond::Or(items) => {
-                let mut all = Vec::new();
-                for c in items {
-                    all.extend(self.names_of(c)?);
-                }
-                Some(all)
+    /// The field to index this rule on and the lower-case values one of
+    /// which the field must hold for the rule to match: `eventName` when
+    /// the rule pins it, else `eventSource`, else any other pinned field
+    /// (the one with the fewest values). `None`: test on every event.
+    pub fn index_key(&self) -> Option<(String, Vec<String>)> {
+        let mut req = self.required(&self.cond);
+        for f in ["eventName", "eventSource"] {
+            if let Some(v) = req.remove(f) {
+                return Some((f.to_owned(), v));
             }
-            Cond::Not(_) => None,
+        }
+        req.into_iter()
+            .min_by(|a, b| a.1.len().cmp(&b.1.len()).then(a.0.cmp(&b.0)))
+    }
+
+    /// Fields that must hold one of some exact (case-insensitive) values
+    /// for `c` to hold.
+    fn required(&self, c: &Cond) -> BTreeMap<String, Vec<String>> {
+        match c {
+            Cond::Search(i) => match self.searches.get(*i) {
+                Some(Search::Fields(groups)) => {
+                    let mut it = groups.iter().map(|g| group_required(g));
+                    let first = it.next().unwrap_or_default();
+                    it.fold(first, union_required)
+                }
+                _ => BTreeMap::new(),
+            },
+            Cond::And(items) => {
+                let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+                for c in items {
+                    for (f, v) in self.required(c) {
+                        match out.get(&f) {
+                            Some(prev) if prev.len() <= v.len() => {}
+                            _ => {
+                                out.insert(f, v);
+                            }
+                        }
+                    }
+                }
+                out
+            }
+            Cond::Or(items) => {
+                let mut it = items.iter().map(|c| self.required(c));
+                let first = it.next().unwrap_or_default();
+                it.fold(first, union_required)
+            }
+            Cond::Not(_) => BTreeMap::new(),
             Cond::AtLeast(n, ids) => {
                 let sub: Vec<Cond> = ids.iter().map(|i| Cond::Search(*i)).collect();
                 if *n >= ids.len() {
-                    self.names_of(&Cond::And(sub))
+                    self.required(&Cond::And(sub))
                 } else {
-                    self.names_of(&Cond::Or(sub))
+                    self.required(&Cond::Or(sub))
                 }
             }
         }
     }
 }
 
-fn group_names(g: &[FieldCond]) -> Option<Vec<String>> {
-    g.iter().find_map(|c| {
-        if c.path.full != "eventName" {
-            return None;
+/// Constraints of either branch: fields pinned in both, values of both.
+fn union_required(
+    mut a: BTreeMap<String, Vec<String>>,
+    b: BTreeMap<String, Vec<String>>,
+) -> BTreeMap<String, Vec<String>> {
+    a.retain(|k, _| b.contains_key(k));
+    for (k, v) in b {
+        if let Some(x) = a.get_mut(&k) {
+            x.extend(v);
+            x.sort();
+            x.dedup();
         }
-        match &c.op {
-            FieldOp::Values { all: false, values } => values
-                .iter()
-                .flatten()
-                .map(|v| match v {
-                    ValueMatch::Str(p) => p.exact().map(|s| lower(s).into_owned()),
-                    _ => None,
-                })
-                .collect(),
-            _ => None,
+    }
+    a
+}
+
+/// Fields a map of field tests pins to exact values.
+fn group_required(g: &[FieldCond]) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for c in g {
+        let FieldOp::Values { all, values } = &c.op else {
+            continue;
+        };
+        if *all && values.len() > 1 {
+            continue;
         }
-    })
+        let exact: Option<Vec<String>> = values
+            .iter()
+            .flatten()
+            .map(|v| match v {
+                ValueMatch::Str(p) if !p.cased => p.exact().map(|s| lower(s).into_owned()),
+                _ => None,
+            })
+            .collect();
+        if let Some(mut e) = exact.filter(|e| !e.is_empty()) {
+            e.sort();
+            e.dedup();
+            out.insert(c.path.full.clone(), e);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

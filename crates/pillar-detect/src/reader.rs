@@ -60,7 +60,7 @@ impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             max_document_bytes: 1 << 30,
-            batch_bytes: 4 << 20,
+            batch_bytes: 16 << 20,
         }
     }
 }
@@ -430,10 +430,7 @@ pub fn units(batch: &Batch) -> Result<Vec<Unit<'_>>, ItemError> {
 
 /// Parse one unit and call `f` with each event in it (line, record
 /// number, event). Returns the problem of a bad unit.
-pub fn events_in<'a>(
-    unit: Unit<'a>,
-    f: &mut EventSink<'a, '_>,
-) -> Result<(), ItemError> {
+pub fn events_in<'a>(unit: Unit<'a>, f: &mut EventSink<'a, '_>) -> Result<(), ItemError> {
     match unit {
         Unit::Record(n, raw) => match Event::from_raw(raw) {
             Ok(ev) => {

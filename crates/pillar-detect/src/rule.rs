@@ -1059,7 +1059,7 @@ mod tests {
         ));
         assert_eq!(
             r.detection.event_names(),
-            Some(vec!["stoplogging".to_owned(), "deletetrail".to_owned()])
+            Some(vec!["deletetrail".to_owned(), "stoplogging".to_owned()])
         );
         let r = rule(&format!(
             "{HEAD}detection:\n  sel:\n    eventName: A\n  f:\n    x: 1\n  condition: sel or f\n"

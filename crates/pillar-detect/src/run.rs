@@ -96,7 +96,34 @@ fn principal_ref<'a>(ev: &'a Event<'_>) -> std::borrow::Cow<'a, str> {
 }
 
 fn time_ms(ev: &Event<'_>) -> Option<i64> {
-    let t = ev.get_str("eventTime")?;
+    parse_time(ev.get_str("eventTime")?)
+}
+
+/// Milliseconds since the epoch of an RFC 3339 time. CloudTrail writes
+/// `YYYY-MM-DDTHH:MM:SSZ`, read here without the general parser.
+pub fn parse_time(t: &str) -> Option<i64> {
+    let b = t.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() == 20
+        && b.get(4) == Some(&b'-')
+        && b.get(7) == Some(&b'-')
+        && b.get(10) == Some(&b'T')
+        && b.get(13) == Some(&b':')
+        && b.get(16) == Some(&b':')
+        && b.get(19) == Some(&b'Z')
+    {
+        let date = chrono::NaiveDate::from_ymd_opt(
+            i32::try_from(num(0..4)?).ok()?,
+            num(5..7)?,
+            num(8..10)?,
+        )?;
+        let dt = date.and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)?;
+        return Some(dt.and_utc().timestamp_millis());
+    }
     chrono::DateTime::parse_from_rfc3339(t)
         .ok()
         .map(|d| d.timestamp_millis())
@@ -400,9 +427,11 @@ fn process_batch(engine: &Engine, batch: &Batch, acc: &mut Acc) {
             return;
         }
     };
-    // Units are small: each task takes a few hundred.
+    // A few tasks per thread: enough to balance, few enough that hits of
+    // the same rule and principal are aggregated in one place.
+    let size = (units.len() / (rayon::current_num_threads() * 4)).max(256);
     let outs: Vec<ChunkOut> = units
-        .par_chunks(256)
+        .par_chunks(size)
         .map(|chunk| process_units(engine, &batch.file, chunk))
         .collect();
     for o in outs {
@@ -729,4 +758,27 @@ fn alert_finding(c: &crate::engine::Correlation, a: &Alert) -> Finding {
 /// The severity a finding carries, for callers that filter.
 pub fn max_severity(findings: &[Finding]) -> Option<Severity> {
     findings.iter().map(|f| f.severity).max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        for t in [
+            "2023-07-10T11:42:36Z",
+            "2023-07-10T11:42:36.250Z",
+            "2023-07-10T13:42:36+02:00",
+            "1999-12-31T23:59:59Z",
+        ] {
+            let want = chrono::DateTime::parse_from_rfc3339(t)
+                .unwrap()
+                .timestamp_millis();
+            assert_eq!(parse_time(t), Some(want), "{t}");
+        }
+        assert_eq!(parse_time("2023-13-10T11:42:36Z"), None);
+        assert_eq!(parse_time("2023-07-10T1a:42:36Z"), None);
+        assert_eq!(parse_time("yesterday"), None);
+    }
 }
