@@ -3,7 +3,7 @@
 
 use crate::event::Event;
 use crate::matcher::FieldPath;
-use crate::rule::{parse_file, CorrelationDef, Document, Rule, RuleError};
+use crate::rule::{parse_file_with, CorrelationDef, Document, Placeholders, Rule, RuleError};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -28,6 +28,9 @@ pub struct RuleSet {
     pub errors: Vec<RuleError>,
     /// Rules that were read but are for other log sources (file, title).
     pub other_logsource: Vec<(String, String)>,
+    /// Values of `%name%` placeholders (`expand` modifier) for rules added
+    /// after they are set.
+    pub placeholders: Placeholders,
     pending: Vec<CorrelationDef>,
 }
 
@@ -52,7 +55,7 @@ impl RuleSet {
 
     /// Add every document of one rule file's text.
     pub fn add_text(&mut self, text: &str, file: &str) {
-        for doc in parse_file(text, file) {
+        for doc in parse_file_with(text, file, &self.placeholders) {
             match doc {
                 Ok(Document::Rule(r)) => {
                     if r.logsource.is_cloudtrail() {
@@ -66,6 +69,41 @@ impl RuleSet {
                 Err(e) => self.errors.push(e),
             }
         }
+    }
+
+    /// Read placeholder values from a YAML file: a mapping of names
+    /// (without `%`) to a value or a list of values.
+    pub fn load_placeholders(&mut self, path: &Path) -> Result<(), RuleError> {
+        let name = path.display().to_string();
+        let err = |line: usize, message: String| RuleError {
+            file: name.clone(),
+            line,
+            message,
+        };
+        let text =
+            std::fs::read_to_string(path).map_err(|e| err(1, format!("cannot read: {e}")))?;
+        let docs = crate::yaml::parse_documents(&text)
+            .map_err(|e| err(e.line, format!("invalid YAML: {}", e.message)))?;
+        for doc in docs {
+            if doc.kind == crate::yaml::Kind::Null {
+                continue;
+            }
+            let map = doc.as_map().ok_or_else(|| {
+                err(
+                    doc.line,
+                    "placeholders must be a mapping of names to values".to_owned(),
+                )
+            })?;
+            for (k, v) in map {
+                let vals = v.string_list();
+                if vals.is_empty() {
+                    return Err(err(v.line, format!("placeholder `{k}` has no value")));
+                }
+                self.placeholders
+                    .insert(k.trim_matches('%').to_owned(), vals);
+            }
+        }
+        Ok(())
     }
 
     /// Add a rule file, or every `.yml`/`.yaml` file under a folder.

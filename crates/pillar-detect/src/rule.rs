@@ -188,8 +188,13 @@ pub enum Document {
     Correlation(Box<CorrelationDef>),
 }
 
+/// Values of `%name%` placeholders for the `expand` modifier (Sigma
+/// placeholders): name (without `%`) to the values it stands for.
+pub type Placeholders = std::collections::BTreeMap<String, Vec<String>>;
+
 struct Ctx<'a> {
     file: &'a str,
+    placeholders: &'a Placeholders,
 }
 
 impl Ctx<'_> {
@@ -205,7 +210,16 @@ impl Ctx<'_> {
 /// Parse every document of a rule file. Each document is a rule, a
 /// correlation, or an error; one bad document does not hide the others.
 pub fn parse_file(text: &str, file: &str) -> Vec<Result<Document, RuleError>> {
-    let ctx = Ctx { file };
+    parse_file_with(text, file, &Placeholders::new())
+}
+
+/// [`parse_file`] with values for `%name%` placeholders.
+pub fn parse_file_with(
+    text: &str,
+    file: &str,
+    placeholders: &Placeholders,
+) -> Vec<Result<Document, RuleError>> {
+    let ctx = Ctx { file, placeholders };
     let docs = match yaml::parse_documents(text) {
         Ok(d) => d,
         Err(e) => return vec![Err(ctx.err(e.line, format!("invalid YAML: {}", e.message)))],
@@ -461,6 +475,7 @@ struct Mods {
     cmp: Option<CmpOp>,
     fieldref: bool,
     cased: bool,
+    expand: bool,
     wide: Option<Wide>,
 }
 
@@ -497,10 +512,7 @@ fn parse_mods(names: &[&str], line: usize, ctx: &Ctx<'_>) -> Result<Mods, RuleEr
             "wide" | "utf16le" => m.wide = Some(Wide::Le),
             "utf16be" => m.wide = Some(Wide::Be),
             "utf16" => m.wide = Some(Wide::LeBom),
-            "expand" => return Err(ctx.err(
-                line,
-                "the `expand` modifier needs placeholder values, which pillar does not take yet",
-            )),
+            "expand" => m.expand = true,
             other => return Err(ctx.err(line, format!("unknown modifier `{other}`"))),
         }
     }
@@ -613,6 +625,43 @@ fn base64_offsets(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// Every text `s` stands for once each `%name%` is replaced by one of its
+/// values. Err: the first placeholder without values.
+fn expand_placeholders(s: &str, values: &Placeholders) -> Result<Vec<String>, String> {
+    let mut out = vec![String::new()];
+    let mut rest = s;
+    while let Some(open) = rest.find('%') {
+        let after = rest.get(open + 1..).unwrap_or_default();
+        let Some(close) = after.find('%') else {
+            break;
+        };
+        let name = after.get(..close).unwrap_or_default();
+        let lit = rest.get(..open).unwrap_or_default();
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            // `%%` or a lone percent sign: literal text.
+            for o in &mut out {
+                o.push_str(lit);
+                o.push('%');
+            }
+            rest = after;
+            continue;
+        }
+        let vals = values
+            .get(name)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| name.to_owned())?;
+        out = out
+            .iter()
+            .flat_map(|o| vals.iter().map(move |v| format!("{o}{lit}{v}")))
+            .collect();
+        rest = after.get(close + 1..).unwrap_or_default();
+    }
+    for o in &mut out {
+        o.push_str(rest);
+    }
+    Ok(out)
+}
+
 fn windash_variants(s: &str) -> Vec<String> {
     if !s.contains('-') && !s.contains('/') {
         return vec![s.to_owned()];
@@ -646,6 +695,29 @@ fn compile_value(item: &Node, m: &Mods, ctx: &Ctx<'_>) -> Result<Vec<ValueMatch>
             "a field value must be a scalar or a list of scalars",
         )
     })?;
+    if !m.expand {
+        return compile_text(text, item, m, ctx);
+    }
+    let texts = expand_placeholders(&text, ctx.placeholders).map_err(|name| {
+        ctx.err(
+            item.line,
+            format!("placeholder `%{name}%` has no value: give it one in a placeholders file (`--placeholders FILE`)"),
+        )
+    })?;
+    let mut out = Vec::new();
+    for t in texts {
+        out.extend(compile_text(t, item, m, ctx)?);
+    }
+    Ok(out)
+}
+
+/// One value's text (placeholders already expanded).
+fn compile_text(
+    text: String,
+    item: &Node,
+    m: &Mods,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<ValueMatch>, RuleError> {
     if m.re {
         let re = regex::RegexBuilder::new(&text)
             .case_insensitive(m.re_i)
@@ -1029,6 +1101,42 @@ mod tests {
         let two = "  s1:\n    a: 1\n  s2:\n    b: 2\n  s3:\n    c: 3\n  condition: 2 of s*\n";
         assert!(m(two, json!({"a": 1, "c": 3})));
         assert!(!m(two, json!({"a": 1})));
+    }
+
+    #[test]
+    fn expand_placeholders_from_values() {
+        let text = format!(
+            "{HEAD}detection:\n  sel:\n    eventName: ConsoleLogin\n  ok:\n    sourceIPAddress|expand|cidr: '%Office%'\n  ua:\n    userAgent|expand|contains: 'x-%Tool%-y'\n  condition: sel and not ok or ua\n"
+        );
+        let e = parse_file(&text, "t.yml").remove(0).unwrap_err();
+        assert!(e.message.contains("%Office%"), "{e}");
+        assert_eq!(e.line, 7);
+        let mut ph = Placeholders::new();
+        ph.insert(
+            "Office".into(),
+            vec!["10.0.0.0/8".into(), "192.0.2.0/24".into()],
+        );
+        ph.insert("Tool".into(), vec!["a".into(), "b".into()]);
+        let r = match parse_file_with(&text, "t.yml", &ph).remove(0).unwrap() {
+            Document::Rule(r) => r,
+            Document::Correlation(_) => panic!(),
+        };
+        let d = &r.detection;
+        assert!(!d.is_match(&json!({"eventName": "ConsoleLogin", "sourceIPAddress": "10.1.1.1"})));
+        assert!(!d.is_match(&json!({"eventName": "ConsoleLogin", "sourceIPAddress": "192.0.2.9"})));
+        assert!(
+            d.is_match(&json!({"eventName": "ConsoleLogin", "sourceIPAddress": "198.51.100.1"}))
+        );
+        assert!(d.is_match(&json!({"eventName": "X", "userAgent": "1 X-B-Y 2"})));
+        assert!(!d.is_match(&json!({"eventName": "X", "userAgent": "x-c-y"})));
+        assert_eq!(
+            expand_placeholders("100% %A% %%", &ph).unwrap_err(),
+            "A".to_owned()
+        );
+        assert_eq!(
+            expand_placeholders("50% off", &ph).unwrap(),
+            vec!["50% off"]
+        );
     }
 
     #[test]

@@ -134,3 +134,56 @@ fn correlations_match_the_reference_groups() {
     }
     assert_eq!(agree, 4, "differences: {diffs:#?}");
 }
+
+/// The SigmaHQ placeholder rule (`rules-placeholder`): refused with a
+/// clear error without values, loaded and run with them.
+#[test]
+fn placeholder_rule_needs_values_and_runs_with_them() {
+    let Some(dir) = corpus() else { return };
+    let rule = dir.join(
+        "sigma_aws/rules-placeholder/cloud/aws/cloudtrail/aws_cloudtrail_console_login_success_from_susp_locations.yml",
+    );
+    let mut set = RuleSet::default();
+    set.add_path(&rule);
+    set.finish();
+    assert_eq!(set.rules.len(), 0);
+    let e = set.errors[0].to_string();
+    assert!(
+        e.contains("Legitimate_Countries") && e.contains(".yml:"),
+        "{e}"
+    );
+
+    let ph = std::env::temp_dir().join(format!("pillar-ph-{}.yml", std::process::id()));
+    std::fs::write(
+        &ph,
+        "Legitimate_Countries: [DE, FR]\n'%Legitimate_IP_Ranges%': 192.0.2.0/24\n",
+    )
+    .unwrap();
+    let mut set = RuleSet::default();
+    set.load_placeholders(&ph).unwrap();
+    std::fs::remove_file(&ph).unwrap();
+    set.add_path(&rule);
+    set.finish();
+    assert!(set.errors.is_empty(), "{:?}", set.errors);
+    let engine = Engine::new(set);
+    let out = detect(
+        &engine,
+        &[dir.join("datasets/normalized/ALL.jsonl")],
+        &ReadOptions::default(),
+    );
+    // CloudTrail has no src_country / src_ip, so the filters never hold:
+    // every successful console login matches.
+    let text = std::fs::read_to_string(dir.join("datasets/normalized/ALL.jsonl")).unwrap();
+    let want = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| {
+            v["eventName"] == "ConsoleLogin"
+                && v["responseElements"]["ConsoleLogin"]
+                    .as_str()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("success"))
+        })
+        .count() as u64;
+    assert!(want > 0);
+    assert_eq!(out.stats.matches[0], want);
+}
