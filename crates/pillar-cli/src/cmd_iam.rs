@@ -49,20 +49,24 @@ fn load(paths: &[PathBuf]) -> anyhow::Result<(pillar_model::Inventory, IamModel)
         eprintln!("skipped: {s}");
     }
     if loaded.files_read == 0 {
-        bail!(
-            "nothing could be read from {}",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        bail!("nothing could be read from {}", shown_paths(&paths));
     }
     let model = IamModel::build(&loaded.inventory);
     for p in &model.problems {
         eprintln!("warning: {p}");
     }
     Ok((loaded.inventory, model))
+}
+
+fn shown_paths(paths: &[PathBuf]) -> String {
+    if paths.is_empty() {
+        return ".".into();
+    }
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn actions(a: &IamActionsArgs) -> anyhow::Result<ExitCode> {
@@ -99,6 +103,16 @@ fn actions(a: &IamActionsArgs) -> anyhow::Result<ExitCode> {
 fn escalation(a: &IamEscalationArgs) -> anyhow::Result<ExitCode> {
     let (inv, model) = load(&a.paths)?;
     let graph = pillar_iam::escalation::Graph::build(&model, &inv);
+    // Without the account's IAM data (iam-get-account-authorization-details.json
+    // missing or unreadable) "nobody can escalate" would be a guess: say so.
+    let iam_read = inv.covers_any(pillar_model::Service::Iam);
+    if !iam_read && graph.nodes.is_empty() {
+        eprintln!(
+            "IAM not assessed: no IAM users or roles were read from {} (iam-get-account-authorization-details.json missing or unreadable); no escalation paths can be judged",
+            shown_paths(&a.paths)
+        );
+        return Ok(ExitCode::from(2));
+    }
     let mut paths = graph.paths();
     if let Some(p) = &a.principal {
         paths.retain(|x| &x.principal == p);
@@ -113,6 +127,7 @@ fn escalation(a: &IamEscalationArgs) -> anyhow::Result<ExitCode> {
     match a.format {
         IamFormat::Json => {
             let doc = json!({
+                "iam_assessed": iam_read,
                 "principals": graph.nodes.len(),
                 "administrators": admins,
                 "paths": paths,
@@ -154,6 +169,9 @@ fn escalation(a: &IamEscalationArgs) -> anyhow::Result<ExitCode> {
             }
             if paths.is_empty() {
                 t.push_str("  nobody\n");
+            }
+            if !iam_read {
+                t.push_str("\nnote: the account's IAM data (iam-get-account-authorization-details.json) was not read; only the principals defined in the sources above are judged\n");
             }
             let others = graph.nodes.len() - admins.len() - paths.len();
             t.push_str(&format!(
