@@ -8,13 +8,23 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
 
-/// A correlation with its rules resolved to indices into [`RuleSet::rules`].
+/// What a correlation refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorrRef {
+    /// A detection rule (index into [`RuleSet::rules`]).
+    Rule(usize),
+    /// Another correlation (index into [`RuleSet::correlations`], always
+    /// lower than the referring one's).
+    Correlation(usize),
+}
+
+/// A correlation with its references resolved.
 #[derive(Debug, Clone)]
 pub struct Correlation {
     /// The definition.
     pub def: CorrelationDef,
-    /// Indices of the referenced rules, in the listed order.
-    pub rule_idx: Vec<usize>,
+    /// The referenced rules and correlations, in the listed order.
+    pub refs: Vec<CorrRef>,
 }
 
 /// Rules and correlations loaded from files, with the errors met.
@@ -168,37 +178,85 @@ impl RuleSet {
             keep.push(r);
         }
         self.rules = keep;
-        for def in std::mem::take(&mut self.pending) {
-            let mut idx = Vec::new();
-            let mut missing = Vec::new();
-            for name in &def.rules {
-                // By `name` or `id` (the specification); by `title` as a
-                // fallback, which some published rule packs use.
-                let found = self
-                    .rules
-                    .iter()
-                    .position(|r| {
-                        r.header.name.as_deref() == Some(name.as_str())
-                            || r.header.sigma_id.as_deref() == Some(name.as_str())
-                    })
-                    .or_else(|| self.rules.iter().position(|r| &r.header.title == name));
-                match found {
-                    Some(i) => idx.push(i),
-                    None => missing.push(name.clone()),
+        // Correlations may refer to correlations (chains): resolve in
+        // rounds, each placing those whose references are all placed, so
+        // a referenced correlation always comes first.
+        let mut pending = std::mem::take(&mut self.pending);
+        let is = |h: &crate::rule::Header, name: &str| {
+            h.name.as_deref() == Some(name) || h.sigma_id.as_deref() == Some(name)
+        };
+        loop {
+            let mut progress = false;
+            let mut rest = Vec::new();
+            let waiting_names: Vec<crate::rule::Header> =
+                pending.iter().map(|d| d.header.clone()).collect();
+            for def in pending {
+                let mut refs = Vec::new();
+                let mut waiting = false;
+                let mut missing = Vec::new();
+                for name in &def.rules {
+                    // By `name` or `id` (the specification); by `title` as a
+                    // fallback, which some published rule packs use.
+                    let rule = self
+                        .rules
+                        .iter()
+                        .position(|r| is(&r.header, name))
+                        .or_else(|| self.rules.iter().position(|r| &r.header.title == name));
+                    let corr = || {
+                        self.correlations
+                            .iter()
+                            .position(|c| is(&c.def.header, name))
+                            .or_else(|| {
+                                self.correlations
+                                    .iter()
+                                    .position(|c| &c.def.header.title == name)
+                            })
+                    };
+                    if let Some(i) = rule {
+                        refs.push(CorrRef::Rule(i));
+                    } else if let Some(i) = corr() {
+                        refs.push(CorrRef::Correlation(i));
+                    } else if waiting_names
+                        .iter()
+                        .any(|h| is(h, name) || &h.title == name)
+                    {
+                        waiting = true;
+                    } else {
+                        missing.push(name.clone());
+                    }
+                }
+                if !missing.is_empty() {
+                    self.errors.push(RuleError {
+                        file: def.header.file.clone(),
+                        line: def.header.line,
+                        message: format!(
+                            "the correlation refers to unknown rules: {}",
+                            missing.join(", ")
+                        ),
+                    });
+                } else if waiting {
+                    rest.push(def);
+                } else {
+                    progress = true;
+                    self.correlations.push(Correlation { def, refs });
                 }
             }
-            if !missing.is_empty() {
-                self.errors.push(RuleError {
-                    file: def.header.file.clone(),
-                    line: def.header.line,
-                    message: format!(
-                        "the correlation refers to unknown rules: {} (correlations of correlations are not supported yet)",
-                        missing.join(", ")
-                    ),
-                });
-                continue;
+            pending = rest;
+            if pending.is_empty() {
+                break;
             }
-            self.correlations.push(Correlation { def, rule_idx: idx });
+            if !progress {
+                for def in pending {
+                    self.errors.push(RuleError {
+                        file: def.header.file.clone(),
+                        line: def.header.line,
+                        message:
+                            "the correlation refers to itself through other correlations (a cycle)"
+                                .to_owned(),
+                    });
+                }
+                break;
+            }
         }
     }
 }
@@ -221,6 +279,8 @@ pub struct Engine {
     pub reported: Vec<bool>,
     /// For each rule, the correlations that use it.
     pub used_by: Vec<Vec<usize>>,
+    /// Correlations whose alerts are reported (not only used by others).
+    pub corr_reported: Vec<bool>,
 }
 
 impl Engine {
@@ -255,14 +315,26 @@ impl Engine {
         indexes.sort_by_key(|x| (x.field.full != "eventName", x.field.full.clone()));
         let mut reported = vec![true; set.rules.len()];
         let mut used_by = vec![Vec::new(); set.rules.len()];
+        let mut corr_reported = vec![true; set.correlations.len()];
         for (ci, c) in set.correlations.iter().enumerate() {
-            for &ri in &c.rule_idx {
-                if let Some(u) = used_by.get_mut(ri) {
-                    u.push(ci);
-                }
-                if !c.def.generate {
-                    if let Some(r) = reported.get_mut(ri) {
-                        *r = false;
+            for r in &c.refs {
+                match *r {
+                    CorrRef::Rule(ri) => {
+                        if let Some(u) = used_by.get_mut(ri) {
+                            u.push(ci);
+                        }
+                        if !c.def.generate {
+                            if let Some(r) = reported.get_mut(ri) {
+                                *r = false;
+                            }
+                        }
+                    }
+                    CorrRef::Correlation(cj) => {
+                        if !c.def.generate {
+                            if let Some(r) = corr_reported.get_mut(cj) {
+                                *r = false;
+                            }
+                        }
                     }
                 }
             }
@@ -273,6 +345,7 @@ impl Engine {
             unindexed,
             reported,
             used_by,
+            corr_reported,
         }
     }
 
@@ -392,7 +465,10 @@ mod tests {
         );
         s.finish();
         assert!(s.errors.is_empty(), "{:?}", s.errors);
-        assert_eq!(s.correlations[0].rule_idx, vec![0, 1, 0]);
+        assert_eq!(
+            s.correlations[0].refs,
+            vec![CorrRef::Rule(0), CorrRef::Rule(1), CorrRef::Rule(0)]
+        );
         let e = Engine::new(s);
         assert_eq!(e.reported, vec![false, false]);
         assert_eq!(e.used_by[0], vec![0, 0]);

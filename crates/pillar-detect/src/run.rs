@@ -2,7 +2,7 @@
 //! correlate, and turn the results into findings.
 
 use crate::correlate::{self, Alert, CorrEvent};
-use crate::engine::Engine;
+use crate::engine::{CorrRef, Engine};
 use crate::event::{Event, Val};
 use crate::reader::{self, Batch, EventLoc, ReadOptions, Unit};
 use crate::rule::Header;
@@ -266,7 +266,12 @@ fn process_event(
                     .as_ref()
                     .and_then(|f| f.first(ev))
                     .map(|v| crate::matcher::text_of(v).into_owned());
-                for (pos, _) in c.rule_idx.iter().enumerate().filter(|(_, x)| **x == ri) {
+                for (pos, _) in c
+                    .refs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| **x == CorrRef::Rule(ri))
+                {
                     out.corr.push((
                         ci,
                         key.clone(),
@@ -490,18 +495,51 @@ pub fn detect(engine: &Engine, paths: &[PathBuf], opts: &ReadOptions) -> Outcome
             findings.push(event_finding(&rule.header, agg));
         }
     }
-    let mut alerts = Vec::with_capacity(ncorr);
-    for (ci, g) in acc.groups.into_iter().enumerate() {
-        let Some(c) = engine.set.correlations.get(ci) else {
-            alerts.push(Vec::new());
-            continue;
-        };
+    // In order: a correlation's referenced correlations come before it, and
+    // their alerts join its groups as events at the time each alert's
+    // condition was met.
+    let mut groups = acc.groups;
+    let mut alerts: Vec<Vec<Alert>> = Vec::with_capacity(ncorr);
+    for (ci, c) in engine.set.correlations.iter().enumerate() {
+        let mut g = groups.get_mut(ci).map(std::mem::take).unwrap_or_default();
+        for (pos, r) in c.refs.iter().enumerate() {
+            let CorrRef::Correlation(cj) = *r else {
+                continue;
+            };
+            let (Some(inner), Some(found)) = (engine.set.correlations.get(cj), alerts.get(cj))
+            else {
+                continue;
+            };
+            for a in found {
+                let value_of = |f: &crate::matcher::FieldPath| {
+                    inner
+                        .def
+                        .group_by
+                        .iter()
+                        .position(|g| g.full == f.full)
+                        .and_then(|i| a.group.get(i).cloned())
+                };
+                let key: Vec<String> = c
+                    .def
+                    .group_by
+                    .iter()
+                    .map(|f| value_of(f).unwrap_or_default())
+                    .collect();
+                g.entry(key).or_default().push(CorrEvent {
+                    time_ms: a.last_ms,
+                    rule_pos: pos,
+                    value: c.def.field.as_ref().and_then(value_of),
+                });
+            }
+        }
         let a = correlate::evaluate(&c.def, g);
         if let Some(n) = stats.alerts.get_mut(ci) {
             *n = a.len() as u64;
         }
-        for al in &a {
-            findings.push(alert_finding(c, al));
+        if engine.corr_reported.get(ci).copied().unwrap_or(true) {
+            for al in &a {
+                findings.push(alert_finding(c, al));
+            }
         }
         alerts.push(a);
     }
@@ -763,6 +801,49 @@ pub fn max_severity(findings: &[Finding]) -> Option<Severity> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::engine::RuleSet;
+
+    #[test]
+    fn chained_correlations() {
+        let mut set = RuleSet::default();
+        set.add_text(
+            "title: A\nname: a\ndetection:\n  sel: {eventName: A}\n  condition: sel\n---\ntitle: B\nname: b\ndetection:\n  sel: {eventName: B}\n  condition: sel\n",
+            "r.yml",
+        );
+        // The outer correlation comes first in the file: order must not matter.
+        set.add_text(
+            "title: burst then B\nname: c2\ncorrelation:\n  type: temporal_ordered\n  rules: [c1, b]\n  group-by: [userIdentity.arn]\n  timespan: 10m\n---\ntitle: burst of A\nname: c1\ncorrelation:\n  type: event_count\n  rules: [a]\n  group-by: [userIdentity.arn, awsRegion]\n  timespan: 1m\n  condition: {gte: 2}\n---\ntitle: loop1\nname: x\ncorrelation:\n  type: temporal\n  rules: [y, a]\n  timespan: 1m\n---\ntitle: loop2\nname: y\ncorrelation:\n  type: temporal\n  rules: [x]\n  timespan: 1m\n",
+            "c.yml",
+        );
+        set.finish();
+        assert_eq!(set.correlations.len(), 2, "{:?}", set.errors);
+        assert_eq!(set.errors.len(), 2, "{:?}", set.errors);
+        assert!(set.errors.iter().all(|e| e.message.contains("cycle")));
+        assert_eq!(set.correlations[0].def.header.title, "burst of A");
+        let engine = Engine::new(set);
+        let ev = |u: &str, n: &str, t: &str| {
+            format!("{{\"eventName\":\"{n}\",\"eventTime\":\"2024-01-01T00:{t}Z\",\"awsRegion\":\"r\",\"userIdentity\":{{\"arn\":\"{u}\"}}}}\n")
+        };
+        let text = [
+            ev("u", "A", "00:00"),
+            ev("u", "A", "00:10"),
+            ev("u", "B", "01:00"),
+            ev("v", "B", "00:00"),
+            ev("v", "A", "00:05"),
+            ev("v", "A", "00:06"),
+        ]
+        .concat();
+        let path = std::env::temp_dir().join(format!("pillar-chain-{}.jsonl", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        let out = detect(&engine, &[path.clone()], &ReadOptions::default());
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(out.stats.alerts, vec![2, 1]);
+        assert_eq!(out.alerts[1][0].group, vec!["u".to_owned()]);
+        // The inner correlation only feeds the outer one.
+        let rules: Vec<&str> = out.findings.iter().map(|f| f.rule.as_str()).collect();
+        assert_eq!(rules, vec!["c2"]);
+    }
 
     #[test]
     fn times() {
