@@ -836,7 +836,11 @@ mod tests {
         .concat();
         let path = std::env::temp_dir().join(format!("pillar-chain-{}.jsonl", std::process::id()));
         std::fs::write(&path, text).unwrap();
-        let out = detect(&engine, &[path.clone()], &ReadOptions::default());
+        let out = detect(
+            &engine,
+            std::slice::from_ref(&path),
+            &ReadOptions::default(),
+        );
         std::fs::remove_file(&path).unwrap();
         assert_eq!(out.stats.alerts, vec![2, 1]);
         assert_eq!(out.alerts[1][0].group, vec!["u".to_owned()]);
