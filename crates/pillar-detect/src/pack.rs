@@ -1,7 +1,7 @@
 //! The shipped rule pack (`rules/cloudtrail/`), embedded in the binary.
 
 /// File name and text of every shipped rule file.
-pub const FILES: [(&str, &str); 12] = [
+pub const FILES: [(&str, &str); 19] = [
     (
         "access_denied_burst.yml",
         include_str!("../../../rules/cloudtrail/access_denied_burst.yml"),
@@ -27,8 +27,28 @@ pub const FILES: [(&str, &str); 12] = [
         include_str!("../../../rules/cloudtrail/console_login_without_mfa.yml"),
     ),
     (
+        "ec2_password_data_retrieved.yml",
+        include_str!("../../../rules/cloudtrail/ec2_password_data_retrieved.yml"),
+    ),
+    (
         "guardduty_disabled.yml",
         include_str!("../../../rules/cloudtrail/guardduty_disabled.yml"),
+    ),
+    (
+        "iam_policy_attached_to_self.yml",
+        include_str!("../../../rules/cloudtrail/iam_policy_attached_to_self.yml"),
+    ),
+    (
+        "login_profile_for_other_user.yml",
+        include_str!("../../../rules/cloudtrail/login_profile_for_other_user.yml"),
+    ),
+    (
+        "pentest_user_agent.yml",
+        include_str!("../../../rules/cloudtrail/pentest_user_agent.yml"),
+    ),
+    (
+        "role_trust_policy_changed.yml",
+        include_str!("../../../rules/cloudtrail/role_trust_policy_changed.yml"),
     ),
     (
         "root_account_used.yml",
@@ -43,11 +63,19 @@ pub const FILES: [(&str, &str); 12] = [
         include_str!("../../../rules/cloudtrail/s3_bucket_made_public.yml"),
     ),
     (
+        "secrets_read_in_bulk.yml",
+        include_str!("../../../rules/cloudtrail/secrets_read_in_bulk.yml"),
+    ),
+    (
         "sg_admin_port_open_to_world.yml",
         include_str!("../../../rules/cloudtrail/sg_admin_port_open_to_world.yml"),
     ),
     (
         "snapshot_shared_publicly.yml",
         include_str!("../../../rules/cloudtrail/snapshot_shared_publicly.yml"),
+    ),
+    (
+        "vpc_flow_logs_deleted.yml",
+        include_str!("../../../rules/cloudtrail/vpc_flow_logs_deleted.yml"),
     ),
 ];
