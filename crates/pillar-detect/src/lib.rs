@@ -16,6 +16,7 @@ mod pack;
 pub mod reader;
 pub mod rule;
 pub mod run;
+pub mod sql;
 pub mod yaml;
 
 pub use engine::{Engine, RuleSet};

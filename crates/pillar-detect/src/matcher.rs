@@ -36,6 +36,11 @@ impl FieldPath {
         }
     }
 
+    /// The dotted parts.
+    pub fn parts(&self) -> &[String] {
+        &self.parts
+    }
+
     /// Visit every non-null value at this path; stop at the first `true`.
     pub fn any(&self, event: &Event<'_>, f: &mut dyn FnMut(&Val<'_>) -> bool) -> bool {
         if self.parts.len() > 1 && event.has_dotted_keys() {
@@ -355,6 +360,12 @@ impl CmpOp {
 pub struct Cidr {
     addr: IpAddr,
     prefix: u8,
+}
+
+impl std::fmt::Display for Cidr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.addr, self.prefix)
+    }
 }
 
 impl Cidr {

@@ -719,10 +719,18 @@ fn compile_text(
     ctx: &Ctx<'_>,
 ) -> Result<Vec<ValueMatch>, RuleError> {
     if m.re {
-        let re = regex::RegexBuilder::new(&text)
-            .case_insensitive(m.re_i)
-            .multi_line(m.re_m)
-            .dot_matches_new_line(m.re_s)
+        // Flags inline, so the pattern text carries them (SQL export).
+        let flags: String = [(m.re_i, 'i'), (m.re_m, 'm'), (m.re_s, 's')]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, c)| *c)
+            .collect();
+        let pattern = if flags.is_empty() {
+            text.clone()
+        } else {
+            format!("(?{flags}){text}")
+        };
+        let re = regex::RegexBuilder::new(&pattern)
             .size_limit(1 << 22)
             .build()
             .map_err(|e| ctx.err(item.line, format!("invalid regular expression: {e}")))?;
