@@ -132,6 +132,12 @@ pub struct Inventory {
     pub event_rules: Vec<EventRule>,
     /// WAF web ACLs.
     pub web_acls: Vec<WebAcl>,
+    /// IAM instance profiles (which role an EC2 instance runs as).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub instance_profiles: Vec<InstanceProfile>,
+    /// In-source suppressions read from Terraform and CloudFormation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<crate::suppression::Suppression>,
 }
 
 impl Inventory {
@@ -229,6 +235,8 @@ impl Inventory {
             log_groups,
             event_rules,
             web_acls,
+            instance_profiles,
+            suppressions,
         } = other;
         self.collected_at = match (self.collected_at, collected_at) {
             (Some(a), Some(b)) => Some(a.max(b)),
@@ -270,6 +278,8 @@ impl Inventory {
         self.log_groups.extend(log_groups);
         self.event_rules.extend(event_rules);
         self.web_acls.extend(web_acls);
+        self.instance_profiles.extend(instance_profiles);
+        self.suppressions.extend(suppressions);
     }
 
     /// Whether nothing at all was read.

@@ -13,6 +13,7 @@ pub mod known;
 pub mod policy;
 pub mod reference;
 pub mod resources;
+pub mod suppression;
 
 pub use diag::Skipped;
 pub use finding::{Domain, Finding, RuleInfo, Severity, SourceKind, Status};
@@ -21,3 +22,4 @@ pub use known::Known;
 pub use policy::{PolicyDocument, Statement};
 pub use reference::{Location, ResourceRef};
 pub use resources::*;
+pub use suppression::{Suppressed, Suppression, SuppressionNote};

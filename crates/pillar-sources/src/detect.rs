@@ -136,5 +136,22 @@ fn find_inputs(path: &Path) -> Vec<Input> {
             found.push(Input::Plan(p.to_path_buf()));
         }
     }
+    // A folder another configuration calls as a local module is loaded
+    // through that call, with its inputs, not again on its own.
+    let called: Vec<PathBuf> = found
+        .iter()
+        .filter_map(|i| match i {
+            Input::Terraform(d) => Some(terraform::local_module_dirs(d)),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|d| std::fs::canonicalize(d).ok())
+        .collect();
+    if !called.is_empty() {
+        found.retain(|i| match i {
+            Input::Terraform(d) => std::fs::canonicalize(d).map_or(true, |c| !called.contains(&c)),
+            _ => true,
+        });
+    }
     found
 }

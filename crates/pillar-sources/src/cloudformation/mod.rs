@@ -115,6 +115,8 @@ pub fn load_text(
     };
     let lines = resources.get(yaml::KEY_LINES).cloned().unwrap_or(V::Null);
     let tpl = Template::new(&root, &opts.cfn_params);
+    inv.suppressions
+        .extend(suppressions(display, resources, &lines));
     let mut all = Vec::new();
     for (id, res) in resources.iter().filter(|(k, _)| !k.starts_with("__")) {
         let Some(kind) = res.get("Type").and_then(V::as_str) else {
@@ -147,6 +149,68 @@ pub fn load_text(
         join(r, inv);
     }
     Ok(())
+}
+
+/// `Metadata: pillar: ignore: [{id, reason}]` on each resource. A resource
+/// covers the lines from its key to the next resource's key.
+fn suppressions(display: &str, resources: &BTreeMap<String, V>, lines: &V) -> Vec<Suppression> {
+    let line_of = |id: &str| {
+        lines
+            .get(id)
+            .and_then(|l| l.to_num().ok())
+            .map_or(0, |n| n as u32)
+    };
+    let mut starts: Vec<u32> = resources
+        .keys()
+        .filter(|k| !k.starts_with("__"))
+        .map(|k| line_of(k))
+        .collect();
+    starts.sort_unstable();
+    let mut out = Vec::new();
+    for (id, res) in resources.iter().filter(|(k, _)| !k.starts_with("__")) {
+        let Some(list) = res
+            .get("Metadata")
+            .and_then(|m| m.get("pillar"))
+            .and_then(|p| p.get("ignore"))
+        else {
+            continue;
+        };
+        let start = line_of(id);
+        let end = starts
+            .iter()
+            .copied()
+            .find(|s| *s > start)
+            .map_or(u32::MAX, |s| s.saturating_sub(1));
+        let entries: Vec<&V> = match list {
+            V::List(l) => l.iter().collect(),
+            other => vec![other],
+        };
+        for e in entries {
+            let (rule, reason) = match e {
+                V::Str(s) => (Some(s.clone()), String::new()),
+                m @ V::Map(_) => (
+                    text(m.get("id")).or_else(|| text(m.get("rule"))),
+                    text(m.get("reason")).unwrap_or_default(),
+                ),
+                _ => (None, String::new()),
+            };
+            let Some(rule) = rule else { continue };
+            let at = e
+                .get(yaml::LINE_KEY)
+                .and_then(|l| l.to_num().ok())
+                .map_or(start, |n| n as u32);
+            out.push(Suppression {
+                rule,
+                reason,
+                location: Location::new(display, Some(at)),
+                resource: id.clone(),
+                file: display.to_owned(),
+                start_line: start,
+                end_line: end,
+            });
+        }
+    }
+    out
 }
 
 struct R {
@@ -446,9 +510,10 @@ fn primary(r: &R, inv: &mut Inventory) {
         }
         "AWS::CloudTrail::Trail" => {
             let name = r.s("TrailName").unwrap_or_else(|| r.id.clone());
+            // An empty string sets nothing (`KMSKeyId: ""`).
             let opt = |k: &str| match r.get(k) {
                 None | Some(V::Null) => Known::Known(None),
-                Some(v) => v.known_string().map(Some),
+                Some(v) => v.known_string().map(|s| (!s.is_empty()).then_some(s)),
             };
             let selectors = r
                 .list("EventSelectors")

@@ -99,6 +99,9 @@ pub struct Module {
     pub defs: BTreeMap<String, ResDef>,
     /// The provider's region, when written.
     pub region: Option<String>,
+    /// Address prefix of a child module's resources (`module.net.`); empty
+    /// for the root module.
+    pub prefix: String,
     cache: RefCell<HashMap<String, V>>,
     busy: RefCell<HashSet<String>>,
 }
@@ -153,7 +156,7 @@ impl Module {
 
     /// Expand a resource into its instances (empty when `count = 0`).
     pub fn instances(&self, def: &ResDef) -> Vec<Instance> {
-        let base = def.address();
+        let base = format!("{}{}", self.prefix, def.address());
         let scope = Scope::default();
         let mut out = Vec::new();
         if let Some(count) = def.block.attr("count") {

@@ -26,6 +26,7 @@ pub mod funcs;
 pub(crate) mod map;
 pub mod parse;
 pub mod plan;
+pub mod suppress;
 pub mod value;
 
 use crate::{LoadOptions, Loaded};
@@ -36,7 +37,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use value::V;
 
-/// Whether a folder holds `.tf` files (it is a Terraform module).
+/// Whether a folder holds `.tf` or `.tf.json` files (it is a Terraform module).
 pub fn is_module_dir(dir: &Path) -> bool {
     tf_files(dir).next().is_some()
 }
@@ -48,7 +49,12 @@ fn tf_files(dir: &Path) -> impl Iterator<Item = PathBuf> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "tf"))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "tf")
+                || p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(".tf.json"))
+        })
         .collect();
     files.sort();
     files.into_iter()
@@ -89,70 +95,245 @@ fn parse_file(path: &Path, opts: &LoadOptions, loaded: &mut Loaded) -> Option<Fi
             return None;
         }
     };
-    match parse::parse(&display, &text) {
+    let json = display.ends_with(".tf.json") || display.ends_with(".tfvars.json");
+    let parsed = if json {
+        parse::parse_json(&display, &text)
+    } else {
+        parse::parse(&display, &text)
+    };
+    match parsed {
         Ok(f) => {
             loaded.files_read += 1;
             Some(f)
         }
         Err(e) => {
             loaded.skipped.push(
-                Skipped::new(display, format!("invalid HCL: {}", e.message))
-                    .at(Some(e.line), Some(e.column)),
+                Skipped::new(
+                    display,
+                    if json {
+                        e.message
+                    } else {
+                        format!("invalid HCL: {}", e.message)
+                    },
+                )
+                .at(Some(e.line), Some(e.column)),
             );
             None
         }
     }
 }
 
-/// Load one module folder.
+/// Deepest chain of local modules followed.
+const MAX_MODULE_DEPTH: usize = 16;
+/// Arguments of a `module` block that are not inputs.
+const MODULE_META: &[&str] = &[
+    "source",
+    "version",
+    "count",
+    "for_each",
+    "providers",
+    "depends_on",
+];
+
+/// Load one module folder (the root module), following local modules.
 pub fn load(dir: &Path, opts: &LoadOptions) -> Loaded {
     let mut loaded = Loaded::default();
-    let files: Vec<File> = tf_files(dir)
-        .filter_map(|p| parse_file(&p, opts, &mut loaded))
-        .collect();
-    if files.is_empty() {
-        return loaded;
+    let mut stack = Vec::new();
+    if load_module(dir, opts, &Child::root(), &mut stack, &mut loaded) {
+        loaded.sources.push(format!("terraform {}", dir.display()));
     }
-    let vars = resolve_vars(dir, &files, opts, &mut loaded);
-    let module = Module::new(dir.to_path_buf(), files, vars);
-    for f in &module.files {
-        for b in &f.blocks {
-            if b.ident == "module" {
-                let source = b
-                    .attr("source")
-                    .and_then(|a| match &a.expr {
-                        hcl::Expression::String(s) => Some(s.clone()),
-                        _ => None,
-                    })
-                    .unwrap_or_default();
-                let name = b.labels.first().cloned().unwrap_or_default();
-                let kind = if source.starts_with("./") || source.starts_with("../") {
-                    "local modules are not scanned yet"
-                } else {
-                    "remote modules are not downloaded or scanned"
-                };
-                loaded.skipped.push(
-                    Skipped::new(
-                        f.display.clone(),
-                        format!("module.{name} (source {source:?}): {kind}"),
-                    )
-                    .at(Some(b.line), None),
-                );
-            }
-        }
-    }
-    map::map_module(&module, &mut loaded.inventory);
-    loaded.sources.push(format!("terraform {}", dir.display()));
     loaded
 }
 
-/// Resolve input variables in Terraform's order of precedence.
-fn resolve_vars(
+/// How a module is called: its address prefix, inputs and inherited region.
+struct Child {
+    prefix: String,
+    inputs: Option<BTreeMap<String, V>>,
+    region: Option<String>,
+}
+
+impl Child {
+    fn root() -> Child {
+        Child {
+            prefix: String::new(),
+            inputs: None,
+            region: None,
+        }
+    }
+}
+
+/// Folders a module calls as local modules (`source = "./x"`), found by a
+/// quick look at its files: those are loaded through their caller, with
+/// its inputs, not as root modules of their own.
+pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in tf_files(dir) {
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        for line in text.lines() {
+            let t = line.trim_start().trim_start_matches('"');
+            let Some(rest) = t.strip_prefix("source") else {
+                continue;
+            };
+            let rest = rest.trim_start().trim_start_matches('"').trim_start();
+            let Some(rest) = rest.strip_prefix(['=', ':']) else {
+                continue;
+            };
+            let Some(value) = rest.trim().strip_prefix('"') else {
+                continue;
+            };
+            let Some((value, _)) = value.split_once('"') else {
+                continue;
+            };
+            if is_local_source(value) {
+                out.push(clean(&dir.join(value)));
+            }
+        }
+    }
+    out
+}
+
+/// A local module source (`./x`, `../x`).
+pub fn is_local_source(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../")
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn clean(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Load a module and, depth first, the local modules it calls. Returns
+/// whether it held any file.
+fn load_module(
     dir: &Path,
-    files: &[File],
     opts: &LoadOptions,
+    call: &Child,
+    stack: &mut Vec<PathBuf>,
     loaded: &mut Loaded,
-) -> BTreeMap<String, V> {
+) -> bool {
+    let files: Vec<File> = tf_files(dir)
+        .filter_map(|p| parse_file(&p, opts, loaded))
+        .collect();
+    if files.is_empty() {
+        return false;
+    }
+    let vars = match &call.inputs {
+        None => resolve_vars(dir, &files, opts, loaded),
+        Some(inputs) => {
+            let mut vars = declared_vars(&files);
+            for (k, v) in inputs {
+                vars.insert(k.clone(), v.clone());
+            }
+            vars
+        }
+    };
+    let mut module = Module::new(dir.to_path_buf(), files, vars);
+    module.prefix = call.prefix.clone();
+    if module.region.is_none() {
+        module.region = call.region.clone();
+    }
+    stack.push(std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()));
+    let mut children = Vec::new();
+    for f in &module.files {
+        for b in f.blocks.iter().filter(|b| b.ident == "module") {
+            let source = b
+                .attr("source")
+                .and_then(|a| match &a.expr {
+                    hcl::Expression::String(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            let name = b.labels.first().cloned().unwrap_or_default();
+            let skip = |why: &str, loaded: &mut Loaded| {
+                loaded.skipped.push(
+                    Skipped::new(
+                        f.display.clone(),
+                        format!("module.{name} (source {source:?}): {why}"),
+                    )
+                    .at(Some(b.line), None),
+                );
+            };
+            if !is_local_source(&source) {
+                skip("remote modules are not downloaded or scanned", loaded);
+                continue;
+            }
+            let scope = eval::Scope::default();
+            if let Some(c) = b.attr("count") {
+                if module.eval(&c.expr, &scope, 0).to_num().ok() == Some(0.0) {
+                    continue;
+                }
+            }
+            let child_dir = clean(&dir.join(&source));
+            let key = std::fs::canonicalize(&child_dir).unwrap_or_else(|_| child_dir.clone());
+            if !child_dir.is_dir() {
+                skip("the module's folder does not exist", loaded);
+                continue;
+            }
+            if stack.contains(&key) {
+                skip(
+                    "the module calls itself (directly or through others)",
+                    loaded,
+                );
+                continue;
+            }
+            if stack.len() >= MAX_MODULE_DEPTH {
+                skip("modules nested too deeply", loaded);
+                continue;
+            }
+            let inputs: BTreeMap<String, V> = b
+                .attrs
+                .iter()
+                .filter(|a| !MODULE_META.contains(&a.name.as_str()))
+                .map(|a| (a.name.clone(), module.eval(&a.expr, &scope, 0)))
+                .collect();
+            children.push((
+                child_dir,
+                Child {
+                    prefix: format!("{}module.{name}.", call.prefix),
+                    inputs: Some(inputs),
+                    region: module.region.clone(),
+                },
+            ));
+        }
+    }
+    for (child_dir, child) in children {
+        if !load_module(&child_dir, opts, &child, stack, loaded) {
+            loaded.skipped.push(Skipped::new(
+                child_dir.display().to_string(),
+                format!(
+                    "{}: the module's folder holds no .tf file",
+                    child.prefix.trim_end_matches('.')
+                ),
+            ));
+        }
+    }
+    stack.pop();
+    map::map_module(&module, &mut loaded.inventory);
+    for f in &module.files {
+        loaded
+            .inventory
+            .suppressions
+            .extend(suppress::suppressions(f));
+    }
+    true
+}
+
+/// Variables a module declares, with their defaults (unset: unknown).
+fn declared_vars(files: &[File]) -> BTreeMap<String, V> {
     let empty = Module::default();
     let scope = eval::Scope::default();
     let mut vars = BTreeMap::new();
@@ -168,10 +349,25 @@ fn resolve_vars(
             vars.insert(name.clone(), v);
         }
     }
+    vars
+}
+
+/// Resolve input variables in Terraform's order of precedence.
+fn resolve_vars(
+    dir: &Path,
+    files: &[File],
+    opts: &LoadOptions,
+    loaded: &mut Loaded,
+) -> BTreeMap<String, V> {
+    let empty = Module::default();
+    let scope = eval::Scope::default();
+    let mut vars = declared_vars(files);
     let mut tfvars: Vec<PathBuf> = Vec::new();
-    let main = dir.join("terraform.tfvars");
-    if main.is_file() {
-        tfvars.push(main);
+    for main in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let main = dir.join(main);
+        if main.is_file() {
+            tfvars.push(main);
+        }
     }
     let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
@@ -181,7 +377,7 @@ fn resolve_vars(
         .filter(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with(".auto.tfvars"))
+                .is_some_and(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
         })
         .collect();
     auto.sort();
