@@ -2,7 +2,7 @@
 
 use crate::summary::Summary;
 use crate::{by_domain, sorted_rules, Report, ReportError};
-use pillar_model::{Finding, RuleInfo, Skipped};
+use pillar_model::{Finding, RuleInfo, Skipped, Suppressed};
 use serde::{Deserialize, Serialize};
 
 /// The schema id written in every JSON report. A change that removes or
@@ -18,6 +18,8 @@ struct JsonReport<'a> {
     rules: Vec<&'a RuleInfo>,
     findings: Vec<&'a Finding>,
     baselined: Vec<&'a Finding>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressed: Vec<&'a Suppressed>,
     skipped: Vec<&'a Skipped>,
 }
 
@@ -39,6 +41,8 @@ pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(),
     findings.sort_by(|a, b| by_domain(a, b));
     let mut baselined: Vec<&Finding> = report.baselined.iter().collect();
     baselined.sort_by(|a, b| by_domain(a, b));
+    let mut suppressed: Vec<&Suppressed> = report.suppressed.iter().collect();
+    suppressed.sort_by(|a, b| by_domain(&a.finding, &b.finding));
     let mut skipped: Vec<&Skipped> = report.skipped.iter().collect();
     skipped.sort();
     let doc = JsonReport {
@@ -52,6 +56,7 @@ pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(),
         rules: sorted_rules(&report.rules),
         findings,
         baselined,
+        suppressed,
         skipped,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
@@ -72,6 +77,8 @@ struct ReadReport {
     findings: Vec<Finding>,
     #[serde(default)]
     baselined: Vec<Finding>,
+    #[serde(default)]
+    suppressed: Vec<Suppressed>,
     #[serde(default)]
     skipped: Vec<Skipped>,
 }
@@ -103,6 +110,7 @@ pub fn read(text: &str) -> Result<Report, ReportError> {
         findings: doc.findings,
         skipped: doc.skipped,
         baselined: doc.baselined,
+        suppressed: doc.suppressed,
         generated_at: None,
     })
 }

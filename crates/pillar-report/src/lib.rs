@@ -24,6 +24,7 @@ mod ocsf;
 pub mod redact;
 mod sarif;
 pub mod summary;
+pub mod suppress;
 mod text;
 pub mod wa;
 mod wrap;
@@ -54,6 +55,11 @@ pub struct Report {
     /// `findings`, counted in the summary.
     #[serde(default)]
     pub baselined: Vec<Finding>,
+    /// Failures accepted in the source with a reason ([`suppress::apply`]):
+    /// kept out of `findings`, listed as suppressed by every format that
+    /// lists failures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<pillar_model::Suppressed>,
     /// When the report was made, seconds since the Unix epoch (OCSF `time`,
     /// ASFF `CreatedAt`, the HTML header). `None` writes the epoch itself,
     /// so output stays reproducible; the CLI sets it (`SOURCE_DATE_EPOCH`

@@ -61,6 +61,10 @@ pub fn in_place(r: &mut Report) {
     for f in r.findings.iter_mut().chain(r.baselined.iter_mut()) {
         finding_in_place(f);
     }
+    for s in &mut r.suppressed {
+        finding_in_place(&mut s.finding);
+        text_in_place(&mut s.suppression.reason);
+    }
     for s in &mut r.skipped {
         text_in_place(&mut s.reason);
     }

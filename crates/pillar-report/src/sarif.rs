@@ -3,7 +3,7 @@
 //! scanning tools use to rank results.
 
 use crate::{by_severity, sorted_rules, Report, ReportError};
-use pillar_model::{Finding, Location, RuleInfo, Severity, Status};
+use pillar_model::{Finding, Location, RuleInfo, Severity, Status, SuppressionNote};
 use serde::ser::SerializeSeq;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -221,7 +221,7 @@ fn logical(f: &Finding) -> Value {
     })
 }
 
-fn result(f: &Finding, index: usize) -> Value {
+fn result(f: &Finding, index: usize, suppression: Option<&SuppressionNote>) -> Value {
     let location = match &f.location {
         Some(loc) if !loc.file.is_empty() => physical(loc),
         _ => logical(f),
@@ -251,7 +251,7 @@ fn result(f: &Finding, index: usize) -> Value {
     if !f.evidence.is_null() {
         props.insert("evidence".to_owned(), f.evidence.clone());
     }
-    json!({
+    let mut r = json!({
         "ruleId": f.rule,
         "ruleIndex": index,
         "level": level(f.severity),
@@ -259,7 +259,20 @@ fn result(f: &Finding, index: usize) -> Value {
         "locations": [location],
         "partialFingerprints": fingerprints,
         "properties": props,
-    })
+    });
+    if let (Some(s), Some(obj)) = (suppression, r.as_object_mut()) {
+        // SARIF 2.1.0 §3.35: a suppression written in the source.
+        obj.insert(
+            "suppressions".to_owned(),
+            json!([{
+                "kind": "inSource",
+                "status": "accepted",
+                "justification": s.reason,
+                "location": physical(&s.location),
+            }]),
+        );
+    }
+    r
 }
 
 fn notification(s: &pillar_model::Skipped) -> Value {
@@ -277,13 +290,13 @@ fn notification(s: &pillar_model::Skipped) -> Value {
 
 /// Results serialised one at a time, so a run with many failures never holds
 /// all their JSON trees at once.
-struct Results<'a>(Vec<(&'a Finding, usize)>);
+struct Results<'a>(Vec<(&'a Finding, usize, Option<&'a SuppressionNote>)>);
 
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for (f, index) in &self.0 {
-            seq.serialize_element(&result(f, *index))?;
+        for (f, index, s) in &self.0 {
+            seq.serialize_element(&result(f, *index, *s))?;
         }
         seq.end()
     }
@@ -321,19 +334,26 @@ pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(),
         ids.push(r.id.clone());
         rules.push(rule_descriptor(r));
     }
-    let mut failures: Vec<&Finding> = report
+    let mut failures: Vec<(&Finding, Option<&SuppressionNote>)> = report
         .findings
         .iter()
         .filter(|f| f.status == Status::Fail)
+        .map(|f| (f, None))
+        .chain(
+            report
+                .suppressed
+                .iter()
+                .map(|s| (&s.finding, Some(&s.suppression))),
+        )
         .collect();
-    failures.sort_by(|a, b| a.domain.cmp(&b.domain).then_with(|| by_severity(a, b)));
+    failures.sort_by(|(a, _), (b, _)| a.domain.cmp(&b.domain).then_with(|| by_severity(a, b)));
     let mut index_of: std::collections::HashMap<String, usize> = ids
         .iter()
         .enumerate()
         .map(|(i, id)| (id.clone(), i))
         .collect();
     let mut results = Vec::with_capacity(failures.len());
-    for f in failures {
+    for (f, suppression) in failures {
         let index = match index_of.get(&f.rule) {
             Some(i) => *i,
             None => {
@@ -343,7 +363,7 @@ pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(),
                 ids.len() - 1
             }
         };
-        results.push((f, index));
+        results.push((f, index, suppression));
     }
     let mut skipped: Vec<&pillar_model::Skipped> = report.skipped.iter().collect();
     skipped.sort();
@@ -368,10 +388,18 @@ pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(),
                 "%SRCROOT%": { "description": { "text": "The folder the scan was run from." } }
             }),
             results: Results(results),
-            properties: json!({
-                "sources": report.sources,
-                "baselined": report.baselined.len(),
-            }),
+            properties: if report.suppressed.is_empty() {
+                json!({
+                    "sources": report.sources,
+                    "baselined": report.baselined.len(),
+                })
+            } else {
+                json!({
+                    "sources": report.sources,
+                    "baselined": report.baselined.len(),
+                    "suppressed": report.suppressed.len(),
+                })
+            },
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;

@@ -179,6 +179,9 @@ fn header(w: &mut Writer<'_>, report: &Report, s: &Summary) {
     if s.baselined > 0 {
         let _ = write!(totals, " · {} baselined", s.baselined);
     }
+    if !report.suppressed.is_empty() {
+        let _ = write!(totals, " · {} suppressed", report.suppressed.len());
+    }
     let totals = format!("{}{totals}", w.paint.dim("checked   "));
     w.line(&totals);
 }
@@ -215,6 +218,26 @@ fn domain(w: &mut Writer<'_>, report: &Report, summary: &Summary, d: Domain, ver
         failures(w, group);
     }
 
+    // Failures suppressed in the source, one line each with the reason.
+    for s in report.suppressed.iter().filter(|s| s.finding.domain == d) {
+        let at = s
+            .finding
+            .location
+            .as_ref()
+            .map(|l| match l.line {
+                Some(n) => format!(" ({}:{n})", l.file),
+                None => format!(" ({})", l.file),
+            })
+            .unwrap_or_default();
+        let text = format!(
+            "suppressed  {} on {}{at}: {}",
+            s.finding.rule,
+            s.finding.resource.display_name(),
+            s.suppression.reason
+        );
+        let l = format!("  {}", w.paint.dim(&text));
+        w.line(&l);
+    }
     // One line of counts: what is not listed in full above.
     let baselined = report.baselined.iter().filter(|f| f.domain == d).count();
     let mut parts = Vec::new();
