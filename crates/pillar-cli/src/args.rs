@@ -471,6 +471,21 @@ pub struct SecretsArgs {
     /// Print files and bytes scanned and the time taken to standard error.
     #[arg(long)]
     pub stats: bool,
+    /// Scan the git history of each PATH's repository: the secrets every commit added,
+    /// with commit, author and date (not the uncommitted working tree).
+    #[arg(long)]
+    pub git: bool,
+    /// With --git: only commits not reachable from REV (a branch, tag, commit or HEAD~N).
+    #[arg(long, value_name = "REV", requires = "git")]
+    pub since: Option<String>,
+    /// Write the plan to move every secret found to AWS Secrets Manager (Markdown:
+    /// names, CLI and Terraform to create them, how the code reads them) instead of the report.
+    #[arg(long)]
+    pub fix_plan: bool,
+    /// Also load this rule pack (repeatable): pillar rule YAML, a gitleaks TOML
+    /// configuration or a noseyparker rule YAML; what cannot be loaded is noted on standard error.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rule_packs: Vec<PathBuf>,
 }
 
 /// `pillar iam`.

@@ -69,8 +69,32 @@ pub fn add_to_report(
     report.skipped.extend(scan.skipped);
 }
 
+/// The built-in rules plus the packs given with `--rules`.
+fn engine_with_packs(packs: &[PathBuf]) -> anyhow::Result<Engine> {
+    let mut rules = pillar_secrets::rules::builtin().context("built-in secret rules")?;
+    for p in packs {
+        let shown = p.display().to_string();
+        let text =
+            std::fs::read_to_string(p).with_context(|| format!("cannot read rule pack {shown}"))?;
+        let pack = pillar_secrets::packs::load(&shown, &text)?;
+        for n in &pack.notes {
+            eprintln!("note: {n}");
+        }
+        for r in pack.rules {
+            if rules.iter().any(|x| x.id == r.id) {
+                anyhow::bail!(
+                    "{shown}: rule `{}` has the id of a rule already loaded",
+                    r.id
+                );
+            }
+            rules.push(r);
+        }
+    }
+    Ok(Engine::new(rules, "rules")?)
+}
+
 pub fn run(args: &SecretsArgs) -> anyhow::Result<ExitCode> {
-    let engine = Engine::builtin().context("built-in secret rules")?;
+    let engine = engine_with_packs(&args.rule_packs)?;
     if args.list_rules {
         for r in engine.rules() {
             println!("{:<30} {:<8} {}", r.id, r.severity.as_str(), r.title);
@@ -114,22 +138,34 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<ExitCode> {
         threads: args.threads,
     };
     let started = Instant::now();
-    let scan = pillar_secrets::scan(&engine, &paths, &opts);
+    let scan = if args.git {
+        scan_history(&engine, &paths, args, &opts)?
+    } else {
+        pillar_secrets::scan(&engine, &paths, &opts)
+    };
     if args.stats {
+        let what = if args.git {
+            format!(
+                "{} commits, {} file versions",
+                scan.commits_scanned, scan.files_scanned
+            )
+        } else {
+            format!("{} files", scan.files_scanned)
+        };
         eprintln!(
-            "secrets: {} files, {:.1} MB scanned in {:.2} s; {} passed over (binary, minified, lock files); {} findings",
-            scan.files_scanned,
+            "secrets: {what}, {:.1} MB scanned in {:.2} s; {} passed over (binary, minified, lock files); {} findings",
             scan.bytes_scanned as f64 / 1e6,
             started.elapsed().as_secs_f64(),
             scan.files_passed_over,
             scan.findings.len()
         );
     }
+    let kind = if args.git { "git" } else { "files" };
     let mut report = Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         sources: paths
             .iter()
-            .map(|p| format!("files {}", p.display()))
+            .map(|p| format!("{kind} {}", p.display()))
             .collect(),
         rules: scan.rules,
         findings: scan.findings,
@@ -143,6 +179,30 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("baseline {}", path.display()))?;
         pillar_report::baseline::apply(&mut report, &known);
     }
+    let failed = args.fail_on.is_some_and(|t| {
+        let t = output::threshold(t);
+        report
+            .findings
+            .iter()
+            .any(|f| f.status == Status::Fail && f.severity >= t)
+    });
+    let code = if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    if args.fix_plan {
+        let plan = pillar_secrets::fixplan::render(&report.findings);
+        match &args.output {
+            Some(path) => std::fs::write(path, plan)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+            None => print!("{plan}"),
+        }
+        for s in &report.skipped {
+            eprintln!("skipped: {s}");
+        }
+        return Ok(code);
+    }
     let format = output::format(args.format.unwrap_or(ScanFormat::Text));
     let color = output::color(args.color, args.output.as_deref());
     let render_opts = RenderOptions {
@@ -155,16 +215,31 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<ExitCode> {
             eprintln!("skipped: {s}");
         }
     }
-    let failed = args.fail_on.is_some_and(|t| {
-        let t = output::threshold(t);
-        report
-            .findings
-            .iter()
-            .any(|f| f.status == Status::Fail && f.severity >= t)
-    });
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(code)
+}
+
+/// `--git`: the history of each path's repository, one scan merged.
+fn scan_history(
+    engine: &Engine,
+    paths: &[PathBuf],
+    args: &SecretsArgs,
+    opts: &WalkOptions,
+) -> anyhow::Result<pillar_secrets::SecretsScan> {
+    let git_opts = pillar_secrets::git::GitOptions {
+        since: args.since.clone(),
+        max_blob_bytes: opts.max_file_bytes,
+        threads: opts.threads,
+    };
+    let mut all = pillar_secrets::SecretsScan::default();
+    for p in paths {
+        let s = pillar_secrets::scan_git(engine, p, &git_opts)?;
+        all.findings.extend(s.findings);
+        all.skipped.extend(s.skipped);
+        all.files_scanned += s.files_scanned;
+        all.bytes_scanned += s.bytes_scanned;
+        all.files_passed_over += s.files_passed_over;
+        all.commits_scanned += s.commits_scanned;
+        all.rules = s.rules;
+    }
+    Ok(all)
 }

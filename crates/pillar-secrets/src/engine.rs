@@ -238,9 +238,12 @@ impl Engine {
                     continue;
                 };
                 for caps in comp.regex.captures_iter(window) {
-                    let m = (1..caps.len())
-                        .find_map(|g| caps.get(g))
-                        .or_else(|| caps.get(0));
+                    let m = match rule.secret_group {
+                        Some(g) => caps.get(g),
+                        None => (1..caps.len())
+                            .find_map(|g| caps.get(g))
+                            .or_else(|| caps.get(0)),
+                    };
                     let Some(m) = m else { continue };
                     let (start, end) = (from + m.start(), from + m.end());
                     if let Some((conf, note)) = judge(rule, data, start, m.as_bytes(), is_code) {

@@ -17,10 +17,13 @@
 pub mod engine;
 pub mod filter;
 pub mod finding;
+pub mod fixplan;
 pub mod git;
+pub mod packs;
 pub mod rules;
 pub mod validate;
 pub mod walk;
+pub mod yaml;
 
 pub use engine::{Confidence, Engine, Hit};
 pub use rules::{RuleDef, RuleError};

@@ -92,6 +92,10 @@ pub struct RuleDef {
     /// Minimum length of the secret.
     #[serde(default)]
     pub min_length: usize,
+    /// The capture group that holds the secret (default: the first that
+    /// took part in the match, else the whole match).
+    #[serde(default)]
+    pub secret_group: Option<usize>,
     /// Structural validation.
     #[serde(default)]
     pub validate: Option<Validator>,
@@ -161,12 +165,42 @@ pub enum RuleError {
     },
 }
 
-/// Parse one rule file.
-pub fn parse(file: &str, text: &str) -> Result<Vec<RuleDef>, RuleError> {
-    let parsed: RuleFile = serde_yaml_ng::from_str(text).map_err(|e| RuleError::Syntax {
+/// Read a pillar rule file into rules with the line each starts on, with
+/// no check beyond the schema.
+pub fn read(file: &str, text: &str) -> Result<Vec<(usize, RuleDef)>, RuleError> {
+    let syntax = |line: usize, message: String| RuleError::Syntax {
         file: file.to_owned(),
-        message: e.to_string(),
-    })?;
+        message: format!("line {line}: {message}"),
+    };
+    let (value, lines) =
+        crate::yaml::parse_with_item_lines(text, "rules").map_err(|e| syntax(e.line, e.message))?;
+    let Some(top) = value.as_object() else {
+        return Err(syntax(
+            1,
+            "expected a mapping with a `rules` list".to_owned(),
+        ));
+    };
+    if let Some(k) = top.keys().find(|k| k.as_str() != "rules") {
+        return Err(syntax(1, format!("unknown top-level key `{k}`")));
+    }
+    let Some(items) = top.get("rules").and_then(|r| r.as_array()) else {
+        return Err(syntax(1, "`rules` must be a list".to_owned()));
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let line = lines.get(i).copied().unwrap_or(1);
+        let rule: RuleDef = serde_json::from_value(item.clone())
+            .map_err(|e| syntax(line, format!("rule {}: {e}", i + 1)))?;
+        out.push((line, rule));
+    }
+    Ok(out)
+}
+
+/// Parse one rule file of pillar's own format, checking every rule.
+pub fn parse(file: &str, text: &str) -> Result<Vec<RuleDef>, RuleError> {
+    let parsed = RuleFile {
+        rules: read(file, text)?.into_iter().map(|(_, r)| r).collect(),
+    };
     for r in &parsed.rules {
         let invalid = |message: &str| RuleError::Invalid {
             file: file.to_owned(),
