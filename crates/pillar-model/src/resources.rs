@@ -195,6 +195,23 @@ impl IamRole {
     }
 }
 
+/// An IAM instance profile: what hands a role to EC2 instances (an
+/// instance's `iam_instance_profile` names it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InstanceProfile {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Profile name.
+    pub name: String,
+    /// Profile ARN.
+    pub arn: String,
+    /// ARNs of its roles (AWS allows one).
+    pub roles: Vec<String>,
+}
+
 /// A managed policy (customer or AWS managed).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

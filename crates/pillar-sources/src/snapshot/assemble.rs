@@ -218,6 +218,7 @@ pub(crate) fn assemble(
                 inv.groups.extend(auth.groups);
                 inv.roles.extend(auth.roles);
                 inv.policies.extend(auth.policies);
+                inv.instance_profiles.extend(auth.instance_profiles);
             }
             Data::Buckets(list) => {
                 for mut bucket in list {

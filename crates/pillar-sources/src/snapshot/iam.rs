@@ -4,8 +4,8 @@ use super::parse::{Data, Fail};
 use super::util::{policy, tags, time, Ctx, Lines, Tag};
 use base64::Engine as _;
 use pillar_model::{
-    AccessKey, CredentialReportEntry, IamGroup, IamRole, IamUser, InlinePolicy, Known,
-    ManagedPolicy, MfaDevice, PasswordPolicy, Timestamp,
+    AccessKey, CredentialReportEntry, IamGroup, IamRole, IamUser, InlinePolicy, InstanceProfile,
+    Known, ManagedPolicy, MfaDevice, PasswordPolicy, Timestamp,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -99,6 +99,14 @@ struct RoleDetail {
     permissions_boundary: Option<Boundary>,
     role_last_used: Option<RoleLastUsed>,
     tags: Vec<Tag>,
+    instance_profile_list: Vec<ProfileDetail>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct ProfileDetail {
+    instance_profile_name: String,
+    arn: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -126,6 +134,8 @@ pub(crate) struct AuthDetails {
     pub groups: Vec<IamGroup>,
     pub roles: Vec<IamRole>,
     pub policies: Vec<ManagedPolicy>,
+    /// Instance profiles, from each role's `InstanceProfileList`.
+    pub instance_profiles: Vec<InstanceProfile>,
     /// Parts that could not be read: (line, reason).
     pub warnings: Vec<(Option<u32>, String)>,
 }
@@ -229,6 +239,27 @@ pub(crate) fn auth_details(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> {
             Ok(doc) => Known::Known(doc),
             Err(e) => Known::Unknown(format!("trust policy: {e}")),
         };
+        for p in r.instance_profile_list {
+            if p.arn.is_empty() {
+                continue;
+            }
+            match d.instance_profiles.iter_mut().find(|x| x.arn == p.arn) {
+                Some(known) => known.roles.push(r.arn.clone()),
+                None => d.instance_profiles.push(InstanceProfile {
+                    resource: global
+                        .rref(
+                            "AWS::IAM::InstanceProfile",
+                            p.arn.clone(),
+                            arn_account(&p.arn),
+                        )
+                        .named(p.instance_profile_name.clone()),
+                    location: None,
+                    name: p.instance_profile_name,
+                    arn: p.arn,
+                    roles: vec![r.arn.clone()],
+                }),
+            }
+        }
         d.roles.push(IamRole {
             resource: global
                 .rref("AWS::IAM::Role", id, account)
