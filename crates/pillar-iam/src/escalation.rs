@@ -12,7 +12,10 @@
 //!   Lambda function, a CloudFormation stack, a CodeBuild project, …) when B
 //!   trusts that service;
 //! * **existing compute**: change the code of a Lambda function that runs as
-//!   role B.
+//!   role B; run a command on (SSM Run Command), open a session to (Session
+//!   Manager) or push an SSH key to (EC2 Instance Connect) an EC2 instance
+//!   whose instance profile holds role B, or rewrite its user data and
+//!   restart it — then read B's credentials from the instance metadata.
 //!
 //! A principal is an **administrator** when its effective permissions allow
 //! a set of probe actions on every resource (IAM, compute, data, keys); it
@@ -230,6 +233,8 @@ struct Can {
     update_trust: bool,
     pass: bool,
     update_code: bool,
+    /// Some way into an existing EC2 instance (see [`EC2_ACCESS`]).
+    instance_access: bool,
     /// Per entry of [`PASSROLE_METHODS`]: the calls besides `iam:PassRole`
     /// are allowed (on every resource).
     methods: Vec<bool>,
@@ -242,6 +247,8 @@ struct Builder<'a> {
     groups: HashMap<&'a str, &'a pillar_model::IamGroup>,
     /// Lambda functions by the role they run as.
     functions: HashMap<&'a str, Vec<&'a pillar_model::Function>>,
+    /// EC2 instances (ARN, id, region) by the role of their instance profile.
+    instances: HashMap<&'a str, Vec<Ec2Instance>>,
     /// Groups that make their members administrators.
     admin_groups: Vec<&'a pillar_model::IamGroup>,
 }
@@ -385,6 +392,9 @@ impl Builder<'_> {
             update_trust: self.may(who, "iam:UpdateAssumeRolePolicy"),
             pass: self.may(who, "iam:PassRole"),
             update_code: self.may(who, "lambda:UpdateFunctionCode"),
+            instance_access: EC2_ACCESS
+                .iter()
+                .any(|m| m.actions.iter().all(|a| self.may(who, a))),
             methods: PASSROLE_METHODS
                 .iter()
                 .map(|m| {
@@ -461,7 +471,8 @@ impl Builder<'_> {
                             })
                         }),
                     };
-                    let can_other = can.update_trust || can.pass || can.update_code;
+                    let can_other =
+                        can.update_trust || can.pass || can.update_code || can.instance_access;
                     if !(reach.named || can_other || (reach.account_named && can.assume)) {
                         continue;
                     }
@@ -560,9 +571,104 @@ impl Builder<'_> {
                 }
             }
         }
+        if services.iter().any(|s| s == "ec2.amazonaws.com") && can.instance_access {
+            for i in self
+                .instances
+                .get(role)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                for m in EC2_ACCESS {
+                    if !m.running_only || i.running {
+                        let extra = m.document.map(|d| {
+                            format!(
+                                "arn:aws:ssm:{}::document/{d}",
+                                i.region.as_deref().unwrap_or("*")
+                            )
+                        });
+                        let ok = m.actions.iter().all(|a| self.allows(who, a, &i.arn))
+                            && extra
+                                .as_deref()
+                                .is_none_or(|d| m.actions.iter().all(|a| self.allows(who, a, d)));
+                        if ok {
+                            return Some(step(
+                                who,
+                                role,
+                                m.id,
+                                m.actions,
+                                format!(
+                                    "{} {} whose instance profile holds role {role}, and reads the role's credentials from its metadata service",
+                                    m.what, i.id
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
         None
     }
 }
+
+/// An EC2 instance that runs as a role.
+#[derive(Debug)]
+struct Ec2Instance {
+    arn: String,
+    id: String,
+    region: Option<String>,
+    running: bool,
+}
+
+/// A way into an existing EC2 instance: the calls (each allowed on the
+/// instance's ARN) and, for Run Command, the AWS-owned document it runs.
+struct Ec2Access {
+    id: &'static str,
+    actions: &'static [&'static str],
+    document: Option<&'static str>,
+    /// Needs the instance running (stopped instances only take user data).
+    running_only: bool,
+    what: &'static str,
+}
+
+/// The ways into an existing EC2 instance, in the order tried (AWS Systems
+/// Manager User Guide, "Run Command" and "Session Manager"; EC2 User Guide,
+/// "EC2 Instance Connect" and "Modify instance user data"). The SSM ways
+/// need the SSM agent on the instance and Instance Connect needs its SSH
+/// port reachable: pillar does not check either.
+const EC2_ACCESS: &[Ec2Access] = &[
+    Ec2Access {
+        id: "ssm-send-command",
+        actions: &["ssm:SendCommand"],
+        document: Some("AWS-RunShellScript"),
+        running_only: true,
+        what: "runs a shell command (SSM Run Command, AWS-RunShellScript) on instance",
+    },
+    Ec2Access {
+        id: "ssm-start-session",
+        actions: &["ssm:StartSession"],
+        document: None,
+        running_only: true,
+        what: "opens a shell (SSM Session Manager) on instance",
+    },
+    Ec2Access {
+        id: "ec2-instance-connect",
+        actions: &["ec2-instance-connect:SendSSHPublicKey"],
+        document: None,
+        running_only: true,
+        what: "pushes its SSH key (EC2 Instance Connect) to instance",
+    },
+    Ec2Access {
+        id: "ec2-modify-user-data",
+        actions: &[
+            "ec2:StopInstances",
+            "ec2:ModifyInstanceAttribute",
+            "ec2:StartInstances",
+        ],
+        document: None,
+        running_only: false,
+        what: "stops, rewrites the user data of and restarts instance",
+    },
+];
 
 /// Whether a role's trust policy names a principal: itself (or everyone),
 /// or its account.
@@ -622,6 +728,41 @@ impl Graph {
                 functions.entry(r).or_default().push(f);
             }
         }
+        let mut instances: HashMap<&str, Vec<Ec2Instance>> = HashMap::new();
+        for i in &inv.instances {
+            if !matches!(
+                i.state.as_str(),
+                "running" | "stopped" | "pending" | "stopping"
+            ) {
+                continue;
+            }
+            let Some(profile) = i.iam_instance_profile.as_deref() else {
+                continue;
+            };
+            let Some(p) = inv.instance_profiles.iter().find(|p| p.arn == profile) else {
+                continue;
+            };
+            let region = i.resource.region.clone();
+            let account = i
+                .resource
+                .account
+                .clone()
+                .or_else(|| crate::arn::account_of(profile).map(str::to_owned));
+            let arn = format!(
+                "arn:aws:ec2:{}:{}:instance/{}",
+                region.as_deref().unwrap_or("*"),
+                account.as_deref().unwrap_or("*"),
+                i.id
+            );
+            for r in &p.roles {
+                instances.entry(r.as_str()).or_default().push(Ec2Instance {
+                    arn: arn.clone(),
+                    id: i.id.clone(),
+                    region: region.clone(),
+                    running: i.state != "stopped",
+                });
+            }
+        }
         let mut groups = HashMap::new();
         for g in &inv.groups {
             groups.insert(g.name.as_str(), g);
@@ -644,6 +785,7 @@ impl Graph {
             roles: inv.roles.iter().map(|r| (r.arn.as_str(), r)).collect(),
             groups,
             functions,
+            instances,
             admin_groups,
         };
         let mut nodes: Vec<Node> = inv
@@ -920,6 +1062,98 @@ mod tests {
             .unwrap();
         assert_eq!(ci.steps[0].method, "passrole-lambda-create-function");
         assert!(!paths.iter().any(|p| p.principal.ends_with("user/half")));
+    }
+
+    #[test]
+    fn existing_ec2_instances_hand_over_their_role() {
+        let ec2_trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+        let mut inv = Inventory::default();
+        inv.policies.push(admin_policy());
+        inv.roles.push(role("web", ec2_trust, &[ADMIN_POLICY]));
+        inv.instance_profiles.push(pillar_model::InstanceProfile {
+            name: "web".into(),
+            arn: "arn:aws:iam::111122223333:instance-profile/web".into(),
+            roles: vec!["arn:aws:iam::111122223333:role/web".into()],
+            ..Default::default()
+        });
+        let mut instance = |id: &str, state: &str| {
+            let mut i = pillar_model::Instance {
+                id: id.into(),
+                state: state.into(),
+                iam_instance_profile: Some("arn:aws:iam::111122223333:instance-profile/web".into()),
+                ..Default::default()
+            };
+            i.resource.region = Some("us-east-1".into());
+            i.resource.account = Some("111122223333".into());
+            inv.instances.push(i);
+        };
+        instance("i-0run", "running");
+        instance("i-0stop", "stopped");
+        let on = |actions: &[&str], resource: &str| allow(actions, resource);
+        // Run Command on the running instance, with the shell document.
+        inv.users.push(user(
+            "ops",
+            serde_json::json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": [
+                    "arn:aws:ec2:us-east-1:111122223333:instance/i-0run",
+                    "arn:aws:ssm:us-east-1::document/AWS-RunShellScript"]}
+            ]}),
+        ));
+        // Run Command allowed only on the stopped instance: no way in.
+        inv.users.push(user(
+            "stale",
+            serde_json::json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": [
+                    "arn:aws:ec2:us-east-1:111122223333:instance/i-0stop",
+                    "arn:aws:ssm:*::document/*"]}
+            ]}),
+        ));
+        // User data needs all three calls.
+        inv.users.push(user(
+            "builder",
+            on(
+                &[
+                    "ec2:StopInstances",
+                    "ec2:ModifyInstanceAttribute",
+                    "ec2:StartInstances",
+                ],
+                "arn:aws:ec2:*:*:instance/i-0stop",
+            ),
+        ));
+        inv.users.push(user(
+            "halfway",
+            on(&["ec2:StopInstances", "ec2:ModifyInstanceAttribute"], "*"),
+        ));
+        // Session Manager, but a Deny on the instance's tag-less ARN stops it.
+        inv.users.push(user(
+            "blocked",
+            serde_json::json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*"},
+                {"Effect": "Deny", "Action": "ssm:StartSession", "Resource": "arn:aws:ec2:*:*:instance/*"}
+            ]}),
+        ));
+        let paths = graph(&inv).paths();
+        let method = |who: &str| {
+            paths
+                .iter()
+                .find(|p| p.principal.ends_with(&format!("user/{who}")))
+                .map(|p| p.steps[0].method.clone())
+        };
+        assert_eq!(method("ops").as_deref(), Some("ssm-send-command"));
+        assert_eq!(method("builder").as_deref(), Some("ec2-modify-user-data"));
+        assert_eq!(method("stale"), None);
+        assert_eq!(method("halfway"), None);
+        assert_eq!(method("blocked"), None);
+        let ops = paths
+            .iter()
+            .find(|p| p.principal.ends_with("user/ops"))
+            .unwrap();
+        assert!(
+            ops.steps[0].detail.contains("i-0run"),
+            "{}",
+            ops.steps[0].detail
+        );
+        assert_eq!(ops.admin, "arn:aws:iam::111122223333:role/web");
     }
 
     #[test]
