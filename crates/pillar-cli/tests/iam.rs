@@ -478,3 +478,58 @@ fn lint_reports_mismatches_overlaps_and_weak_conditions_with_lines() {
     }
     assert!(out.contains("1 file(s), 0 error(s), 4 warning(s)"), "{out}");
 }
+
+#[test]
+fn escalation_through_an_existing_instance_of_an_admin_role() {
+    let tmp = tempfile::tempdir().unwrap();
+    let admin_policy = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    let ec2_trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+    let session = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "arn:aws:ec2:*:*:instance/*"}]});
+    let profile = "arn:aws:iam::111122223333:instance-profile/batch";
+    iam_snapshot(
+        tmp.path(),
+        &serde_json::json!({
+            "UserDetailList": [
+                {"UserName": "support", "Arn": "arn:aws:iam::111122223333:user/support", "GroupList": [], "AttachedManagedPolicies": [],
+                 "UserPolicyList": [{"PolicyName": "sessions", "PolicyDocument": session}]}
+            ],
+            "GroupDetailList": [],
+            "RoleDetailList": [
+                {"RoleName": "batch", "Arn": "arn:aws:iam::111122223333:role/batch", "Path": "/",
+                 "AssumeRolePolicyDocument": ec2_trust, "RolePolicyList": [],
+                 "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}],
+                 "InstanceProfileList": [{"InstanceProfileName": "batch", "Arn": profile, "Roles": []}]}
+            ],
+            "Policies": [{"PolicyName": "AdministratorAccess", "Arn": "arn:aws:iam::aws:policy/AdministratorAccess",
+                          "DefaultVersionId": "v1", "AttachmentCount": 1,
+                          "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": admin_policy}]}]
+        }),
+    );
+    let region = tmp.path().join("us-east-1");
+    std::fs::create_dir(&region).unwrap();
+    std::fs::write(
+        region.join("ec2-describe-instances.json"),
+        serde_json::to_string_pretty(&serde_json::json!({"Reservations": [{"OwnerId": "111122223333", "Instances": [
+            {"InstanceId": "i-0batch", "State": {"Name": "running"}, "IamInstanceProfile": {"Arn": profile, "Id": "AIPA1"}}
+        ]}]}))
+        .unwrap(),
+    )
+    .unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let v = json_of(&pillar(&["iam", "escalation", dir, "--format", "json"]));
+    let path = v["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["principal"] == "arn:aws:iam::111122223333:user/support")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(path["admin"], "arn:aws:iam::111122223333:role/batch");
+    assert_eq!(path["steps"][0]["method"], "ssm-start-session");
+    assert!(
+        path["steps"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("i-0batch"),
+        "{path}"
+    );
+}
