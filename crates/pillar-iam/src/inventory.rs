@@ -22,6 +22,51 @@ struct ResourcePolicy {
     prefix: bool,
     account: Option<String>,
     policy: usize,
+    /// S3 Block Public Access `RestrictPublicBuckets` is on for the bucket
+    /// (on the bucket or on its account) and its policy is public.
+    restricted_public: bool,
+}
+
+/// Condition keys that pin a `"Principal": "*"` grant to fixed callers, so
+/// that S3 does not count the policy as public (S3 User Guide, "Blocking
+/// public access to your Amazon S3 storage", "The meaning of public").
+const FIXING_KEYS: &[&str] = &[
+    "aws:sourceip",
+    "aws:sourcearn",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceowner",
+    "aws:sourceaccount",
+    "aws:userid",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principalorgid",
+    "s3:dataaccesspointarn",
+    "s3:dataaccesspointaccount",
+];
+
+/// Whether S3 counts a bucket policy as public: an `Allow` to everyone (or
+/// with `NotPrincipal`) without a condition that pins a fixing key to
+/// values without wildcards.
+pub fn s3_policy_is_public(p: &Policy) -> bool {
+    use crate::policy::{Effect, PrincipalSpec};
+    p.statements.iter().any(|st| {
+        let open = match &st.principal {
+            Some(PrincipalSpec::Principal(pr)) => pr.everyone || pr.aws.iter().any(|a| a == "*"),
+            Some(PrincipalSpec::NotPrincipal(_)) => true,
+            None => false,
+        };
+        let pinned = st.conditions.iter().any(|c| {
+            !c.op.negated()
+                && c.op != crate::condition::CondOp::Null
+                && FIXING_KEYS.contains(&c.key.to_ascii_lowercase().as_str())
+                && !c.values.is_empty()
+                && c.values.iter().all(|v| {
+                    !v.raw.contains(['*', '?']) && !matches!(v.raw.trim(), "0.0.0.0/0" | "::/0")
+                })
+        });
+        st.effect == Effect::Allow && open && !pinned
+    })
 }
 
 /// Compiled policies of an inventory, ready for many decisions.
@@ -150,11 +195,22 @@ impl IamModel {
             if let Known::Known(Some(doc)) = &b.policy {
                 let name = format!("{arn} bucket policy");
                 if let Some(i) = m.add(doc, &name, b.location.as_ref()) {
+                    let restrict = |pab: &Known<Option<pillar_model::PublicAccessBlock>>| matches!(pab, Known::Known(Some(x)) if x.restrict_public_buckets);
+                    let account_restricts = inv.accounts.iter().any(|a| {
+                        let same = match (&a.id, b.resource.account.as_deref()) {
+                            (Known::Known(id), Some(owner)) => id == owner,
+                            _ => inv.accounts.len() == 1,
+                        };
+                        same && restrict(&a.s3_public_access_block)
+                    });
+                    let public = m.policies.get(i).is_some_and(s3_policy_is_public);
                     m.resources.push(ResourcePolicy {
                         arn,
                         prefix: true,
                         account: b.resource.account.clone(),
                         policy: i,
+                        restricted_public: public
+                            && (restrict(&b.public_access_block) || account_restricts),
                     });
                 }
             }
@@ -167,6 +223,7 @@ impl IamModel {
                     prefix: false,
                     account: k.resource.account.clone(),
                     policy: i,
+                    restricted_public: false,
                 });
             }
         }
@@ -179,6 +236,7 @@ impl IamModel {
                         prefix: false,
                         account: s.resource.account.clone(),
                         policy: i,
+                        restricted_public: false,
                     });
                 }
             }
@@ -192,6 +250,7 @@ impl IamModel {
                         prefix: false,
                         account: f.resource.account.clone(),
                         policy: i,
+                        restricted_public: false,
                     });
                 }
             }
@@ -515,7 +574,36 @@ impl IamModel {
                 .map(|(_, ids)| ids.iter().filter_map(|i| self.policies.get(*i)).collect())
                 .collect();
         }
-        (evaluate(req, &set), notes)
+        let mut d = evaluate(req, &set);
+        if d.outcome == crate::eval::Outcome::Allowed {
+            if let Some(r) = self
+                .resource_policy_for(&req.resource)
+                .filter(|r| r.restricted_public)
+            {
+                // RestrictPublicBuckets: a bucket with a public policy serves
+                // only AWS services and the bucket owner's account.
+                let outsider = match req.principal.kind {
+                    PrincipalKind::Service => false,
+                    PrincipalKind::Anonymous => true,
+                    _ => match (&r.account, &req.principal.account) {
+                        (Some(owner), Some(caller)) => owner != caller,
+                        (None, Some(caller)) => !self.accounts.contains(caller),
+                        (_, None) => true,
+                    },
+                };
+                if outsider {
+                    notes.push(format!(
+                        "{} has a public bucket policy and S3 Block Public Access RestrictPublicBuckets: only AWS services and principals of the bucket owner's account get in",
+                        r.arn
+                    ));
+                    d.outcome = crate::eval::Outcome::ImplicitlyDenied;
+                    d.blocked_by = vec![crate::eval::PolicyKind::Aws];
+                    d.statements.clear();
+                    d.reason = "S3 Block Public Access (RestrictPublicBuckets) blocks access through a public bucket policy from outside the bucket owner's account";
+                }
+            }
+        }
+        (d, notes)
     }
 }
 
@@ -559,5 +647,78 @@ mod tests {
         );
         m.fill_principal_context(&mut other);
         assert_eq!(m.simulate(&other).0.outcome, Outcome::ImplicitlyDenied);
+    }
+
+    fn bucket_inventory(policy: &str, bucket_bpa: bool, account_bpa: bool) -> Inventory {
+        let bpa = |on: bool| {
+            Known::Known(on.then(|| pillar_model::PublicAccessBlock {
+                restrict_public_buckets: true,
+                ..Default::default()
+            }))
+        };
+        let mut inv = Inventory::default();
+        let mut b = pillar_model::Bucket {
+            name: "reports".into(),
+            policy: Known::Known(Some(PolicyDocument(serde_json::from_str(policy).unwrap()))),
+            public_access_block: bpa(bucket_bpa),
+            ..Default::default()
+        };
+        b.resource.account = Some("111122223333".into());
+        inv.buckets.push(b);
+        inv.accounts.push(pillar_model::Account {
+            id: Known::Known("111122223333".into()),
+            s3_public_access_block: bpa(account_bpa),
+            ..Default::default()
+        });
+        inv.users.push(IamUser {
+            name: "ann".into(),
+            arn: "arn:aws:iam::111122223333:user/ann".into(),
+            ..IamUser::default()
+        });
+        inv
+    }
+
+    fn outcome(inv: &Inventory, principal: &str) -> Outcome {
+        let m = IamModel::build(inv);
+        let mut req = Request::new(principal, "s3:GetObject", "arn:aws:s3:::reports/q3.csv");
+        if principal.is_empty() {
+            req.principal = crate::eval::RequestPrincipal::anonymous();
+        }
+        req.resource_account = m.resource_account("arn:aws:s3:::reports/q3.csv");
+        m.fill_principal_context(&mut req);
+        m.simulate(&req).0.outcome
+    }
+
+    #[test]
+    fn block_public_access_restricts_public_bucket_policies() {
+        let public = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}]}"#;
+        let outsider = "arn:aws:iam::444455556666:role/any";
+        let ann = "arn:aws:iam::111122223333:user/ann";
+        // Without Block Public Access: anyone reads.
+        let open = bucket_inventory(public, false, false);
+        assert_eq!(outcome(&open, ""), Outcome::Allowed);
+        assert_eq!(outcome(&open, outsider), Outcome::Allowed);
+        // RestrictPublicBuckets on the bucket or on the account: only the
+        // owner's account gets in through the public policy.
+        for (bucket, account) in [(true, false), (false, true)] {
+            let inv = bucket_inventory(public, bucket, account);
+            assert_eq!(outcome(&inv, ""), Outcome::ImplicitlyDenied);
+            assert_eq!(outcome(&inv, outsider), Outcome::ImplicitlyDenied);
+            assert_eq!(outcome(&inv, ann), Outcome::Allowed);
+        }
+        // A policy pinned to one VPC endpoint is not public: not restricted.
+        let pinned = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*","Condition":{"StringEquals":{"aws:SourceAccount":"444455556666"}}}]}"#;
+        let inv = bucket_inventory(pinned, true, false);
+        let m = IamModel::build(&inv);
+        let mut req = Request::new(outsider, "s3:GetObject", "arn:aws:s3:::reports/q3.csv");
+        req.resource_account = m.resource_account("arn:aws:s3:::reports/q3.csv");
+        req.context.insert(
+            "aws:SourceAccount",
+            crate::CtxValue::One("444455556666".into()),
+        );
+        m.fill_principal_context(&mut req);
+        assert_eq!(m.simulate(&req).0.outcome, Outcome::Allowed);
+        assert!(!s3_policy_is_public(&Policy::parse(pinned, None).unwrap()));
+        assert!(s3_policy_is_public(&Policy::parse(public, None).unwrap()));
     }
 }
