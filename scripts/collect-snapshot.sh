@@ -212,12 +212,13 @@ fi
 
 call "$OUT/organizations-describe-organization.json" "" organizations describe-organization
 call "$OUT/organizations-list-policies.json" "" organizations list-policies --filter SERVICE_CONTROL_POLICY
+call "$OUT/organizations-list-policies-rcp.json" "" organizations list-policies --filter RESOURCE_CONTROL_POLICY
 while IFS= read -r pid; do
     [[ -n $pid ]] || continue
     call "$OUT/organizations-describe-policy/$(key "$pid").json" "" organizations describe-policy --policy-id "$pid"
     call "$OUT/organizations-list-targets-for-policy/$(key "$pid").json" "" \
         organizations list-targets-for-policy --policy-id "$pid"
-done < <(values "$OUT/organizations-list-policies.json" Policies Id)
+done < <(values "$OUT/organizations-list-policies.json" Policies Id; values "$OUT/organizations-list-policies-rcp.json" Policies Id)
 
 # ---------------------------------------------------------------- regions
 

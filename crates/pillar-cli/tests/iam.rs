@@ -533,3 +533,89 @@ fn escalation_through_an_existing_instance_of_an_admin_role() {
         "{path}"
     );
 }
+
+#[test]
+fn resource_control_policies_from_the_snapshot_bound_a_public_bucket() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    iam_snapshot(
+        d,
+        &serde_json::json!({"UserDetailList": [
+            {"UserName": "ann", "Arn": "arn:aws:iam::111122223333:user/ann", "GroupList": [], "UserPolicyList": [],
+             "AttachedManagedPolicies": []}
+        ], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}),
+    );
+    let write = |rel: &str, v: &Value| {
+        let p = d.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, serde_json::to_string_pretty(v).unwrap()).unwrap();
+    };
+    write(
+        "s3api-list-buckets.json",
+        &serde_json::json!({"Buckets": [{"Name": "reports", "CreationDate": "2025-01-01T00:00:00+00:00"}]}),
+    );
+    let public = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]});
+    write(
+        "s3api-get-bucket-policy/reports.json",
+        &serde_json::json!({"Policy": public.to_string()}),
+    );
+    // The organization's RCP: nobody outside account 111122223333.
+    let rcp = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+        "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalAccount": "111122223333"}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]});
+    write(
+        "organizations-list-policies-rcp.json",
+        &serde_json::json!({"Policies": [{"Id": "p-rcp1", "Arn": "arn:aws:organizations::999999999999:policy/o-abc/resource_control_policy/p-rcp1",
+            "Name": "in-account-only", "Type": "RESOURCE_CONTROL_POLICY", "AwsManaged": false}]}),
+    );
+    write(
+        "organizations-describe-policy/p-rcp1.json",
+        &serde_json::json!({"Policy": {"Content": rcp.to_string()}}),
+    );
+    write(
+        "organizations-list-targets-for-policy/p-rcp1.json",
+        &serde_json::json!({"Targets": [{"TargetId": "r-root", "Type": "ROOT", "Name": "Root"}]}),
+    );
+    let dir = d.to_str().unwrap();
+    let sim = |principal: &str| {
+        let v = json_of(&pillar(&[
+            "iam",
+            "simulate",
+            "--snapshot",
+            dir,
+            "--principal",
+            principal,
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "arn:aws:s3:::reports/q3.csv",
+            "--format",
+            "json",
+        ]));
+        v["response"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{v}"))
+            .to_owned()
+    };
+    assert_eq!(
+        sim("arn:aws:iam::444455556666:role/any"),
+        "ExplicitlyDenied"
+    );
+    assert_eq!(sim("arn:aws:iam::111122223333:user/ann"), "Allowed");
+    let who = pillar(&[
+        "iam",
+        "who-can",
+        "s3:GetObject",
+        "arn:aws:s3:::reports/q3.csv",
+        dir,
+    ]);
+    let text = String::from_utf8_lossy(&who.stdout);
+    assert!(
+        text.contains("arn:aws:iam::111122223333:user/ann"),
+        "{text}"
+    );
+    assert!(!text.contains("anonymous"), "{text}");
+    assert!(
+        !text.contains("any principal of any other AWS account"),
+        "{text}"
+    );
+}

@@ -82,6 +82,7 @@ pub struct IamModel {
     /// Position in `resources` by ARN (the first policy of an ARN).
     resource_index: HashMap<String, usize>,
     scp_levels: Vec<(String, Vec<usize>)>,
+    rcp_levels: Vec<(String, Vec<usize>)>,
     accounts: Vec<String>,
     external: Option<Policy>,
     /// Policies that could not be compiled or are not known, one line each.
@@ -255,20 +256,20 @@ impl IamModel {
                 }
             }
         }
-        let mut levels: Vec<(String, Vec<usize>)> = Vec::new();
-        for scp in &inv.scps {
-            let name = format!("SCP {}", scp.name);
-            let Some(i) = m.add_known(&scp.document, &name, scp.location.as_ref()) else {
-                continue;
-            };
-            for t in &scp.targets {
-                match levels.iter_mut().find(|(n, _)| n == t) {
-                    Some((_, ids)) => ids.push(i),
-                    None => levels.push((t.clone(), vec![i])),
-                }
+        m.scp_levels = m.org_levels(&inv.scps, "SCP");
+        m.rcp_levels = m.org_levels(&inv.rcps, "RCP");
+        if !m.rcp_levels.is_empty() {
+            // AWS attaches RCPFullAWSAccess to the root, every OU and every
+            // account, and it cannot be detached: every level allows
+            // everything unless one of its RCPs denies.
+            m.policies.push(Policy::allow_all(
+                "RCPFullAWSAccess (attached by AWS to every level)",
+            ));
+            let full = m.policies.len() - 1;
+            for (_, ids) in &mut m.rcp_levels {
+                ids.push(full);
             }
         }
-        m.scp_levels = levels;
         for (i, r) in m.resources.iter().enumerate() {
             m.resource_index.entry(r.arn.clone()).or_insert(i);
         }
@@ -285,6 +286,25 @@ impl IamModel {
             "(assumed) the external account's own policies allow everything",
         ));
         m
+    }
+
+    /// Organization policies grouped by target (root, OU or account), each
+    /// target taken as one level.
+    fn org_levels(&mut self, list: &[pillar_model::Scp], label: &str) -> Vec<(String, Vec<usize>)> {
+        let mut levels: Vec<(String, Vec<usize>)> = Vec::new();
+        for scp in list {
+            let name = format!("{label} {}", scp.name);
+            let Some(i) = self.add_known(&scp.document, &name, scp.location.as_ref()) else {
+                continue;
+            };
+            for t in &scp.targets {
+                match levels.iter_mut().find(|(n, _)| n == t) {
+                    Some((_, ids)) => ids.push(i),
+                    None => levels.push((t.clone(), vec![i])),
+                }
+            }
+        }
+        levels
     }
 
     fn attached(&mut self, arns: &[String], owner: &str) -> Vec<usize> {
@@ -570,6 +590,21 @@ impl IamModel {
             );
             set.scps = self
                 .scp_levels
+                .iter()
+                .map(|(_, ids)| ids.iter().filter_map(|i| self.policies.get(*i)).collect())
+                .collect();
+        }
+        let resource_inside = req
+            .resource_account
+            .as_ref()
+            .is_none_or(|a| self.accounts.contains(a));
+        if !self.rcp_levels.is_empty() && resource_inside {
+            notes.push(
+                "RCPs: each RCP target is taken as one organization level that applies to the resource's account"
+                    .to_owned(),
+            );
+            set.rcps = self
+                .rcp_levels
                 .iter()
                 .map(|(_, ids)| ids.iter().filter_map(|i| self.policies.get(*i)).collect())
                 .collect();

@@ -132,6 +132,10 @@ pub struct Inventory {
     pub event_rules: Vec<EventRule>,
     /// WAF web ACLs.
     pub web_acls: Vec<WebAcl>,
+    /// Resource control policies (same shape as SCPs; they bound what
+    /// anyone may do to the organization's resources).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rcps: Vec<Scp>,
     /// IAM instance profiles (which role an EC2 instance runs as).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instance_profiles: Vec<InstanceProfile>,
@@ -236,6 +240,7 @@ impl Inventory {
             event_rules,
             web_acls,
             instance_profiles,
+            rcps,
             suppressions,
         } = other;
         self.collected_at = match (self.collected_at, collected_at) {
@@ -279,6 +284,7 @@ impl Inventory {
         self.event_rules.extend(event_rules);
         self.web_acls.extend(web_acls);
         self.instance_profiles.extend(instance_profiles);
+        self.rcps.extend(rcps);
         self.suppressions.extend(suppressions);
     }
 

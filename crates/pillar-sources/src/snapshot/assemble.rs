@@ -226,7 +226,8 @@ pub(crate) fn assemble(
                     inv.buckets.push(bucket);
                 }
             }
-            Data::Scps(list) => {
+            Data::Scps(list) | Data::Rcps(list) => {
+                let rcp = matches!(job.kind, Kind::OrgRcps);
                 for mut scp in list {
                     let id = scp
                         .resource
@@ -242,7 +243,11 @@ pub(crate) fn assemble(
                     if let Known::Known(t) = b.strings(Kind::OrgPolicyTargets, None, &id) {
                         scp.targets = t;
                     }
-                    inv.scps.push(scp);
+                    if rcp {
+                        inv.rcps.push(scp);
+                    } else {
+                        inv.scps.push(scp);
+                    }
                 }
             }
             Data::Vpcs(v) => inv.vpcs.extend(v),

@@ -27,6 +27,7 @@ pub(crate) enum Kind {
     AccountPublicAccessBlock,
     Organization,
     OrgPolicies,
+    OrgRcps,
     OrgPolicy,
     OrgPolicyTargets,
     Vpcs,
@@ -104,6 +105,7 @@ pub(crate) const ROOT_FILES: &[(&str, Kind)] = &[
         Kind::Organization,
     ),
     ("organizations-list-policies.json", Kind::OrgPolicies),
+    ("organizations-list-policies-rcp.json", Kind::OrgRcps),
 ];
 
 /// Per-resource folders at the snapshot root.
@@ -283,7 +285,7 @@ impl Kind {
         Some(match self {
             AuthDetails => Service::Iam,
             Buckets => Service::S3,
-            OrgPolicies => Service::Organizations,
+            OrgPolicies | OrgRcps => Service::Organizations,
             Vpcs
             | Subnets
             | RouteTables

@@ -36,6 +36,8 @@ pub(crate) enum Data {
     Logging(Option<BucketLogging>),
     Lifecycle(Vec<LifecycleRule>),
     Scps(Vec<Scp>),
+    /// Resource control policies (without documents and targets yet).
+    Rcps(Vec<Scp>),
     Strings(Vec<String>),
     Bool(bool),
     Vpcs(Vec<Vpc>),
@@ -149,6 +151,7 @@ fn absent(kind: Kind) -> Option<Data> {
         SecurityHubStandards => Data::Strings(Vec::new()),
         // Not in an organization: no SCPs apply.
         OrgPolicies => Data::Scps(Vec::new()),
+        OrgRcps => Data::Rcps(Vec::new()),
         _ => return None,
     })
 }
@@ -191,7 +194,8 @@ pub(crate) fn parse(kind: Kind, bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fai
         K::BucketLogging => s3::bucket_logging(bytes),
         K::BucketLifecycle => s3::bucket_lifecycle(bytes),
         K::Organization => s3::organization(bytes),
-        K::OrgPolicies => s3::org_policies(bytes, ctx),
+        K::OrgPolicies => s3::org_policies(bytes, ctx, "SERVICE_CONTROL_POLICY").map(Data::Scps),
+        K::OrgRcps => s3::org_policies(bytes, ctx, "RESOURCE_CONTROL_POLICY").map(Data::Rcps),
         K::OrgPolicy => s3::org_policy(bytes),
         K::OrgPolicyTargets => s3::org_policy_targets(bytes),
         K::Vpcs => ec2::vpcs(bytes, ctx),

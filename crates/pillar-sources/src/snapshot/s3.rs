@@ -338,7 +338,8 @@ struct PolicySummary {
     kind: Option<String>,
 }
 
-pub(crate) fn org_policies(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> {
+/// `organizations list-policies --filter KIND` (SCPs or RCPs).
+pub(crate) fn org_policies(bytes: &[u8], ctx: &Ctx<'_>, kind: &str) -> Result<Vec<Scp>, Fail> {
     let out: PoliciesOut = serde_json::from_slice(bytes)?;
     let mut lines = Lines::new(bytes);
     let ctx = Ctx {
@@ -348,11 +349,7 @@ pub(crate) fn org_policies(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> {
     let list = out
         .policies
         .into_iter()
-        .filter(|p| {
-            p.kind
-                .as_deref()
-                .is_none_or(|k| k == "SERVICE_CONTROL_POLICY")
-        })
+        .filter(|p| p.kind.as_deref().is_none_or(|k| k == kind))
         .map(|p| {
             let id = if p.arn.is_empty() {
                 p.id.clone()
@@ -369,7 +366,7 @@ pub(crate) fn org_policies(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> {
             }
         })
         .collect();
-    Ok(Data::Scps(list))
+    Ok(list)
 }
 
 #[derive(Debug, Default, Deserialize)]
