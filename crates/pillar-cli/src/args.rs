@@ -342,6 +342,17 @@ pub struct DetectArgs {
     /// Run only the rules given with --rules, not the shipped pack.
     #[arg(long)]
     pub no_default_rules: bool,
+    /// Values of `%name%` placeholders for rules using the `expand` modifier: a YAML
+    /// mapping of names to a value or a list of values.
+    #[arg(long, value_name = "FILE")]
+    pub placeholders: Option<PathBuf>,
+    /// Print the rules as SQL over the standard CloudTrail table instead of reading logs
+    /// (single-event rules, event_count and value_count correlations).
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub emit_sql: Option<SqlDialect>,
+    /// With --emit-sql: the CloudTrail table's name.
+    #[arg(long, value_name = "NAME", default_value = "cloudtrail_logs")]
+    pub sql_table: String,
     /// Check every rule's examples and negative examples (and that every rule loads), and exit.
     #[arg(long)]
     pub check_rules: bool,
@@ -360,6 +371,17 @@ pub struct DetectArgs {
     /// Print event counts and throughput to standard error.
     #[arg(long)]
     pub stats: bool,
+}
+
+/// SQL engines of `pillar detect --emit-sql`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SqlDialect {
+    /// Amazon Athena (engine version 3).
+    Athena,
+    /// Trino.
+    Trino,
+    /// Apache Spark SQL.
+    Spark,
 }
 
 /// `pillar net`.

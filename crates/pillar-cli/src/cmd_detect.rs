@@ -1,8 +1,9 @@
 //! `pillar detect`: run the Sigma rules (shipped pack and `--rules`) over
 //! CloudTrail logs and render the detections like a scan.
 
-use crate::args::DetectArgs;
+use crate::args::{DetectArgs, SqlDialect};
 use crate::output;
+use pillar_detect::sql::Dialect;
 use pillar_detect::{Engine, ReadOptions, RuleSet};
 use pillar_model::Status;
 use pillar_report::{RenderOptions, Report};
@@ -11,6 +12,10 @@ use std::time::Instant;
 
 fn load_rules(args: &DetectArgs) -> anyhow::Result<RuleSet> {
     let mut set = RuleSet::default();
+    if let Some(p) = &args.placeholders {
+        set.load_placeholders(p)
+            .map_err(|e| anyhow::anyhow!("--placeholders {e}"))?;
+    }
     if !args.no_default_rules {
         set.add_shipped();
     }
@@ -49,9 +54,41 @@ fn check_rules(args: &DetectArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// `--emit-sql`: the rules as SQL on standard output; what cannot be
+/// written is listed on standard error.
+fn emit_sql(args: &DetectArgs, dialect: SqlDialect) -> anyhow::Result<ExitCode> {
+    let set = load_rules(args)?;
+    for e in &set.errors {
+        eprintln!("rule not loaded: {e}");
+    }
+    let d = match dialect {
+        SqlDialect::Athena => Dialect::Athena,
+        SqlDialect::Trino => Dialect::Trino,
+        SqlDialect::Spark => Dialect::Spark,
+    };
+    let out = pillar_detect::sql::emit(&set, &args.sql_table, d);
+    print!("{}", out.sql);
+    for (rule, why) in &out.skipped {
+        eprintln!("not written as SQL: {rule}: {why}");
+    }
+    eprintln!(
+        "{} statements written, {} rules left out",
+        out.written,
+        out.skipped.len()
+    );
+    Ok(if out.written == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
     if args.check_rules {
         return check_rules(args);
+    }
+    if let Some(d) = args.emit_sql {
+        return emit_sql(args, d);
     }
     if args.logs.is_empty() {
         anyhow::bail!("name the logs to read: files, folders, or `-` for standard input");

@@ -190,3 +190,66 @@ fn check_rules_runs_the_examples() {
         "{err}"
     );
 }
+
+#[test]
+fn placeholders_fill_expand_values() {
+    let dir = std::env::temp_dir().join(format!("pillar-detect-ph-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("r.yml"),
+        "title: Trail stopped by an unexpected principal\nname: ph-rule\ndetection:\n  sel:\n    eventName: StopLogging\n  known:\n    userIdentity.arn|expand: '%Admins%'\n  condition: sel and not known\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("ph.yml"),
+        "Admins:\n  - arn:aws:iam::*:user/nobody\n",
+    )
+    .unwrap();
+    let rules = dir.join("r.yml");
+    let rules = rules.to_str().unwrap();
+    let base = [
+        "detect",
+        "--no-default-rules",
+        "--rules",
+        rules,
+        "examples/demo/logs",
+        "-f",
+        "json",
+    ];
+    // Without values the rule is not loaded and nothing else can run.
+    let (code, _, err) = pillar(&base, None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("%Admins%") && err.contains("r.yml:7"), "{err}");
+    let ph = dir.join("ph.yml");
+    let mut args = base.to_vec();
+    args.extend(["--placeholders", ph.to_str().unwrap()]);
+    let (code, out, err) = pillar(&args, None);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["findings"][0]["rule"], "ph-rule", "{out}");
+}
+
+#[test]
+fn emit_sql_writes_the_shipped_pack() {
+    let (code, out, err) = pillar(&["detect", "--emit-sql", "athena"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("-- CloudTrail logging stopped")
+            || out.contains("'cloudtrail-logging-stopped' AS rule"),
+        "{out}"
+    );
+    assert!(out.contains("FROM cloudtrail_logs"), "{out}");
+    // The burst correlation is a window query.
+    assert!(out.contains("COUNT(*) OVER (PARTITION BY g0"), "{out}");
+    assert!(err.contains("statements written"), "{err}");
+    let (code, out, _) = pillar(
+        &["detect", "--emit-sql", "spark", "--sql-table", "ct"],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("FROM ct") && out.contains("to_timestamp(eventtime)"),
+        "{out}"
+    );
+}
