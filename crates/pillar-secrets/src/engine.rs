@@ -87,6 +87,7 @@ impl Engine {
             let regex = RegexBuilder::new(&r.pattern)
                 .unicode(r.unicode)
                 .size_limit(32 * 1024 * 1024)
+                .dfa_size_limit(16 * 1024 * 1024)
                 .build()
                 .map_err(|e| RuleError::Pattern {
                     file: file.to_owned(),
