@@ -60,7 +60,7 @@ impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             max_document_bytes: 1 << 30,
-            batch_bytes: 16 << 20,
+            batch_bytes: 4 << 20,
         }
     }
 }
@@ -106,7 +106,7 @@ pub fn read_input(
     path: &Path,
     opts: &ReadOptions,
     skipped: &mut Vec<Skipped>,
-    sink: &mut dyn FnMut(Batch),
+    sink: &mut dyn FnMut(&Batch),
 ) {
     let name: Arc<str> = Arc::from(path.display().to_string());
     let raw: Box<dyn Read> = if path.as_os_str() == "-" {
@@ -129,7 +129,7 @@ pub fn read_stream(
     name: Arc<str>,
     opts: &ReadOptions,
     skipped: &mut Vec<Skipped>,
-    sink: &mut dyn FnMut(Batch),
+    sink: &mut dyn FnMut(&Batch),
 ) {
     let mut buf = BufReader::with_capacity(256 << 10, raw);
     let gz = match buf.fill_buf() {
@@ -246,7 +246,7 @@ fn read_lines(
     name: &Arc<str>,
     opts: &ReadOptions,
     skipped: &mut Vec<Skipped>,
-    sink: &mut dyn FnMut(Batch),
+    sink: &mut dyn FnMut(&Batch),
     what: &str,
 ) {
     let chunk = opts.batch_bytes.max(1);
@@ -312,14 +312,17 @@ fn read_lines(
         let (lines, next) = spans(&buf, line_no);
         line_no = next;
         if !lines.is_empty() {
-            sink(Batch {
+            // The buffer comes back after the batch is processed and is
+            // filled again: no new allocation per batch.
+            let batch = Batch {
                 file: name.clone(),
-                data: std::mem::replace(&mut buf, Vec::with_capacity(chunk + (64 << 10))),
+                data: buf,
                 kind: BatchKind::Lines(lines),
-            });
-        } else {
-            buf.clear();
+            };
+            sink(&batch);
+            buf = batch.data;
         }
+        buf.clear();
         buf.extend_from_slice(&rest);
         if let Err(e) = &res {
             skipped.push(
@@ -343,7 +346,7 @@ fn read_document(
     name: &Arc<str>,
     opts: &ReadOptions,
     skipped: &mut Vec<Skipped>,
-    sink: &mut dyn FnMut(Batch),
+    sink: &mut dyn FnMut(&Batch),
     what: &str,
 ) {
     let limit = opts.max_document_bytes.saturating_sub(head.len() as u64);
@@ -365,7 +368,7 @@ fn read_document(
         ));
         return;
     }
-    sink(Batch {
+    sink(&Batch {
         file: name.clone(),
         data: head,
         kind: BatchKind::Document,
@@ -509,7 +512,7 @@ mod tests {
             },
             &mut skipped,
             &mut |b| {
-                for r in batch_values(&b) {
+                for r in batch_values(b) {
                     match r {
                         Ok(v) => out.push(v),
                         Err((l, r, m)) => bad.push(Skipped::new(format!("t {l:?} {r:?}"), m)),

@@ -447,8 +447,8 @@ fn process_batch(engine: &Engine, batch: &Batch, acc: &mut Acc) {
 fn read_one(engine: &Engine, path: &std::path::Path, opts: &ReadOptions) -> Acc {
     let mut acc = Acc::new(engine.set.rules.len(), engine.set.correlations.len());
     let mut skipped = Vec::new();
-    reader::read_input(path, opts, &mut skipped, &mut |batch: Batch| {
-        process_batch(engine, &batch, &mut acc);
+    reader::read_input(path, opts, &mut skipped, &mut |batch: &Batch| {
+        process_batch(engine, batch, &mut acc);
     });
     acc.skipped.extend(skipped);
     acc.finish_file(&path.display().to_string());

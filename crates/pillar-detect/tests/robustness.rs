@@ -20,7 +20,7 @@ fn read(bytes: Vec<u8>) -> usize {
         &ReadOptions::default(),
         &mut skipped,
         &mut |b| {
-            n += batch_values(&b).iter().filter(|r| r.is_ok()).count();
+            n += batch_values(b).iter().filter(|r| r.is_ok()).count();
         },
     );
     n
