@@ -211,6 +211,14 @@ if [[ -n $ACCOUNT ]]; then
 fi
 
 call "$OUT/organizations-describe-organization.json" "" organizations describe-organization
+# The account's place in the organization (account -> OUs -> root), so that
+# only the SCPs and RCPs of its own levels apply.
+child=$ACCOUNT
+for _ in 1 2 3 4 5 6 7 8; do
+    [[ -n $child && $child != r-* ]] || break
+    call "$OUT/organizations-list-parents/$(key "$child").json" "" organizations list-parents --child-id "$child"
+    child=$(values "$OUT/organizations-list-parents/$(key "$child").json" Parents Id | head -n1)
+done
 call "$OUT/organizations-list-policies.json" "" organizations list-policies --filter SERVICE_CONTROL_POLICY
 call "$OUT/organizations-list-policies-rcp.json" "" organizations list-policies --filter RESOURCE_CONTROL_POLICY
 while IFS= read -r pid; do

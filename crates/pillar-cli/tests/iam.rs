@@ -619,3 +619,90 @@ fn resource_control_policies_from_the_snapshot_bound_a_public_bucket() {
         "{text}"
     );
 }
+
+#[test]
+fn scps_of_other_ous_do_not_apply_once_the_account_path_is_known() {
+    let build = |with_parents: bool| {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path().to_path_buf();
+        let read = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]});
+        iam_snapshot(
+            &d,
+            &serde_json::json!({"UserDetailList": [
+                {"UserName": "ann", "Arn": "arn:aws:iam::111122223333:user/ann", "GroupList": [], "AttachedManagedPolicies": [],
+                 "UserPolicyList": [{"PolicyName": "read", "PolicyDocument": read}]}
+            ], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}),
+        );
+        let write = |rel: &str, v: &Value| {
+            let p = d.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, serde_json::to_string_pretty(v).unwrap()).unwrap();
+        };
+        let full = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+        let deny = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]});
+        write(
+            "organizations-list-policies.json",
+            &serde_json::json!({"Policies": [
+                {"Id": "p-FullAWSAccess", "Arn": "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess", "Name": "FullAWSAccess", "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": true},
+                {"Id": "p-nos3", "Arn": "arn:aws:organizations::999999999999:policy/o-abc/service_control_policy/p-nos3", "Name": "no-s3", "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": false}
+            ]}),
+        );
+        write(
+            "organizations-describe-policy/p-FullAWSAccess.json",
+            &serde_json::json!({"Policy": {"Content": full.to_string()}}),
+        );
+        write(
+            "organizations-describe-policy/p-nos3.json",
+            &serde_json::json!({"Policy": {"Content": deny.to_string()}}),
+        );
+        write(
+            "organizations-list-targets-for-policy/p-FullAWSAccess.json",
+            &serde_json::json!({"Targets": [{"TargetId": "r-root"}, {"TargetId": "ou-a"}, {"TargetId": "ou-b"}, {"TargetId": "111122223333"}]}),
+        );
+        // The deny sits on another OU.
+        write(
+            "organizations-list-targets-for-policy/p-nos3.json",
+            &serde_json::json!({"Targets": [{"TargetId": "ou-b"}]}),
+        );
+        if with_parents {
+            write(
+                "organizations-list-parents/111122223333.json",
+                &serde_json::json!({"Parents": [{"Id": "ou-a", "Type": "ORGANIZATIONAL_UNIT"}]}),
+            );
+            write(
+                "organizations-list-parents/ou-a.json",
+                &serde_json::json!({"Parents": [{"Id": "r-root", "Type": "ROOT"}]}),
+            );
+        }
+        tmp
+    };
+    let decide = |dir: &Path| {
+        let v = json_of(&pillar(&[
+            "iam",
+            "simulate",
+            "--snapshot",
+            dir.to_str().unwrap(),
+            "--principal",
+            "arn:aws:iam::111122223333:user/ann",
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "arn:aws:s3:::any/x",
+            "--format",
+            "json",
+        ]));
+        (
+            v["response"].as_str().unwrap().to_owned(),
+            v["notes"].to_string(),
+        )
+    };
+    let known = build(true);
+    let (outcome, notes) = decide(known.path());
+    assert_eq!(outcome, "Allowed", "{notes}");
+    assert!(notes.contains("the account's OUs"), "{notes}");
+    // Without the path every target counts, the other OU's deny included.
+    let unknown = build(false);
+    let (outcome, notes) = decide(unknown.path());
+    assert_eq!(outcome, "ExplicitlyDenied", "{notes}");
+    assert!(notes.contains("was not collected"), "{notes}");
+}

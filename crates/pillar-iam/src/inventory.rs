@@ -83,6 +83,8 @@ pub struct IamModel {
     resource_index: HashMap<String, usize>,
     scp_levels: Vec<(String, Vec<usize>)>,
     rcp_levels: Vec<(String, Vec<usize>)>,
+    /// Whether the levels follow the account's place in the organization.
+    org_path_known: bool,
     accounts: Vec<String>,
     external: Option<Policy>,
     /// Policies that could not be compiled or are not known, one line each.
@@ -256,8 +258,15 @@ impl IamModel {
                 }
             }
         }
-        m.scp_levels = m.org_levels(&inv.scps, "SCP");
-        m.rcp_levels = m.org_levels(&inv.rcps, "RCP");
+        let path: Vec<String> = inv
+            .accounts
+            .iter()
+            .find(|a| !a.org_path.is_empty())
+            .map(|a| a.org_path.clone())
+            .unwrap_or_default();
+        m.scp_levels = m.org_levels(&inv.scps, "SCP", &path);
+        m.rcp_levels = m.org_levels(&inv.rcps, "RCP", &path);
+        m.org_path_known = !path.is_empty();
         if !m.rcp_levels.is_empty() {
             // AWS attaches RCPFullAWSAccess to the root, every OU and every
             // account, and it cannot be detached: every level allows
@@ -288,9 +297,17 @@ impl IamModel {
         m
     }
 
-    /// Organization policies grouped by target (root, OU or account), each
-    /// target taken as one level.
-    fn org_levels(&mut self, list: &[pillar_model::Scp], label: &str) -> Vec<(String, Vec<usize>)> {
+    /// Organization policies grouped by target (root, OU or account). With
+    /// the account's place in the organization (`path`: account, OUs,
+    /// root), the levels are the root, each OU and the account, in that
+    /// order, and policies attached elsewhere do not apply; without it,
+    /// each target is taken as one level.
+    fn org_levels(
+        &mut self,
+        list: &[pillar_model::Scp],
+        label: &str,
+        path: &[String],
+    ) -> Vec<(String, Vec<usize>)> {
         let mut levels: Vec<(String, Vec<usize>)> = Vec::new();
         for scp in list {
             let name = format!("{label} {}", scp.name);
@@ -304,7 +321,13 @@ impl IamModel {
                 }
             }
         }
-        levels
+        if path.is_empty() {
+            return levels;
+        }
+        path.iter()
+            .rev()
+            .filter_map(|id| levels.iter().find(|(t, _)| t == id).cloned())
+            .collect()
     }
 
     fn attached(&mut self, arns: &[String], owner: &str) -> Vec<usize> {
@@ -585,8 +608,11 @@ impl IamModel {
         }
         if !self.scp_levels.is_empty() {
             notes.push(
-                "SCPs: each SCP target is taken as one organization level that applies to the principal's account"
-                    .to_owned(),
+                if self.org_path_known {
+                    "SCPs: the levels are the organization root, the account's OUs and the account".to_owned()
+                } else {
+                    "SCPs: each SCP target is taken as one organization level that applies to the principal's account (the account's place in the organization was not collected)".to_owned()
+                },
             );
             set.scps = self
                 .scp_levels

@@ -349,6 +349,11 @@ pub struct Account {
     pub s3_public_access_block: Known<Option<PublicAccessBlock>>,
     /// Whether the account belongs to an organization.
     pub organization_id: Known<Option<String>>,
+    /// Where the account sits in its organization: its own id, then each
+    /// parent OU, then the root id (`organizations list-parents`); empty
+    /// when not collected.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub org_path: Vec<String>,
 }
 
 impl Account {

@@ -154,8 +154,32 @@ pub(crate) fn assemble(
     inv.collected_at = meta
         .and_then(|m| m.collected_at)
         .or_else(|| report.as_ref().ok().and_then(|r| r.generated));
+    // The account's place in its organization: follow list-parents up to
+    // the root (a handful of levels; bounded against loops).
+    let mut org_path = Vec::new();
+    if let Some(id) = &account_id {
+        let mut child = id.clone();
+        org_path.push(child.clone());
+        for _ in 0..8 {
+            let Known::Known(parents) = b.strings(Kind::OrgParents, None, &child) else {
+                break;
+            };
+            let Some(parent) = parents.into_iter().next() else {
+                break;
+            };
+            if org_path.contains(&parent) {
+                break;
+            }
+            org_path.push(parent.clone());
+            child = parent;
+        }
+        if org_path.len() < 2 {
+            org_path.clear();
+        }
+    }
     let account = Account {
         id: account_id.clone().map_or_else(Known::default, Known::Known),
+        org_path,
         password_policy: known(b.single(Kind::PasswordPolicy, None), |d| match d {
             Data::PasswordPolicy(p) => Some(p),
             _ => None,

@@ -28,6 +28,7 @@ pub(crate) enum Kind {
     Organization,
     OrgPolicies,
     OrgRcps,
+    OrgParents,
     OrgPolicy,
     OrgPolicyTargets,
     Vpcs,
@@ -128,6 +129,7 @@ pub(crate) const ROOT_DIRS: &[(&str, Kind)] = &[
         Kind::BucketLifecycle,
     ),
     ("organizations-describe-policy", Kind::OrgPolicy),
+    ("organizations-list-parents", Kind::OrgParents),
     (
         "organizations-list-targets-for-policy",
         Kind::OrgPolicyTargets,

@@ -197,6 +197,7 @@ pub(crate) fn parse(kind: Kind, bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fai
         K::OrgPolicies => s3::org_policies(bytes, ctx, "SERVICE_CONTROL_POLICY").map(Data::Scps),
         K::OrgRcps => s3::org_policies(bytes, ctx, "RESOURCE_CONTROL_POLICY").map(Data::Rcps),
         K::OrgPolicy => s3::org_policy(bytes),
+        K::OrgParents => s3::org_parents(bytes),
         K::OrgPolicyTargets => s3::org_policy_targets(bytes),
         K::Vpcs => ec2::vpcs(bytes, ctx),
         K::Subnets => ec2::subnets(bytes, ctx),

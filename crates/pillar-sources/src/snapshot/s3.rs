@@ -404,6 +404,30 @@ struct TargetShape {
     target_id: String,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct ParentsOut {
+    parents: Vec<ParentShape>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct ParentShape {
+    id: String,
+}
+
+/// `organizations list-parents --child-id ID`: the parent's id.
+pub(crate) fn org_parents(bytes: &[u8]) -> Result<Data, Fail> {
+    let out: ParentsOut = serde_json::from_slice(bytes)?;
+    Ok(Data::Strings(
+        out.parents
+            .into_iter()
+            .map(|p| p.id)
+            .filter(|id| !id.is_empty())
+            .collect(),
+    ))
+}
+
 pub(crate) fn org_policy_targets(bytes: &[u8]) -> Result<Data, Fail> {
     let out: TargetsOut = serde_json::from_slice(bytes)?;
     Ok(Data::Strings(
