@@ -1,5 +1,6 @@
 //! Time the secrets scan of a tree without the CLI's report rendering:
-//! `cargo run --release -p pillar-secrets --example secrets_bench -- PATH [THREADS]`.
+//! `cargo run --release -p pillar-secrets --example secrets_bench -- [--git] PATH [THREADS]`
+//! (`--git`: the repository's history instead of the files).
 //! Prints files, bytes, findings and CPU-independent wall time.
 
 use pillar_secrets::{Engine, WalkOptions};
@@ -7,8 +8,12 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
-    let root = PathBuf::from(args.next().ok_or("usage: secrets_bench PATH [THREADS]")?);
+    let mut args = std::env::args().skip(1).peekable();
+    let git = args.next_if(|a| a == "--git").is_some();
+    let root = PathBuf::from(
+        args.next()
+            .ok_or("usage: secrets_bench [--git] PATH [THREADS]")?,
+    );
     let threads = args.next().map(|t| t.parse()).transpose()?.unwrap_or(0);
     let engine = Engine::builtin()?;
     let opts = WalkOptions {
@@ -17,9 +22,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..WalkOptions::default()
     };
     let started = Instant::now();
-    let scan = pillar_secrets::scan(&engine, &[root], &opts);
+    let scan = if git {
+        let git_opts = pillar_secrets::git::GitOptions {
+            threads,
+            ..Default::default()
+        };
+        pillar_secrets::scan_git(&engine, &root, &git_opts)?
+    } else {
+        pillar_secrets::scan(&engine, &[root], &opts)
+    };
     println!(
-        "{} files, {:.1} MB, {} findings, {} passed over, {:.2} s wall",
+        "{} commits, {} files, {:.1} MB, {} findings, {} passed over, {:.2} s wall",
+        scan.commits_scanned,
         scan.files_scanned,
         scan.bytes_scanned as f64 / 1e6,
         scan.findings.len(),
