@@ -96,25 +96,44 @@ fn read_text(path: &Path, opts: &LoadOptions) -> Result<String, String> {
 
 type LoadError = (Option<u32>, Option<u32>, String);
 
-/// Parse and map a template's text into an inventory.
+/// Parse and map a template's text into an inventory. A YAML stream of
+/// several documents (`---`) is read as that many templates.
 pub fn load_text(
     display: &str,
     text: &str,
     opts: &LoadOptions,
     inv: &mut Inventory,
 ) -> Result<(), LoadError> {
-    let root = yaml::parse(text).map_err(|e| {
+    let docs = yaml::parse_all(text).map_err(|e| {
         (
             Some(e.line),
             Some(e.column),
             format!("invalid template: {}", e.message),
         )
     })?;
-    let Some(V::Map(resources)) = root.get("Resources") else {
-        return Err((None, None, "no Resources section".to_owned()));
-    };
+    let mut any = false;
+    for root in &docs {
+        if let Some(V::Map(resources)) = root.get("Resources") {
+            load_doc(display, root, resources, opts, inv);
+            any = true;
+        }
+    }
+    if any {
+        Ok(())
+    } else {
+        Err((None, None, "no Resources section".to_owned()))
+    }
+}
+
+fn load_doc(
+    display: &str,
+    root: &V,
+    resources: &BTreeMap<String, V>,
+    opts: &LoadOptions,
+    inv: &mut Inventory,
+) {
     let lines = resources.get(yaml::KEY_LINES).cloned().unwrap_or(V::Null);
-    let tpl = Template::new(&root, &opts.cfn_params);
+    let tpl = Template::new(root, &opts.cfn_params);
     inv.suppressions
         .extend(suppressions(display, resources, &lines));
     let mut all = Vec::new();
@@ -148,7 +167,6 @@ pub fn load_text(
     for r in &all {
         join(r, inv);
     }
-    Ok(())
 }
 
 /// `Metadata: pillar: ignore: [{id, reason}]` on each resource. A resource

@@ -103,7 +103,14 @@ fn err(line: usize, col: usize, message: impl Into<String>) -> YamlError {
 
 /// Parse the first document of a YAML or JSON text.
 pub fn parse(text: &str) -> Result<V, YamlError> {
+    Ok(parse_all(text)?.into_iter().next().unwrap_or(V::Null))
+}
+
+/// Parse every document of a YAML stream (`---` separated). The node
+/// budget is shared by all of them.
+pub fn parse_all(text: &str) -> Result<Vec<V>, YamlError> {
     let parser = Parser::new_from_str(text);
+    let mut docs: Vec<V> = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, V> = HashMap::new();
     let mut nodes = 0usize;
@@ -120,7 +127,12 @@ pub fn parse(text: &str) -> Result<V, YamlError> {
         };
         let done: Option<V> = match event {
             Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => None,
-            Event::DocumentEnd | Event::StreamEnd => break,
+            Event::DocumentEnd => {
+                docs.push(root.take().unwrap_or(V::Null));
+                anchors.clear();
+                None
+            }
+            Event::StreamEnd => break,
             Event::Alias(id) => {
                 let v = anchors
                     .get(&id)
@@ -263,12 +275,25 @@ pub fn parse(text: &str) -> Result<V, YamlError> {
             },
         }
     }
-    Ok(root.unwrap_or(V::Null))
+    if let Some(v) = root {
+        docs.push(v);
+    }
+    Ok(docs)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_document_of_a_stream() {
+        let docs = parse_all("a: 1\n---\nb: &x 2\nc: *x\n---\n").unwrap();
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[1].get("c"), Some(&V::Num(2.0)));
+        assert_eq!(docs[2], V::Null);
+        // An alias does not reach into another document.
+        assert!(parse_all("a: &x 1\n---\nb: *x\n").is_err());
+    }
 
     #[test]
     fn short_forms_and_lines() {
