@@ -618,6 +618,11 @@ fn resource_control_policies_from_the_snapshot_bound_a_public_bucket() {
         !text.contains("any principal of any other AWS account"),
         "{text}"
     );
+    // AWS's implicit RCPFullAWSAccess is not a policy of the snapshot to lint.
+    let lint = pillar(&["iam", "lint", dir]);
+    let text = String::from_utf8_lossy(&lint.stdout);
+    assert!(!text.contains("RCPFullAWSAccess"), "{text}");
+    assert!(text.contains("bucket policy"), "{text}");
 }
 
 #[test]

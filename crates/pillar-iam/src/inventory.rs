@@ -85,6 +85,8 @@ pub struct IamModel {
     rcp_levels: Vec<(String, Vec<usize>)>,
     /// Whether the levels follow the account's place in the organization.
     org_path_known: bool,
+    /// Whether the last policy is the implicit RCPFullAWSAccess.
+    implicit_rcp: bool,
     accounts: Vec<String>,
     external: Option<Policy>,
     /// Policies that could not be compiled or are not known, one line each.
@@ -275,6 +277,7 @@ impl IamModel {
                 "RCPFullAWSAccess (attached by AWS to every level)",
             ));
             let full = m.policies.len() - 1;
+            m.implicit_rcp = true;
             for (_, ids) in &mut m.rcp_levels {
                 ids.push(full);
             }
@@ -425,9 +428,14 @@ impl IamModel {
         (d.outcome, d.blocked_by)
     }
 
-    /// Every compiled policy (managed, inline, trust, resource, SCP).
+    /// Every compiled policy of the inventory (managed, inline, trust,
+    /// resource, SCP, RCP); AWS's implicit RCPFullAWSAccess is not one.
     pub fn policies(&self) -> &[Policy] {
-        &self.policies
+        let n = self
+            .policies
+            .len()
+            .saturating_sub(usize::from(self.implicit_rcp));
+        self.policies.get(..n).unwrap_or_default()
     }
 
     /// The principal ARNs known: users and roles.
