@@ -119,3 +119,29 @@ fn tf_json_errors_name_the_line() {
         Known::Known(true)
     );
 }
+
+mod property {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Any text in a `.tf.json` file, and any JSON shape, loads or is
+        /// refused with a line: never a panic.
+        #[test]
+        fn tf_json_never_panics(text in "\\PC{0,200}", depth in 0usize..40) {
+            let nested = format!(
+                "{{\"resource\": {{\"aws_s3_bucket\": {{\"b\": {{\"tags\": {}1{}}}}}}}}}",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            );
+            for t in [text.as_str(), nested.as_str()] {
+                let dir = tempfile::tempdir().unwrap();
+                std::fs::write(dir.path().join("main.tf.json"), t).unwrap();
+                let loaded = pillar_sources::terraform::load(dir.path(), &pillar_sources::LoadOptions::default());
+                for s in &loaded.skipped {
+                    prop_assert!(s.line.is_some() || s.reason.contains("one JSON object"), "{s}");
+                }
+            }
+        }
+    }
+}
