@@ -191,11 +191,13 @@ fn value_sql(col: &str, m: &ValueMatch, d: Dialect) -> Result<String, String> {
                     format!("{l} || {r}")
                 }
             };
+            // The other field's value is a LIKE pattern here: a `%` or `_`
+            // in it matches more than the engine would.
             match kind {
                 RefKind::Exact => format!("{a} = {b}"),
-                RefKind::Contains => format!("{a} LIKE {}", concat(&concat("'%'", &b), "'%'")),
-                RefKind::Prefix => format!("{a} LIKE {}", concat(&b, "'%'")),
-                RefKind::Suffix => format!("{a} LIKE {}", concat("'%'", &b)),
+                RefKind::Contains => format!("{a} LIKE ({})", concat(&concat("'%'", &b), "'%'")),
+                RefKind::Prefix => format!("{a} LIKE ({})", concat(&b, "'%'")),
+                RefKind::Suffix => format!("{a} LIKE ({})", concat("'%'", &b)),
             }
         }
         ValueMatch::Null => format!("{col} IS NULL"),
@@ -478,6 +480,19 @@ mod tests {
         assert!(spark
             .sql
             .contains("get_json_object(requestparameters, '$.name')"));
+    }
+
+    #[test]
+    fn field_references() {
+        let s = set("title: f\nname: f\ndetection:\n  sel:\n    userIdentity.arn|fieldref|endswith: requestParameters.userName\n  condition: sel\n");
+        let out = emit(&s, "t", Dialect::Trino);
+        assert!(out.sql.contains("lower(useridentity.arn) LIKE ('%' || lower(json_extract_scalar(requestparameters, '$.userName')))"), "{}", out.sql);
+        let out = emit(&s, "t", Dialect::Spark);
+        assert!(
+            out.sql.contains("LIKE (concat('%', lower(get_json_object("),
+            "{}",
+            out.sql
+        );
     }
 
     #[test]
