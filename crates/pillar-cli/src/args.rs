@@ -508,6 +508,10 @@ pub struct SecretsArgs {
     /// configuration or a noseyparker rule YAML; what cannot be loaded is noted on standard error.
     #[arg(long = "rules", value_name = "FILE")]
     pub rule_packs: Vec<PathBuf>,
+    /// Also scan the files inside .tar, .tar.gz, .tgz and .gz files (bounded: each member up
+    /// to --max-file-mib, 256 MiB and 100,000 members per archive).
+    #[arg(long)]
+    pub archives: bool,
 }
 
 /// `pillar iam`.

@@ -136,6 +136,7 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<ExitCode> {
         max_file_bytes: args.max_file_mib.saturating_mul(1024 * 1024),
         respect_ignore_files: !args.no_ignore,
         threads: args.threads,
+        archives: args.archives,
     };
     let started = Instant::now();
     let scan = if args.git {

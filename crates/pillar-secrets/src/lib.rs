@@ -14,6 +14,7 @@
 //! No secret ever leaves the engine in clear: a [`engine::Hit`] holds only the
 //! redacted form and a SHA-256.
 
+pub mod archive;
 pub mod engine;
 pub mod filter;
 pub mod finding;

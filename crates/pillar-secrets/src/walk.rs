@@ -17,6 +17,8 @@ pub struct WalkOptions {
     pub respect_ignore_files: bool,
     /// Worker threads (0: one per core).
     pub threads: usize,
+    /// Open `.tar`, `.tar.gz`, `.tgz` and `.gz` files and scan their members.
+    pub archives: bool,
 }
 
 impl Default for WalkOptions {
@@ -25,6 +27,7 @@ impl Default for WalkOptions {
             max_file_bytes: 16 * 1024 * 1024,
             respect_ignore_files: true,
             threads: 0,
+            archives: false,
         }
     }
 }
@@ -244,6 +247,19 @@ fn scan_file(
             ),
         ));
         return;
+    }
+    if opts.archives {
+        if let Some(kind) = crate::archive::kind(&name) {
+            crate::archive::scan(
+                engine,
+                kind,
+                std::io::BufReader::new(file),
+                &shown,
+                opts.max_file_bytes,
+                local,
+            );
+            return;
+        }
     }
     buf.clear();
     // Read at most the limit even if the file grows meanwhile.

@@ -180,6 +180,35 @@ proptest! {
         let _ = pillar_secrets::walk::classify(&data);
     }
 
+    /// Archives are untrusted input: random bytes, and a real tar.gz with
+    /// bytes flipped, are noted or scanned, never a panic.
+    #[test]
+    fn archive_bytes_never_panic(
+        data in proptest::collection::vec(any::<u8>(), 0..4096),
+        flip in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+    ) {
+        use pillar_secrets::archive::{scan, Kind};
+        use std::io::Write;
+        let mut tar = tar::Builder::new(Vec::new());
+        let mut header = tar::Header::new_gnu();
+        header.set_size(16);
+        header.set_cksum();
+        tar.append_data(&mut header, "a/b.env", &b"PASSWORD=Qm4r8vT"[..]).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&tar.into_inner().unwrap()).unwrap();
+        let mut real = gz.finish().unwrap();
+        for (at, b) in flip {
+            let n = real.len();
+            real[at % n] ^= b;
+        }
+        for kind in [Kind::Tar, Kind::TarGz, Kind::Gz] {
+            for bytes in [&data, &real] {
+                let mut out = pillar_secrets::walk::WalkOutput::default();
+                scan(shared(), kind, &bytes[..], "x.tgz", 1 << 20, &mut out);
+            }
+        }
+    }
+
     #[test]
     fn keyword_soup_never_panics(parts in proptest::collection::vec(
         prop::sample::select(vec![
@@ -192,4 +221,67 @@ proptest! {
             prop_assert!(h.line >= 1 && h.column >= 1);
         }
     }
+}
+
+/// A tar.gz, a tar and a .gz written here: members scanned with
+/// `archives`, the archive passed over as binary without it; a truncated
+/// archive is noted and never panics.
+#[test]
+fn archives_are_read_when_asked() {
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let mut tar = tar::Builder::new(Vec::new());
+    let body = format!("DB_PASSWORD={PASSWORD}\n");
+    let mut header = tar::Header::new_gnu();
+    header.set_size(body.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    tar.append_data(&mut header, "app/prod.env", body.as_bytes())
+        .unwrap();
+    let tar = tar.into_inner().unwrap();
+    std::fs::write(p.join("release.tar"), &tar).unwrap();
+    let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&tar).unwrap();
+    let tgz = gz.finish().unwrap();
+    std::fs::write(p.join("release.tar.gz"), &tgz).unwrap();
+    std::fs::write(p.join("broken.tgz"), &tgz[..tgz.len() / 2]).unwrap();
+    let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(body.as_bytes()).unwrap();
+    std::fs::write(p.join("settings.env.gz"), gz.finish().unwrap()).unwrap();
+
+    let engine = Engine::builtin().unwrap();
+    let roots = [PathBuf::from(p)];
+    let off = pillar_secrets::scan(&engine, &roots, &WalkOptions::default());
+    assert!(off.findings.is_empty(), "{:?}", off.findings);
+    let on = pillar_secrets::scan(
+        &engine,
+        &roots,
+        &WalkOptions {
+            archives: true,
+            ..WalkOptions::default()
+        },
+    );
+    let files: Vec<&str> = on
+        .findings
+        .iter()
+        .map(|f| f.location.as_ref().unwrap().file.as_str())
+        .collect();
+    for want in [
+        "release.tar!app/prod.env",
+        "release.tar.gz!app/prod.env",
+        "settings.env.gz!settings.env",
+    ] {
+        assert!(files.iter().any(|f| f.ends_with(want)), "{want}: {files:?}");
+    }
+    assert!(
+        on.skipped
+            .iter()
+            .any(|s| s.to_string().contains("broken.tgz")),
+        "{:?}",
+        on.skipped
+    );
+    let text = serde_json::to_string(&on.findings).unwrap();
+    assert!(!text.contains(PASSWORD));
 }
