@@ -81,7 +81,8 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
 
     // The inventory is not needed past this point; freeing a large one takes
     // a noticeable time, so do it on another thread while the report renders.
-    let inventory = loaded.inventory;
+    let mut inventory = loaded.inventory;
+    let suppressions = std::mem::take(&mut inventory.suppressions);
     let freeing = std::thread::spawn(move || drop(inventory));
     let mut report = Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -93,6 +94,8 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     };
     // Secrets (issue 9): their findings, rules and skipped inputs join the review.
     crate::cmd_secrets::add_to_report(&mut report, secrets, &opts.select, &opts.ignore);
+    // In-source suppressions (issue 3): accepted failures move to `suppressed`.
+    pillar_report::suppress::apply(&mut report, &suppressions);
     if let Some(path) = args.baseline.as_ref().or(cfg.baseline.as_ref()) {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read baseline {}", path.display()))?;
