@@ -80,15 +80,17 @@ fn json_lists_suppressed_failures_with_the_reason() {
             "{which}: {skipped:?}"
         );
         // Untouched.
-        assert_eq!(fails(&doc, "findings", "kms-key-rotation-disabled").len(), 1);
+        assert_eq!(
+            fails(&doc, "findings", "kms-key-rotation-disabled").len(),
+            1
+        );
     }
 }
 
 #[test]
 fn sarif_marks_suppressed_results() {
     let path = format!("{FIXTURES}/terraform");
-    let doc: Value =
-        serde_json::from_str(&stdout(&["scan", &path, "--format", "sarif"])).unwrap();
+    let doc: Value = serde_json::from_str(&stdout(&["scan", &path, "--format", "sarif"])).unwrap();
     let results = doc["runs"][0]["results"].as_array().unwrap();
     let suppressed: Vec<&Value> = results
         .iter()
@@ -140,7 +142,12 @@ fn suppressed_failures_do_not_fail_the_build() {
         "--fail-on",
         "low",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     let o = pillar(&[
         "scan",
         &path,
