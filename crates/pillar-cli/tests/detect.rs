@@ -253,3 +253,29 @@ fn emit_sql_writes_the_shipped_pack() {
         "{out}"
     );
 }
+
+#[test]
+fn vpc_flow_logs_from_stdin() {
+    // Default format with its header line; a bad record on line 3.
+    let input = b"version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n\
+2 123456789012 eni-0a1 203.0.113.9 10.0.1.5 50123 22 6 10 840 1700000000 1700000060 ACCEPT OK\n\
+2 123456789012 eni-0a1 203.0.113.9\n\
+2 123456789012 eni-0a1 10.0.2.7 10.0.1.5 50125 3389 6 10 840 1700000000 1700000060 ACCEPT OK\n";
+    let (code, out, err) = pillar(&["detect", "-", "-f", "json"], Some(input));
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{out}");
+    assert_eq!(
+        findings[0]["rule"],
+        "vpcflow-admin-port-accepted-from-internet"
+    );
+    assert_eq!(findings[0]["resource"]["id"], "203.0.113.9");
+    let skipped = report["skipped"].as_array().unwrap();
+    assert!(
+        skipped.iter().any(|s| s["path"] == "-"
+            && s["line"] == 3
+            && s["reason"].as_str().unwrap().contains("fields")),
+        "{skipped:?}"
+    );
+}

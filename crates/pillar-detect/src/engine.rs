@@ -3,7 +3,9 @@
 
 use crate::event::Event;
 use crate::matcher::FieldPath;
-use crate::rule::{parse_file_with, CorrelationDef, Document, Placeholders, Rule, RuleError};
+use crate::rule::{
+    parse_file_with, CorrelationDef, Document, LogKind, Placeholders, Rule, RuleError,
+};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -59,7 +61,12 @@ impl RuleSet {
     /// Add the shipped pack (call [`RuleSet::finish`] once all rules are in).
     pub fn add_shipped(&mut self) {
         for (name, text) in SHIPPED {
-            self.add_text(text, &format!("rules/cloudtrail/{name}"));
+            let path = if name.contains('/') {
+                format!("rules/{name}")
+            } else {
+                format!("rules/cloudtrail/{name}")
+            };
+            self.add_text(text, &path);
         }
     }
 
@@ -68,7 +75,7 @@ impl RuleSet {
         for doc in parse_file_with(text, file, &self.placeholders) {
             match doc {
                 Ok(Document::Rule(r)) => {
-                    if r.logsource.is_cloudtrail() {
+                    if r.logsource.kind().is_some() {
                         self.rules.push(*r);
                     } else {
                         self.other_logsource
@@ -275,6 +282,9 @@ pub struct Engine {
     pub set: RuleSet,
     indexes: Vec<Index>,
     unindexed: Vec<u32>,
+    /// VPC flow log rules (few: tested on every flow record, never on
+    /// CloudTrail events).
+    flow: Vec<u32>,
     /// Rules whose matches are reported (not only used by correlations).
     pub reported: Vec<bool>,
     /// For each rule, the correlations that use it.
@@ -288,8 +298,13 @@ impl Engine {
     pub fn new(set: RuleSet) -> Self {
         let mut indexes: Vec<Index> = Vec::new();
         let mut unindexed = Vec::new();
+        let mut flow = Vec::new();
         for (i, r) in set.rules.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
+            if r.logsource.kind() == Some(LogKind::VpcFlow) {
+                flow.push(i);
+                continue;
+            }
             match r.detection.index_key() {
                 Some((field, values)) => {
                     let pos = match indexes.iter().position(|x| x.field.full == field) {
@@ -343,6 +358,7 @@ impl Engine {
             set,
             indexes,
             unindexed,
+            flow,
             reported,
             used_by,
             corr_reported,
@@ -359,7 +375,24 @@ impl Engine {
         self.indexes.iter().map(|x| x.field.full.as_str()).collect()
     }
 
-    /// Indices of the rules `event` matches, ascending, into `out`.
+    /// Indices of the rules for logs of `kind` that `event` matches,
+    /// ascending, into `out`.
+    pub fn matches_kind_into(&self, kind: LogKind, event: &Event<'_>, out: &mut Vec<u32>) {
+        match kind {
+            LogKind::CloudTrail => self.matches_into(event, out),
+            LogKind::VpcFlow => {
+                out.clear();
+                out.extend(self.flow.iter().copied().filter(|&i| {
+                    self.set
+                        .rules
+                        .get(i as usize)
+                        .is_some_and(|r| r.detection.is_match_event(event))
+                }));
+            }
+        }
+    }
+
+    /// Indices of the CloudTrail rules `event` matches, ascending, into `out`.
     pub fn matches_into(&self, event: &Event<'_>, out: &mut Vec<u32>) {
         out.clear();
         let rules = &self.set.rules;
@@ -411,6 +444,26 @@ impl Engine {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn rules_run_only_on_their_log_kind() {
+        let mut s = RuleSet::default();
+        // Both rules test a field that both kinds of record carry here.
+        s.add_text(
+            "title: ct\nname: ct\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  sel: {action: ACCEPT}\n  condition: sel\n---\ntitle: flow\nname: flow\nlogsource: {product: aws, service: vpcflowlogs}\ndetection:\n  sel: {action: ACCEPT}\n  condition: sel\n",
+            "x.yml",
+        );
+        s.finish();
+        assert!(s.errors.is_empty() && s.other_logsource.is_empty());
+        let e = Engine::new(s);
+        let v = json!({"action": "ACCEPT"});
+        let ev = Event::from_value(&v);
+        let mut out = Vec::new();
+        e.matches_kind_into(LogKind::CloudTrail, &ev, &mut out);
+        assert_eq!(out, vec![0]);
+        e.matches_kind_into(LogKind::VpcFlow, &ev, &mut out);
+        assert_eq!(out, vec![1]);
+    }
 
     #[test]
     fn index_narrows_and_agrees() {

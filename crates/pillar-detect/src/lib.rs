@@ -1,4 +1,4 @@
-//! Detection as code over CloudTrail: log readers, a Sigma rule engine
+//! Detection as code over CloudTrail and VPC flow logs: log readers, a Sigma rule engine
 //! (the full detection format, compiled once and indexed on `eventName`),
 //! Sigma correlations on event time, and pillar's shipped rule pack.
 //!
@@ -11,6 +11,7 @@ pub mod condition;
 pub mod correlate;
 pub mod engine;
 pub mod event;
+pub mod flow;
 pub mod matcher;
 mod pack;
 pub mod reader;
@@ -21,7 +22,7 @@ pub mod yaml;
 
 pub use engine::{Engine, RuleSet};
 pub use reader::ReadOptions;
-pub use rule::RuleError;
+pub use rule::{LogKind, RuleError};
 pub use run::{detect, Outcome, Stats};
 
 /// A failed example of a rule (`pillar rules check`).

@@ -1,7 +1,9 @@
-//! The shipped rule pack (`rules/cloudtrail/`), embedded in the binary.
+//! The shipped rule pack (`rules/cloudtrail/`, `rules/vpcflow/`), embedded
+//! in the binary. Names are relative to `rules/cloudtrail/` unless they
+//! name their folder.
 
 /// File name and text of every shipped rule file.
-pub const FILES: [(&str, &str); 19] = [
+pub const FILES: [(&str, &str); 20] = [
     (
         "access_denied_burst.yml",
         include_str!("../../../rules/cloudtrail/access_denied_burst.yml"),
@@ -77,5 +79,9 @@ pub const FILES: [(&str, &str); 19] = [
     (
         "vpc_flow_logs_deleted.yml",
         include_str!("../../../rules/cloudtrail/vpc_flow_logs_deleted.yml"),
+    ),
+    (
+        "vpcflow/admin_port_accepted_from_internet.yml",
+        include_str!("../../../rules/vpcflow/admin_port_accepted_from_internet.yml"),
     ),
 ];

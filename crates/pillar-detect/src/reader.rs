@@ -8,6 +8,7 @@
 //! stream keeps the events read before the damage.
 
 use crate::event::{raw_records, Event};
+use crate::rule::LogKind;
 use pillar_model::Skipped;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -36,6 +37,8 @@ pub struct Batch {
     pub data: Vec<u8>,
     /// What the bytes hold.
     pub kind: BatchKind,
+    /// Which log the events come from (rules run only on their own kind).
+    pub source: LogKind,
 }
 
 /// What a batch holds.
@@ -66,7 +69,8 @@ impl Default for ReadOptions {
 }
 
 /// Files to read under `paths` (`-` is standard input): files as given;
-/// under folders, `.json`, `.jsonl`, `.ndjson` and `.gz` files, sorted.
+/// under folders, `.json`, `.jsonl`, `.ndjson`, `.log` and `.gz` files,
+/// sorted.
 pub fn expand_paths(paths: &[PathBuf], skipped: &mut Vec<Skipped>) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
@@ -84,7 +88,7 @@ pub fn expand_paths(paths: &[PathBuf], skipped: &mut Vec<Skipped>) -> Vec<PathBu
                         .and_then(|n| n.to_str())
                         .unwrap_or_default()
                         .to_ascii_lowercase();
-                    [".json", ".jsonl", ".ndjson", ".gz"]
+                    [".json", ".jsonl", ".ndjson", ".gz", ".log"]
                         .iter()
                         .any(|e| n.ends_with(e))
                 })
@@ -185,13 +189,21 @@ pub fn read_stream(
     match first {
         b'[' => read_document(reader, Vec::new(), &name, opts, skipped, sink, what),
         b'{' => read_lines(reader, &name, opts, skipped, sink, what),
-        _ => skipped.push(
+        _ => {
+            let head = reader.fill_buf().unwrap_or_default();
+            let end = memchr::memchr(b'\n', head).unwrap_or(head.len());
+            if let Some(h) = head.get(..end).and_then(crate::flow::header_of) {
+                crate::flow::read_flow(reader, h, &name, opts, skipped, sink);
+                return;
+            }
+            skipped.push(
             Skipped::new(
                 name.to_string(),
-                "not JSON: expected CloudTrail records (`{\"Records\": […]}`) or JSON Lines",
+                "not JSON: expected CloudTrail records (`{\"Records\": […]}`), JSON Lines or a VPC flow log (its header line first)",
             )
             .at(Some(1), None),
-        ),
+        );
+        }
     }
 }
 
@@ -318,6 +330,7 @@ fn read_lines(
                 file: name.clone(),
                 data: buf,
                 kind: BatchKind::Lines(lines),
+                source: LogKind::CloudTrail,
             };
             sink(&batch);
             buf = batch.data;
@@ -372,6 +385,7 @@ fn read_document(
         file: name.clone(),
         data: head,
         kind: BatchKind::Document,
+        source: LogKind::CloudTrail,
     });
 }
 

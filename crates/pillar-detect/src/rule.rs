@@ -47,6 +47,34 @@ impl LogSource {
             .is_none_or(|s| s.eq_ignore_ascii_case("cloudtrail"));
         prod && svc && self.category.is_none()
     }
+
+    /// Which of the logs pillar reads the rule is for: CloudTrail (no
+    /// `service`, or `cloudtrail`) or VPC flow logs (`service:
+    /// vpcflowlogs`); `None` for any other log source.
+    pub fn kind(&self) -> Option<LogKind> {
+        if self.is_cloudtrail() {
+            return Some(LogKind::CloudTrail);
+        }
+        let prod = self
+            .product
+            .as_deref()
+            .is_none_or(|p| p.eq_ignore_ascii_case("aws"));
+        let flow = self
+            .service
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("vpcflowlogs"));
+        (prod && flow && self.category.is_none()).then_some(LogKind::VpcFlow)
+    }
+}
+
+/// The kinds of log pillar reads; a rule runs only on its own kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum LogKind {
+    /// CloudTrail events (JSON).
+    #[default]
+    CloudTrail,
+    /// VPC flow log records (text, one per line).
+    VpcFlow,
 }
 
 /// pillar's own metadata on a rule (the `pillar:` block of shipped rules).

@@ -5,7 +5,7 @@ use crate::correlate::{self, Alert, CorrEvent};
 use crate::engine::{CorrRef, Engine};
 use crate::event::{Event, Val};
 use crate::reader::{self, Batch, EventLoc, ReadOptions, Unit};
-use crate::rule::Header;
+use crate::rule::{Header, LogKind};
 use pillar_model::finding::{fingerprint, Remediation};
 use pillar_model::{
     Domain, Finding, Location, ResourceRef, RuleInfo, Severity, Skipped, SourceKind, Status,
@@ -52,6 +52,7 @@ pub struct Outcome {
 /// The parts of an event a finding shows.
 #[derive(Debug, Clone, PartialEq)]
 struct Summary {
+    kind: LogKind,
     loc: EventLoc,
     time: String,
     time_ms: Option<i64>,
@@ -92,6 +93,13 @@ fn principal_ref<'a>(ev: &'a Event<'_>) -> std::borrow::Cow<'a, str> {
         .or_else(|| get("invokedBy"))
         .map(Cow::Borrowed)
         .or_else(|| get("type").map(|t| Cow::Owned(format!("({t})"))))
+        // A flow log record: its source address.
+        .or_else(|| {
+            ev.get("srcaddr")
+                .and_then(Val::as_str)
+                .filter(|_| ui.is_none())
+                .map(Cow::Borrowed)
+        })
         .unwrap_or(Cow::Borrowed("(unknown principal)"))
 }
 
@@ -129,19 +137,39 @@ pub fn parse_time(t: &str) -> Option<i64> {
         .map(|d| d.timestamp_millis())
 }
 
-fn summarize(ev: &Event<'_>, loc: EventLoc) -> Summary {
+fn summarize(kind: LogKind, ev: &Event<'_>, loc: EventLoc) -> Summary {
     let account = ev
         .get_str("recipientAccountId")
         .or_else(|| ev.get("userIdentity")?.get("accountId")?.as_str())
+        .or_else(|| ev.get_str("account-id"))
         .map(str::to_owned);
+    let (name, source) = match kind {
+        LogKind::CloudTrail => (s(ev, "eventName"), s(ev, "eventSource")),
+        // What a flow record shows: the action and where the traffic went.
+        LogKind::VpcFlow => (
+            format!(
+                "{} to {} port {} on {}",
+                s(ev, "action"),
+                s(ev, "dstaddr"),
+                s(ev, "dstport"),
+                s(ev, "interface-id")
+            ),
+            "VPC flow log".to_owned(),
+        ),
+    };
     Summary {
+        kind,
         loc,
         time: s(ev, "eventTime"),
         time_ms: time_ms(ev),
-        name: s(ev, "eventName"),
-        source: s(ev, "eventSource"),
+        name,
+        source,
         region: s(ev, "awsRegion"),
-        ip: s(ev, "sourceIPAddress"),
+        ip: ev
+            .get("sourceIPAddress")
+            .or_else(|| ev.get("srcaddr"))
+            .map(|v| crate::matcher::text_of(v).into_owned())
+            .unwrap_or_default(),
         agent: s(ev, "userAgent"),
         id: s(ev, "eventID"),
         error: s(ev, "errorCode"),
@@ -163,12 +191,12 @@ struct ChunkOut {
     corr: Vec<(usize, Vec<String>, CorrEvent)>,
 }
 
-fn process_units(engine: &Engine, file: &Arc<str>, units: &[Unit<'_>]) -> ChunkOut {
+fn process_units(engine: &Engine, kind: LogKind, file: &Arc<str>, units: &[Unit<'_>]) -> ChunkOut {
     let mut out = ChunkOut::default();
     let mut idx = Vec::new();
     for u in units {
         if let Err(p) = reader::events_in(*u, &mut |line, record, ev| {
-            process_event(engine, file, line, record, ev, &mut idx, &mut out);
+            process_event(engine, kind, file, line, record, ev, &mut idx, &mut out);
         }) {
             out.problems.push(p);
         }
@@ -176,8 +204,10 @@ fn process_units(engine: &Engine, file: &Arc<str>, units: &[Unit<'_>]) -> ChunkO
     out
 }
 
+#[allow(clippy::too_many_arguments)]
 fn process_event(
     engine: &Engine,
+    kind: LogKind,
     file: &Arc<str>,
     line: Option<u32>,
     record: Option<u32>,
@@ -191,7 +221,7 @@ fn process_event(
     if has_corr && t.is_none() {
         out.without_time += 1;
     }
-    engine.matches_into(ev, idx);
+    engine.matches_kind_into(kind, ev, idx);
     if idx.is_empty() {
         return;
     }
@@ -204,7 +234,7 @@ fn process_event(
     let mut summary: Option<Arc<Summary>> = None;
     let sum = |summary: &mut Option<Arc<Summary>>| {
         summary
-            .get_or_insert_with(|| Arc::new(summarize(ev, loc())))
+            .get_or_insert_with(|| Arc::new(summarize(kind, ev, loc())))
             .clone()
     };
     let mut principal = None;
@@ -437,7 +467,7 @@ fn process_batch(engine: &Engine, batch: &Batch, acc: &mut Acc) {
     let size = (units.len() / (rayon::current_num_threads() * 4)).max(256);
     let outs: Vec<ChunkOut> = units
         .par_chunks(size)
-        .map(|chunk| process_units(engine, &batch.file, chunk))
+        .map(|chunk| process_units(engine, batch.source, &batch.file, chunk))
         .collect();
     for o in outs {
         acc.absorb(&batch.file, o);
@@ -653,7 +683,12 @@ fn sample_json(s: &Summary) -> Value {
 
 fn event_finding(h: &Header, a: &Agg) -> Finding {
     let f = &a.first;
-    let resource = ResourceRef::new("AWS::IAM::Principal", f.principal.clone())
+    let kind = match f.kind {
+        LogKind::CloudTrail => "AWS::IAM::Principal",
+        // A flow record has no principal: the finding is about the source.
+        LogKind::VpcFlow => "IPAddress",
+    };
+    let resource = ResourceRef::new(kind, f.principal.clone())
         .in_account(f.account.clone())
         .from_source(SourceKind::Logs);
     let resource = if f.region.is_empty() {
@@ -666,7 +701,7 @@ fn event_finding(h: &Header, a: &Agg) -> Finding {
     } else {
         format!("at {}", f.time)
     };
-    let from = if f.ip.is_empty() {
+    let from = if f.ip.is_empty() || f.ip == f.principal {
         String::new()
     } else {
         format!(" from {}", f.ip)

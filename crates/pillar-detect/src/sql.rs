@@ -401,6 +401,13 @@ pub fn emit(set: &RuleSet, table: &str, d: Dialect) -> SqlOut {
     let mut out = SqlOut::default();
     for r in &set.rules {
         let h = &r.header;
+        if r.logsource.kind() != Some(crate::rule::LogKind::CloudTrail) {
+            out.skipped.push((
+                h.rule_id.clone(),
+                "not a CloudTrail rule (the SQL is over the CloudTrail table)".to_owned(),
+            ));
+            continue;
+        }
         match rule_where(r, d) {
             Ok(w) => {
                 let _ = writeln!(

@@ -54,6 +54,24 @@ proptest! {
     }
 
     #[test]
+    fn flow_reader_survives_random_lines(
+        lines in prop::collection::vec("[0-9a-zA-Z .:-]{0,40}", 0..20),
+        raw in prop::collection::vec(any::<u8>(), 0..256),
+    ) {
+        let mut text = String::from("version srcaddr dstaddr dstport action\n");
+        for l in &lines {
+            text.push_str(l);
+            text.push('\n');
+        }
+        let n = read(text.into_bytes());
+        // No more records than lines; bad ones are reported, not fatal.
+        prop_assert!(n <= lines.len());
+        let mut bytes = b"2 123456789012 eni-1 1.2.3.4 5.6.7.8 1 2 6 1 1 1 2 ACCEPT OK\n".to_vec();
+        bytes.extend(raw);
+        prop_assert!(read(bytes) >= 1);
+    }
+
+    #[test]
     fn readers_survive_random_json(v in json_value()) {
         let text = v.to_string();
         let _ = read(text.clone().into_bytes());
