@@ -202,23 +202,39 @@ pub fn read_flow(
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match record(&fields, &line) {
-            Ok(m) => {
-                let s = data.len();
-                if serde_json::to_writer(&mut data, &m).is_ok() {
-                    spans.push((line_no, s, data.len()));
-                    data.push(b'\n');
-                } else {
-                    data.truncate(s);
-                }
-            }
-            Err(msg) => skipped.push(Skipped::new(name.to_string(), msg).at(Some(line_no), None)),
-        }
+        push_record(
+            &fields, line_no, &line, &mut data, &mut spans, name, skipped,
+        );
         if data.len() >= opts.batch_bytes.max(1) {
             flush(&mut data, &mut spans, sink);
         }
     }
     flush(&mut data, &mut spans, sink);
+}
+
+/// Append record line `line_no` as a JSON line to `data` (its span to
+/// `spans`), or report it.
+pub(crate) fn push_record(
+    fields: &[String],
+    line_no: u32,
+    line: &[u8],
+    data: &mut Vec<u8>,
+    spans: &mut Vec<(u32, usize, usize)>,
+    name: &str,
+    skipped: &mut Vec<Skipped>,
+) {
+    match record(fields, line) {
+        Ok(m) => {
+            let s = data.len();
+            if serde_json::to_writer(&mut *data, &m).is_ok() {
+                spans.push((line_no, s, data.len()));
+                data.push(b'\n');
+            } else {
+                data.truncate(s);
+            }
+        }
+        Err(msg) => skipped.push(Skipped::new(name.to_owned(), msg).at(Some(line_no), None)),
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod correlate;
 pub mod engine;
 pub mod event;
 pub mod flow;
+pub mod follow;
 pub mod matcher;
 mod pack;
 pub mod reader;

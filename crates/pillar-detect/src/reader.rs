@@ -224,7 +224,7 @@ fn fill(reader: &mut dyn BufRead, buf: &mut Vec<u8>, want: usize) -> std::io::Re
 }
 
 /// Split `data` into non-blank lines numbered from `first`.
-fn spans(data: &[u8], first: u32) -> (Vec<(u32, usize, usize)>, u32) {
+pub(crate) fn spans(data: &[u8], first: u32) -> (Vec<(u32, usize, usize)>, u32) {
     let mut out = Vec::with_capacity(data.len() / 1024 + 1);
     let mut line = first;
     let mut start = 0usize;
@@ -349,7 +349,7 @@ fn read_lines(
     }
 }
 
-fn line_is_complete(line: &[u8]) -> bool {
+pub(crate) fn line_is_complete(line: &[u8]) -> bool {
     serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok()
 }
 

@@ -318,7 +318,7 @@ fn process_event(
 }
 
 #[derive(Debug)]
-struct Agg {
+pub(crate) struct Agg {
     count: u64,
     first: Arc<Summary>,
     last_time: String,
@@ -346,18 +346,18 @@ const MAX_SAMPLES: usize = 3;
 
 /// What one input contributed; inputs are read in parallel and their
 /// accumulators merged in input order, so results do not depend on timing.
-struct Acc {
-    stats: Stats,
-    aggs: BTreeMap<(u32, String), Agg>,
-    groups: Vec<HashMap<Vec<String>, Vec<CorrEvent>>>,
-    skipped: Vec<Skipped>,
-    problems: Vec<Skipped>,
+pub(crate) struct Acc {
+    pub(crate) stats: Stats,
+    pub(crate) aggs: BTreeMap<(u32, String), Agg>,
+    pub(crate) groups: Vec<HashMap<Vec<String>, Vec<CorrEvent>>>,
+    pub(crate) skipped: Vec<Skipped>,
+    pub(crate) problems: Vec<Skipped>,
     listed: usize,
     unlisted: u64,
 }
 
 impl Acc {
-    fn new(nrules: usize, ncorr: usize) -> Self {
+    pub(crate) fn new(nrules: usize, ncorr: usize) -> Self {
         Acc {
             stats: Stats {
                 matches: vec![0; nrules],
@@ -416,7 +416,7 @@ impl Acc {
         }
     }
 
-    fn finish_file(&mut self, file: &str) {
+    pub(crate) fn finish_file(&mut self, file: &str) {
         if self.unlisted > 0 {
             self.problems.push(Skipped::new(
                 file.to_owned(),
@@ -448,7 +448,7 @@ impl Acc {
 }
 
 /// Process one batch: its units in parallel, absorbed in order.
-fn process_batch(engine: &Engine, batch: &Batch, acc: &mut Acc) {
+pub(crate) fn process_batch(engine: &Engine, batch: &Batch, acc: &mut Acc) {
     let units = match reader::units(batch) {
         Ok(u) => u,
         Err(p) => {
@@ -525,10 +525,55 @@ pub fn detect(engine: &Engine, paths: &[PathBuf], opts: &ReadOptions) -> Outcome
             findings.push(event_finding(&rule.header, agg));
         }
     }
+    let alerts = correlate_groups(engine, acc.groups, &mut stats.alerts);
+    for (ci, a) in alerts.iter().enumerate() {
+        if let (true, Some(c)) = (
+            engine.corr_reported.get(ci).copied().unwrap_or(true),
+            engine.set.correlations.get(ci),
+        ) {
+            for al in a {
+                findings.push(alert_finding(c, al));
+            }
+        }
+    }
+    let mut rules: Vec<RuleInfo> = engine
+        .set
+        .rules
+        .iter()
+        .zip(&engine.reported)
+        .filter(|(_, rep)| **rep)
+        .map(|(r, _)| rule_info(&r.header))
+        .collect();
+    rules.extend(
+        engine
+            .set
+            .correlations
+            .iter()
+            .map(|c| rule_info(&c.def.header)),
+    );
+    Outcome {
+        findings,
+        rules,
+        skipped,
+        stats,
+        alerts,
+    }
+}
+
+/// Evaluate every correlation over its groups, in order: a correlation's
+/// referenced correlations come before it, and their alerts join its
+/// groups as events at the time each alert's condition was met. Returns
+/// the alerts per correlation; `counts` gets their numbers.
+pub(crate) fn correlate_groups(
+    engine: &Engine,
+    groups: Vec<HashMap<Vec<String>, Vec<CorrEvent>>>,
+    counts: &mut [u64],
+) -> Vec<Vec<Alert>> {
+    let ncorr = engine.set.correlations.len();
     // In order: a correlation's referenced correlations come before it, and
     // their alerts join its groups as events at the time each alert's
     // condition was met.
-    let mut groups = acc.groups;
+    let mut groups = groups;
     let mut alerts: Vec<Vec<Alert>> = Vec::with_capacity(ncorr);
     for (ci, c) in engine.set.correlations.iter().enumerate() {
         let mut g = groups.get_mut(ci).map(std::mem::take).unwrap_or_default();
@@ -563,38 +608,12 @@ pub fn detect(engine: &Engine, paths: &[PathBuf], opts: &ReadOptions) -> Outcome
             }
         }
         let a = correlate::evaluate(&c.def, g);
-        if let Some(n) = stats.alerts.get_mut(ci) {
+        if let Some(n) = counts.get_mut(ci) {
             *n = a.len() as u64;
-        }
-        if engine.corr_reported.get(ci).copied().unwrap_or(true) {
-            for al in &a {
-                findings.push(alert_finding(c, al));
-            }
         }
         alerts.push(a);
     }
-    let mut rules: Vec<RuleInfo> = engine
-        .set
-        .rules
-        .iter()
-        .zip(&engine.reported)
-        .filter(|(_, rep)| **rep)
-        .map(|(r, _)| rule_info(&r.header))
-        .collect();
-    rules.extend(
-        engine
-            .set
-            .correlations
-            .iter()
-            .map(|c| rule_info(&c.def.header)),
-    );
-    Outcome {
-        findings,
-        rules,
-        skipped,
-        stats,
-        alerts,
-    }
+    alerts
 }
 
 /// Best practices a detection supports when a rule names none: SEC04-BP03,
@@ -681,7 +700,7 @@ fn sample_json(s: &Summary) -> Value {
     Value::Object(m)
 }
 
-fn event_finding(h: &Header, a: &Agg) -> Finding {
+pub(crate) fn event_finding(h: &Header, a: &Agg) -> Finding {
     let f = &a.first;
     let kind = match f.kind {
         LogKind::CloudTrail => "AWS::IAM::Principal",
@@ -750,7 +769,7 @@ fn fmt_ms(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-fn alert_finding(c: &crate::engine::Correlation, a: &Alert) -> Finding {
+pub(crate) fn alert_finding(c: &crate::engine::Correlation, a: &Alert) -> Finding {
     let h = &c.def.header;
     let fields: Vec<&str> = c.def.group_by.iter().map(|g| g.full.as_str()).collect();
     let group_text = fields
