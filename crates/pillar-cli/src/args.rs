@@ -372,6 +372,13 @@ pub struct DetectArgs {
     /// Print event counts and throughput to standard error.
     #[arg(long)]
     pub stats: bool,
+    /// Keep reading the files and folders as they grow (polling) and print each detection
+    /// as it comes: one line per finding (JSON Lines with `-f json`). Runs until stopped.
+    #[arg(long)]
+    pub follow: bool,
+    /// With --follow: milliseconds between looks at the files.
+    #[arg(long, value_name = "MS", default_value_t = 1000, requires = "follow")]
+    pub poll_ms: u64,
 }
 
 /// SQL engines of `pillar detect --emit-sql`.

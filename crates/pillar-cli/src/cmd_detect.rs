@@ -1,7 +1,7 @@
 //! `pillar detect`: run the Sigma rules (shipped pack and `--rules`) over
 //! CloudTrail logs and render the detections like a scan.
 
-use crate::args::{DetectArgs, SqlDialect};
+use crate::args::{DetectArgs, ScanFormat, SqlDialect};
 use crate::output;
 use pillar_detect::sql::Dialect;
 use pillar_detect::{Engine, ReadOptions, RuleSet};
@@ -83,6 +83,65 @@ fn emit_sql(args: &DetectArgs, dialect: SqlDialect) -> anyhow::Result<ExitCode> 
     })
 }
 
+/// `--follow`: poll the inputs, print each round's detections as they
+/// come (one line each), until stopped.
+fn follow(args: &DetectArgs, engine: &Engine) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    if args.logs.iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!("--follow reads files and folders, not standard input");
+    }
+    let json = args.format == ScanFormat::Json;
+    let mut sink: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?,
+        ),
+        None => Box::new(std::io::stdout()),
+    };
+    let mut follower =
+        pillar_detect::follow::Follower::new(engine, &args.logs, ReadOptions::default());
+    let pause = std::time::Duration::from_millis(args.poll_ms.max(10));
+    loop {
+        let round = follower.poll();
+        for s in &round.skipped {
+            eprintln!("skipped: {s}");
+        }
+        for f in &round.findings {
+            if json {
+                writeln!(sink, "{}", serde_json::to_string(f)?)?;
+            } else {
+                let at = f
+                    .location
+                    .as_ref()
+                    .map(|l| match l.line {
+                        Some(n) => format!(" [{}:{n}]", l.file),
+                        None => format!(" [{}]", l.file),
+                    })
+                    .unwrap_or_default();
+                writeln!(
+                    sink,
+                    "{:<8} {}: {}{at}",
+                    f.severity.as_str().to_uppercase(),
+                    f.rule,
+                    f.message
+                )?;
+            }
+        }
+        sink.flush()?;
+        if args.stats && round.events > 0 {
+            eprintln!(
+                "detect: {} new events, {} findings",
+                round.events,
+                round.findings.len()
+            );
+        }
+        std::thread::sleep(pause);
+    }
+}
+
 pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
     if args.check_rules {
         return check_rules(args);
@@ -101,6 +160,9 @@ pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("no usable rule: check --rules and the errors above");
     }
     let engine = Engine::new(set);
+    if args.follow {
+        return follow(args, &engine);
+    }
     let started = Instant::now();
     let out = pillar_detect::detect(&engine, &args.logs, &ReadOptions::default());
     let elapsed = started.elapsed().as_secs_f64();

@@ -279,3 +279,59 @@ fn vpc_flow_logs_from_stdin() {
         "{skipped:?}"
     );
 }
+
+#[test]
+fn follow_prints_detections_as_lines_are_appended() {
+    use std::io::BufRead;
+    use std::time::Duration;
+    let dir = std::env::temp_dir().join(format!("pillar-detect-follow-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("trail.jsonl");
+    let event = |user: &str| {
+        format!("{{\"eventName\":\"StopLogging\",\"eventSource\":\"cloudtrail.amazonaws.com\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"userIdentity\":{{\"arn\":\"arn:aws:iam::1:user/{user}\"}}}}\n")
+    };
+    std::fs::write(&log, event("first")).unwrap();
+    // Killed when the test ends, passed or not.
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pillar"))
+        .args(["detect", "--follow", "--poll-ms", "50", "-f", "json"])
+        .arg(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map(Kill)
+        .unwrap();
+    let stdout = child.0.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    // Bounded waits: generous, so a loaded machine does not fail the test.
+    let wait = Duration::from_secs(60);
+    let next = |rx: &std::sync::mpsc::Receiver<String>| -> serde_json::Value {
+        serde_json::from_str(&rx.recv_timeout(wait).expect("no detection printed")).unwrap()
+    };
+    let first = next(&rx);
+    assert_eq!(first["rule"], "cloudtrail-logging-stopped");
+    assert_eq!(first["resource"]["id"], "arn:aws:iam::1:user/first");
+    let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    f.write_all(event("second").as_bytes()).unwrap();
+    drop(f);
+    let second = next(&rx);
+    drop(child);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(second["resource"]["id"], "arn:aws:iam::1:user/second");
+    assert_eq!(second["location"]["line"], 2);
+}

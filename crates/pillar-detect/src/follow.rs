@@ -3,7 +3,8 @@
 //!
 //! Every file is first read from its start; then only the whole lines
 //! appended since the last round are read (a line still being written
-//! waits for its newline). A file that shrinks was replaced or truncated
+//! waits for its newline; a last JSON line that is whole JSON is taken
+//! without one). A file that shrinks was replaced or truncated
 //! and is read again from its start. Files that appear under a followed
 //! folder are picked up. JSON Lines and VPC flow logs are followed; a
 //! gzip file or a single JSON document is read once, whole.
@@ -248,7 +249,17 @@ fn read_new(
             }
         }
     }
-    let Some(cut) = memchr::memrchr(b'\n', &data).map(|i| i + 1) else {
+    let mut cut = memchr::memrchr(b'\n', &data).map_or(0, |i| i + 1);
+    // A last JSON line without its newline is taken when it is whole JSON
+    // (an object's braces close only at its end).
+    if matches!(st.kind, Some(Kind::Json))
+        && data
+            .get(cut..)
+            .is_some_and(|t| !t.iter().all(u8::is_ascii_whitespace) && reader::line_is_complete(t))
+    {
+        cut = data.len();
+    }
+    let Some(cut) = (cut > 0).then_some(cut) else {
         if want as usize >= opts.max_document_bytes.min(MAX_ROUND_BYTES) as usize {
             st.done = true;
             skip(
@@ -265,7 +276,13 @@ fn read_new(
     let file_name: Arc<str> = Arc::from(name.as_str());
     let first = st.line + 1;
     let (lines, next) = reader::spans(&data, first);
-    st.line = next - 1;
+    // A last line taken without its newline ends with the next round's
+    // first byte: that round starts on the same line.
+    st.line = if data.ends_with(b"\n") {
+        next.saturating_sub(1)
+    } else {
+        next.saturating_sub(2)
+    };
     let batch = match &st.kind {
         Some(Kind::Json) => Batch {
             file: file_name,

@@ -82,6 +82,21 @@ fn rounds_read_what_was_appended() {
             .count();
     }
     assert_eq!(alerts, 1);
+    // A whole JSON line without its newline is taken; the next one
+    // starts after it.
+    let last = stop("d", "2026-01-01T01:00:00Z");
+    append(&trail, last.trim_end());
+    let r = f.poll();
+    assert_eq!(
+        (r.events, r.findings[0].resource.id.as_str()),
+        (1, "arn:aws:iam::1:user/d")
+    );
+    append(&trail, &format!("\n{}", stop("e", "2026-01-01T01:00:01Z")));
+    let r = f.poll();
+    assert_eq!(r.events, 1, "{:?}", r.skipped);
+    assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+    let d_line = r.findings[0].location.as_ref().unwrap().line.unwrap();
+    assert_eq!(d_line, 3 + 30 + 2, "line of `e`");
     // Truncated (replaced): read again from the start.
     std::fs::write(&trail, stop("c", "2026-01-02T00:00:00Z")).unwrap();
     let r = f.poll();
