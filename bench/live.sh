@@ -49,6 +49,9 @@ start_moto() {
     sleep 0.2
   done
   python3 "$SEED" "$EP" >"$OUT/planted.txt"
+  # Reachability scenarios (issue 5): SSH open in the security group, the
+  # other layers deciding; `NAME INSTANCE reachable|blocked` per line.
+  python3 crates/pillar-cli/tests/live/seed_network.py "$EP" >"$OUT/network-$1.txt"
 }
 
 stop_moto() {
@@ -64,12 +67,14 @@ timed() {
 }
 
 for run in $(seq "$RUNS"); do
-  start_moto
+  start_moto "pillar-$run"
+  # One attempt per call, as Prowler is run (--aws-retries-max-attempts 1):
+  # moto answers HTTP 500 for the APIs it lacks, which retries only slow.
   timed pillar "$run" "$PILLAR" scan --aws --endpoint-url "$EP" --region us-east-1 \
-    --format json -o "$OUT/pillar-$run.json"
+    --aws-max-attempts 1 --format json -o "$OUT/pillar-$run.json"
   stop_moto
   if [ -n "${PROWLER_BIN:-}" ]; then
-    start_moto
+    start_moto "prowler-$run"
     rm -rf "$OUT/prowler-$run"
     AWS_ENDPOINT_URL="$EP" timed prowler "$run" "$PROWLER_BIN/prowler" aws -f us-east-1 \
       --no-banner -M json-ocsf --aws-retries-max-attempts 1 -o "$OUT/prowler-$run"
@@ -175,4 +180,36 @@ if "prowler" in rows:
         p = "yes" if rule in found_p else "no"
         q = "yes" if rule in found_q else ("no check" if rule not in PROWLER_CHECKS else "no")
         print(f"| {rule} | {p} | {q} |")
+
+    # Reachability: pillar's ec2-admin-port-internet-reachable against
+    # Prowler's ec2_instance_port_ssh_exposed_to_internet, per instance
+    # (instance ids differ between the two moto runs: matched by scenario).
+    def scenarios(tag):
+        path = f"{out}/network-{tag}.txt"
+        if not os.path.exists(path):
+            return {}
+        return {n: (i, v) for n, i, v in (l.split() for l in open(path) if l.strip())}
+    mine, theirs = scenarios("pillar-1"), scenarios("prowler-1")
+    report = json.load(open(f"{out}/pillar-1.json"))
+    p_fail = {f["resource"]["id"] for f in report.get("findings", [])
+              if f.get("rule") == "ec2-admin-port-internet-reachable" and f.get("status") == "fail"}
+    q_fail = {}
+    for path in glob.glob(f"{out}/prowler-1/*.ocsf.json"):
+        for f in json.load(open(path)):
+            if f.get("metadata", {}).get("event_code") == "ec2_instance_port_ssh_exposed_to_internet" \
+                    and f.get("status_code") == "FAIL":
+                for r in f.get("resources", []):
+                    q_fail[r.get("uid", "").split("/")[-1]] = f.get("severity", "")
+    if mine:
+        print("\n| SSH-open instance scenario | AWS would | pillar | Prowler |")
+        print("|---|---|---|---|")
+        right_p = right_q = 0
+        for name, (inst, verdict) in mine.items():
+            p = "reachable" if inst in p_fail else "not reachable"
+            qi = theirs.get(name, ("", ""))[0]
+            q = f"FAIL ({q_fail[qi]})" if qi in q_fail else "PASS"
+            right_p += (p == "reachable") == (verdict == "reachable")
+            right_q += (qi in q_fail) == (verdict == "reachable")
+            print(f"| {name} | {verdict} | {p} | {q} |")
+        print(f"\nright verdicts: pillar {right_p}/{len(mine)}, Prowler {right_q}/{len(mine)}")
 PY

@@ -196,6 +196,10 @@ pub struct AwsArgs {
     /// Time-out of one AWS API call, retries included, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub aws_timeout: u64,
+    /// Attempts per AWS API call: the SDK's standard retry mode, with
+    /// exponential backoff on throttling and server errors (1: no retry).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub aws_max_attempts: u32,
 }
 
 /// `pillar collect`.

@@ -54,6 +54,7 @@ mod imp {
             endpoint_url: a.endpoint_url.clone(),
             concurrency: a.aws_concurrency.max(1),
             call_timeout: Duration::from_secs(a.aws_timeout.max(1)),
+            max_attempts: a.aws_max_attempts,
             ..Options::default()
         }
     }

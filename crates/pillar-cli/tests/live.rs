@@ -295,3 +295,161 @@ fn a_bad_region_name_is_refused() {
         "{stderr}"
     );
 }
+
+/// A server on loopback that answers every request with HTTP 503 (a
+/// retryable server error) and counts the requests it got.
+fn always_unavailable() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            seen.fetch_add(1, Ordering::SeqCst);
+            let _ = stream.write_all(
+                b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    (url, count)
+}
+
+#[test]
+fn aws_max_attempts_bounds_the_retries() {
+    if !common::moto::loopback_only() {
+        eprintln!("SKIPPED: run inside a loopback-only network namespace (scripts/netns-run.sh)");
+        return;
+    }
+    for attempts in [1usize, 3] {
+        let (url, count) = always_unavailable();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pillar"));
+        cmd.args([
+            "scan",
+            "--aws",
+            "--endpoint-url",
+            &url,
+            "--aws-max-attempts",
+            &attempts.to_string(),
+        ]);
+        common::moto::aws_env(&mut cmd);
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // STS is the first call; a 503 on every attempt stops the scan.
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("cannot identify the account"), "{stderr}");
+        assert_eq!(
+            count.load(std::sync::atomic::Ordering::SeqCst),
+            attempts,
+            "requests made with --aws-max-attempts {attempts}"
+        );
+    }
+}
+
+#[test]
+fn all_regions_reads_every_enabled_region() {
+    let Some(moto) = Moto::start() else { return };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/live/seed_region.py");
+    let group = moto.python(&script, &["ap-southeast-2"]);
+    let group = group.trim();
+
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("s");
+    let out = pillar(
+        &moto,
+        &[
+            "collect",
+            "--aws",
+            "--all-regions",
+            "--endpoint-url",
+            &moto.endpoint,
+            "--aws-max-attempts",
+            "1",
+            "-o",
+            snap.to_str().unwrap(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // Every region `ec2 describe-regions` lists was read, each in its folder.
+    let meta: Value = serde_json::from_str(
+        &std::fs::read_to_string(snap.join("pillar-snapshot.json")).unwrap(),
+    )
+    .unwrap();
+    let regions: Vec<&str> = meta["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    for expected in ["us-east-1", "eu-west-1", "ap-southeast-2"] {
+        assert!(regions.contains(&expected), "{regions:?}");
+    }
+    for region in &regions {
+        assert!(
+            snap.join(region)
+                .join("ec2-describe-security-groups.json")
+                .is_file(),
+            "{region} was not read"
+        );
+    }
+
+    // The problem planted far from the home region is found there.
+    let (report, stderr) = scan_json(&moto, &[snap.to_str().unwrap()]);
+    let hit = findings(&report).iter().find(|f| {
+        f["rule"] == "ec2-sg-admin-port-open"
+            && f["status"] == "fail"
+            && f["resource"]["id"].as_str() == Some(group)
+    });
+    let hit = hit.unwrap_or_else(|| panic!("{group} not reported\n{stderr}"));
+    assert_eq!(hit["resource"]["region"], "ap-southeast-2", "{hit}");
+}
+
+#[test]
+fn reachability_judges_every_layer_of_the_live_network() {
+    let Some(moto) = Moto::start() else { return };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/live/seed_network.py");
+    let scenarios = moto.python(&script, &[]);
+    let (report, stderr) = scan_json(&moto, &live_args(&moto));
+    let status = |rule: &str, id: &str| -> Vec<String> {
+        findings(&report)
+            .iter()
+            .filter(|f| f["rule"] == rule && f["resource"]["id"] == id)
+            .map(|f| f["status"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut checked = 0;
+    for line in scenarios.lines() {
+        let [name, instance, verdict] = line.split_whitespace().collect::<Vec<_>>()[..] else {
+            panic!("bad seed line {line:?}")
+        };
+        let got = status("ec2-admin-port-internet-reachable", instance);
+        match verdict {
+            "reachable" => assert!(
+                got.iter().any(|s| s == "fail"),
+                "{name}: {instance} should be reachable on SSH: {got:?}\n{stderr}"
+            ),
+            _ => assert!(
+                !got.iter().any(|s| s == "fail"),
+                "{name}: {instance} is not reachable, yet: {got:?}"
+            ),
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 6, "{scenarios}");
+}

@@ -12,6 +12,7 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde_json::{json, Value};
 use std::future::Future;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -215,10 +216,11 @@ impl Ctx {
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| {
-                let mut text =
-                    serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
-                text.push('\n');
-                std::fs::write(&path, text)
+                // Streamed: a large answer is never held twice as text.
+                let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+                serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::other)?;
+                out.write_all(b"\n")?;
+                out.flush()
             });
         if let Err(e) = result {
             if let Ok(mut list) = self.write_errors.lock() {

@@ -163,12 +163,23 @@ pub(crate) async fn iam(ctx: Arc<Ctx>, g: Arc<Global>) {
             "iam-get-account-authorization-details.json",
             g.iam
                 .get_account_authorization_details()
+                // The largest page IAM allows: fewer round trips.
+                .max_items(1000)
                 .into_paginator()
                 .send()
                 .try_collect(),
             |pages| authorization_details(pages),
         )
         .await;
+    // Only the user names are needed from here on: the pages (every policy
+    // document of the account) are freed before the per-user calls.
+    let users: Vec<String> = details
+        .iter()
+        .flatten()
+        .flat_map(|p| p.user_detail_list())
+        .filter_map(|u| u.user_name().map(str::to_owned))
+        .collect();
+    drop(details);
 
     // `generate-credential-report` asks IAM to build the report (at most
     // every four hours) so `get-credential-report` can return it. It
@@ -236,12 +247,6 @@ pub(crate) async fn iam(ctx: Arc<Ctx>, g: Arc<Global>) {
     )
     .await;
 
-    let users: Vec<String> = details
-        .iter()
-        .flatten()
-        .flat_map(|p| p.user_detail_list())
-        .filter_map(|u| u.user_name().map(str::to_owned))
-        .collect();
     spawn_all(&ctx, users, |ctx, user| {
         let iam = g.iam.clone();
         async move { iam_user(&ctx, &iam, &user).await }
