@@ -191,7 +191,7 @@ if "prowler" in rows:
         return {n: (i, v) for n, i, v in (l.split() for l in open(path) if l.strip())}
     mine, theirs = scenarios("pillar-1"), scenarios("prowler-1")
     report = json.load(open(f"{out}/pillar-1.json"))
-    p_fail = {f["resource"]["id"] for f in report.get("findings", [])
+    p_fail = {f["resource"]["id"].split("/")[-1] for f in report.get("findings", [])
               if f.get("rule") == "ec2-admin-port-internet-reachable" and f.get("status") == "fail"}
     q_fail = {}
     for path in glob.glob(f"{out}/prowler-1/*.ocsf.json"):

@@ -387,10 +387,9 @@ fn all_regions_reads_every_enabled_region() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     // Every region `ec2 describe-regions` lists was read, each in its folder.
-    let meta: Value = serde_json::from_str(
-        &std::fs::read_to_string(snap.join("pillar-snapshot.json")).unwrap(),
-    )
-    .unwrap();
+    let meta: Value =
+        serde_json::from_str(&std::fs::read_to_string(snap.join("pillar-snapshot.json")).unwrap())
+            .unwrap();
     let regions: Vec<&str> = meta["regions"]
         .as_array()
         .unwrap()
@@ -429,7 +428,12 @@ fn reachability_judges_every_layer_of_the_live_network() {
     let status = |rule: &str, id: &str| -> Vec<String> {
         findings(&report)
             .iter()
-            .filter(|f| f["rule"] == rule && f["resource"]["id"] == id)
+            .filter(|f| {
+                f["rule"] == rule
+                    && f["resource"]["id"]
+                        .as_str()
+                        .is_some_and(|r| r == id || r.ends_with(&format!("/{id}")))
+            })
             .map(|f| f["status"].as_str().unwrap().to_owned())
             .collect()
     };

@@ -736,13 +736,25 @@ pub(crate) fn network_interfaces(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fa
                     public_ip: p.association.and_then(|a| a.public_ip),
                 })
                 .collect();
+            // The interface-level `Association` is that of the primary
+            // private IPv4 address (EC2 API reference,
+            // NetworkInterface.Association). Some answers carry it only
+            // there, not under the address itself.
+            let top_public = n.association.and_then(|a| a.public_ip);
             if private_ips.is_empty() {
                 if let Some(address) = n.private_ip_address {
                     private_ips.push(PrivateIp {
                         address,
                         primary: true,
-                        public_ip: n.association.and_then(|a| a.public_ip),
+                        public_ip: top_public,
                     });
+                }
+            } else if let Some(public) = top_public {
+                if let Some(p) = private_ips
+                    .iter_mut()
+                    .find(|p| p.primary && p.public_ip.is_none())
+                {
+                    p.public_ip = Some(public);
                 }
             }
             NetworkInterface {
