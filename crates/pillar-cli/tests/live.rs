@@ -413,7 +413,9 @@ fn all_regions_reads_every_enabled_region() {
     let hit = findings(&report).iter().find(|f| {
         f["rule"] == "ec2-sg-admin-port-open"
             && f["status"] == "fail"
-            && f["resource"]["id"].as_str() == Some(group)
+            && f["resource"]["id"]
+                .as_str()
+                .is_some_and(|r| r == group || r.ends_with(&format!("/{group}")))
     });
     let hit = hit.unwrap_or_else(|| panic!("{group} not reported\n{stderr}"));
     assert_eq!(hit["resource"]["region"], "ap-southeast-2", "{hit}");
