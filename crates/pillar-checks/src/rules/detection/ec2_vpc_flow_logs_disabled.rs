@@ -60,40 +60,26 @@ impl Rule for Ec2VpcFlowLogsDisabled {
     fn check(&self, inv: &Inventory, out: &mut Out) {
         for vpc in &inv.vpcs {
             // A VPC declared in Terraform or CloudFormation is judged by the
-            // flow logs the same configuration declares for it.
-            if matches!(
+            // flow logs the same configuration declares for it; one read from
+            // the account, by those collected for its region.
+            let declared = matches!(
                 vpc.resource.source,
                 Some(SourceKind::Terraform) | Some(SourceKind::Cloudformation)
-            ) {
-                let logs: Vec<&str> = inv
-                    .flow_logs
-                    .iter()
-                    .filter(|f| f.resource_id == vpc.id)
-                    .map(|f| f.id.as_str())
-                    .collect();
-                if logs.is_empty() {
-                    out.fail(
-                        vpc,
-                        format!("VPC {} has no flow log in the configuration", vpc.id),
-                        json!({ "vpc_id": vpc.id, "is_default": vpc.is_default }),
-                    );
-                } else {
-                    out.pass(vpc, format!("VPC has flow log(s) {}", logs.join(", ")));
-                }
-                continue;
-            }
+            );
             let region = vpc
                 .resource
                 .region
                 .as_deref()
                 .or_else(|| arn_region(&vpc.resource.id));
-            let Some(region) = region else {
-                out.unknown(vpc, "the VPC's region is unknown");
-                continue;
-            };
-            if !inv.covers(Service::FlowLogs, region) {
-                out.unknown(vpc, format!("flow logs not collected for {region}"));
-                continue;
+            if !declared {
+                let Some(region) = region else {
+                    out.unknown(vpc, "the VPC's region is unknown");
+                    continue;
+                };
+                if !inv.covers(Service::FlowLogs, region) {
+                    out.unknown(vpc, format!("flow logs not collected for {region}"));
+                    continue;
+                }
             }
             let logs: Vec<&str> = inv
                 .flow_logs
@@ -101,14 +87,20 @@ impl Rule for Ec2VpcFlowLogsDisabled {
                 .filter(|f| f.resource_id == vpc.id)
                 .map(|f| f.id.as_str())
                 .collect();
-            if logs.is_empty() {
+            if !logs.is_empty() {
+                out.pass(vpc, format!("VPC has flow log(s) {}", logs.join(", ")));
+            } else if declared {
+                out.fail(
+                    vpc,
+                    format!("VPC {} has no flow log in the configuration", vpc.id),
+                    json!({ "vpc_id": vpc.id, "is_default": vpc.is_default }),
+                );
+            } else {
                 out.fail(
                     vpc,
                     format!("VPC {} has no flow log", vpc.id),
                     json!({ "vpc_id": vpc.id, "region": region, "is_default": vpc.is_default }),
                 );
-            } else {
-                out.pass(vpc, format!("VPC has flow log(s) {}", logs.join(", ")));
             }
         }
     }
