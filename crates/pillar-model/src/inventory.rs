@@ -45,6 +45,14 @@ pub enum Service {
     Waf,
     /// Organizations SCPs.
     Organizations,
+    /// SQS queues.
+    Sqs,
+    /// SNS topics.
+    Sns,
+    /// VPC endpoints.
+    VpcEndpoints,
+    /// ECS clusters and their tasks.
+    Ecs,
 }
 
 /// One collection read for one region.
@@ -139,6 +147,18 @@ pub struct Inventory {
     /// IAM instance profiles (which role an EC2 instance runs as).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instance_profiles: Vec<InstanceProfile>,
+    /// SQS queues.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub queues: Vec<Queue>,
+    /// SNS topics.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<Topic>,
+    /// VPC endpoints.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    /// ECS tasks.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ecs_tasks: Vec<EcsTask>,
     /// In-source suppressions read from Terraform and CloudFormation.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suppressions: Vec<crate::suppression::Suppression>,
@@ -241,6 +261,10 @@ impl Inventory {
             web_acls,
             instance_profiles,
             rcps,
+            queues,
+            topics,
+            vpc_endpoints,
+            ecs_tasks,
             suppressions,
         } = other;
         self.collected_at = match (self.collected_at, collected_at) {
@@ -285,6 +309,10 @@ impl Inventory {
         self.web_acls.extend(web_acls);
         self.instance_profiles.extend(instance_profiles);
         self.rcps.extend(rcps);
+        self.queues.extend(queues);
+        self.topics.extend(topics);
+        self.vpc_endpoints.extend(vpc_endpoints);
+        self.ecs_tasks.extend(ecs_tasks);
         self.suppressions.extend(suppressions);
     }
 

@@ -1332,3 +1332,94 @@ pub struct WebAcl {
     /// ARNs of associated resources (ALBs, API stages…).
     pub associated_resources: Known<Vec<String>>,
 }
+
+// ------------------------------------------------- messaging and containers
+
+/// An SQS queue and its access policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Queue {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Name.
+    pub name: String,
+    /// ARN (`arn:aws:sqs:REGION:ACCOUNT:NAME`).
+    pub arn: String,
+    /// Queue URL.
+    pub url: String,
+    /// Access policy (`Attributes.Policy`); `Known(None)` when none.
+    pub policy: Known<Option<PolicyDocument>>,
+    /// KMS key (`KmsMasterKeyId`), when SSE-KMS is on.
+    pub kms_key_id: Option<String>,
+    /// SSE with SQS-owned keys (`SqsManagedSseEnabled`).
+    pub sqs_managed_sse: Option<bool>,
+}
+
+/// An SNS topic and its access policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Topic {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Name.
+    pub name: String,
+    /// ARN (`arn:aws:sns:REGION:ACCOUNT:NAME`).
+    pub arn: String,
+    /// Access policy (`Attributes.Policy`); `Known(None)` when none.
+    pub policy: Known<Option<PolicyDocument>>,
+    /// KMS key (`KmsMasterKeyId`), when encrypted.
+    pub kms_key_id: Option<String>,
+}
+
+/// A VPC endpoint and its endpoint policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VpcEndpoint {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Endpoint id (`vpce-…`).
+    pub id: String,
+    /// `Gateway`, `Interface`, `GatewayLoadBalancer`…
+    pub endpoint_type: String,
+    /// VPC id.
+    pub vpc_id: Option<String>,
+    /// Service name, e.g. `com.amazonaws.us-east-1.s3`.
+    pub service_name: String,
+    /// State (`available`…).
+    pub state: String,
+    /// Endpoint policy (`PolicyDocument`); `Known(None)` when the endpoint
+    /// has none (full access).
+    pub policy: Known<Option<PolicyDocument>>,
+}
+
+/// A running (or recently stopped) ECS task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EcsTask {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Task ARN.
+    pub arn: String,
+    /// Cluster ARN.
+    pub cluster_arn: String,
+    /// Task definition ARN.
+    pub task_definition_arn: String,
+    /// `lastStatus` (`RUNNING`, `STOPPED`…).
+    pub last_status: String,
+    /// ECS Exec is enabled on the task (`enableExecuteCommand`).
+    pub enable_execute_command: bool,
+    /// The role the task's containers run as: the task's override, else
+    /// its task definition's `taskRoleArn`; unknown when the definition was
+    /// not collected.
+    pub task_role_arn: Known<Option<String>>,
+}
+
+resources!(Queue, Topic, VpcEndpoint, EcsTask);
