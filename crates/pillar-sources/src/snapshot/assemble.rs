@@ -404,6 +404,10 @@ pub(crate) fn assemble(
                 }
             }
             Data::LogGroups(v) => inv.log_groups.extend(v),
+            Data::Messaging(p) => {
+                let mut take = |kind: Kind, name: &str| b.take(kind, region, name);
+                super::messaging::join(p, &mut inv, &mut take);
+            }
             _ => {}
         }
     }

@@ -83,6 +83,14 @@ pub(crate) enum Kind {
     EventRules,
     EventRuleTargets,
     LogGroups,
+    Queues,
+    QueueAttributes,
+    Topics,
+    TopicAttributes,
+    VpcEndpoints,
+    EcsClusters,
+    EcsTasks,
+    EcsTaskDefinition,
 }
 
 /// Files (collections) at the snapshot root.
@@ -201,6 +209,10 @@ pub(crate) const REGION_FILES: &[(&str, Kind)] = &[
     ("accessanalyzer-list-analyzers.json", Kind::Analyzers),
     ("events-list-rules.json", Kind::EventRules),
     ("logs-describe-log-groups.json", Kind::LogGroups),
+    ("sqs-list-queues.json", Kind::Queues),
+    ("sns-list-topics.json", Kind::Topics),
+    ("ec2-describe-vpc-endpoints.json", Kind::VpcEndpoints),
+    ("ecs-list-clusters.json", Kind::EcsClusters),
 ];
 
 /// Per-resource folders in a region folder.
@@ -233,6 +245,10 @@ pub(crate) const REGION_DIRS: &[(&str, Kind)] = &[
     ("cloudtrail-get-event-selectors", Kind::EventSelectors),
     ("guardduty-get-detector", Kind::Detector),
     ("events-list-targets-by-rule", Kind::EventRuleTargets),
+    ("sqs-get-queue-attributes", Kind::QueueAttributes),
+    ("sns-get-topic-attributes", Kind::TopicAttributes),
+    ("ecs-describe-tasks", Kind::EcsTasks),
+    ("ecs-describe-task-definition", Kind::EcsTaskDefinition),
 ];
 
 fn lookup(table: &[(&str, Kind)], name: &str) -> Option<Kind> {
@@ -311,6 +327,10 @@ impl Kind {
             FlowLogs => Service::FlowLogs,
             LogGroups => Service::Logs,
             EventRules => Service::Events,
+            Queues => Service::Sqs,
+            Topics => Service::Sns,
+            VpcEndpoints => Service::VpcEndpoints,
+            EcsClusters => Service::Ecs,
             _ => return None,
         })
     }

@@ -16,6 +16,7 @@ mod assemble;
 mod ec2;
 mod files;
 mod iam;
+mod messaging;
 mod parse;
 mod s3;
 mod services;

@@ -4,7 +4,7 @@ use super::files::Kind;
 use super::iam::{AuthDetails, CallerIdentity, Meta, Report};
 use super::services::KeyMeta;
 use super::util::Ctx;
-use super::{ec2, iam, s3, services};
+use super::{ec2, iam, messaging, s3, services};
 use pillar_model::*;
 use serde::Deserialize;
 use serde_json::Value;
@@ -77,6 +77,8 @@ pub(crate) enum Data {
     Analyzers(Vec<Analyzer>),
     EventRules(Vec<EventRule>),
     LogGroups(Vec<LogGroup>),
+    /// SQS, SNS, VPC endpoints, ECS (see `messaging.rs`).
+    Messaging(super::messaging::Parsed),
     /// The collector recorded a failed call (`{"Error": {...}}`) whose code
     /// does not mean "not configured".
     ApiError {
@@ -250,6 +252,13 @@ pub(crate) fn parse(kind: Kind, bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fai
         K::EventRules => services::event_rules(bytes, ctx),
         K::EventRuleTargets => services::rule_targets(bytes),
         K::LogGroups => services::log_groups(bytes, ctx),
+        K::Queues => messaging::queues(bytes, ctx),
+        K::Topics => messaging::topics(bytes, ctx),
+        K::QueueAttributes | K::TopicAttributes => messaging::attributes(bytes),
+        K::VpcEndpoints => messaging::vpc_endpoints(bytes, ctx),
+        K::EcsClusters => messaging::clusters(bytes),
+        K::EcsTasks => messaging::tasks(bytes, ctx),
+        K::EcsTaskDefinition => messaging::task_definition(bytes),
     }
 }
 
