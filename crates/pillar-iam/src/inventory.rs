@@ -1,7 +1,8 @@
 //! The policy sets of the principals and resources in a pillar inventory:
 //! users (with their groups), roles (with trust policies), managed and inline
-//! policies, permissions boundaries, SCPs, and resource policies of buckets,
-//! keys, secrets and functions.
+//! policies, permissions boundaries, SCPs and RCPs, resource policies of
+//! buckets, keys, secrets, functions, SQS queues and SNS topics, and VPC
+//! endpoint policies.
 
 use crate::eval::{evaluate, Decision, PolicySet, PrincipalKind, Request};
 use crate::policy::Policy;
@@ -25,6 +26,39 @@ struct ResourcePolicy {
     /// S3 Block Public Access `RestrictPublicBuckets` is on for the bucket
     /// (on the bucket or on its account) and its policy is public.
     restricted_public: bool,
+}
+
+/// A VPC endpoint: its policy applies to requests made through it.
+#[derive(Debug, Clone)]
+struct Endpoint {
+    /// The endpoint policy; `None`: no policy (full access) or not known.
+    policy: Option<usize>,
+    /// The IAM service prefix the endpoint serves (`s3`, `sqs`…).
+    service: String,
+    /// The endpoint's service name as AWS gives it.
+    service_name: String,
+    vpc: Option<String>,
+    /// Why the policy is not known, when it is not.
+    unknown: Option<String>,
+}
+
+/// The IAM service prefix of a VPC endpoint service name
+/// (`com.amazonaws.us-east-1.s3` → `s3`, `…ecr.api` → `ecr`), for the
+/// services whose endpoint name differs from their prefix.
+fn endpoint_service(service_name: &str) -> String {
+    let mut parts = service_name.split('.');
+    let first = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(_), Some(_), Some(_region), Some(svc)) => svc,
+        _ => service_name,
+    };
+    match first {
+        "monitoring" => "cloudwatch",
+        "kinesis-streams" => "kinesis",
+        "git-codecommit" => "codecommit",
+        "s3-global" => "s3",
+        other => other,
+    }
+    .to_ascii_lowercase()
 }
 
 /// Condition keys that pin a `"Principal": "*"` grant to fixed callers, so
@@ -81,6 +115,8 @@ pub struct IamModel {
     resources: Vec<ResourcePolicy>,
     /// Position in `resources` by ARN (the first policy of an ARN).
     resource_index: HashMap<String, usize>,
+    /// VPC endpoints by id.
+    endpoints: HashMap<String, Endpoint>,
     scp_levels: Vec<(String, Vec<usize>)>,
     rcp_levels: Vec<(String, Vec<usize>)>,
     /// Whether the levels follow the account's place in the organization.
@@ -260,6 +296,42 @@ impl IamModel {
                 }
             }
         }
+        for q in &inv.queues {
+            m.add_resource_policy(
+                &q.policy,
+                &q.arn,
+                "queue policy",
+                q.resource.account.as_ref(),
+                q.location.as_ref(),
+            );
+        }
+        for t in &inv.topics {
+            m.add_resource_policy(
+                &t.policy,
+                &t.arn,
+                "topic policy",
+                t.resource.account.as_ref(),
+                t.location.as_ref(),
+            );
+        }
+        for e in &inv.vpc_endpoints {
+            let name = format!("{} endpoint policy", e.id);
+            let (policy, unknown) = match &e.policy {
+                Known::Known(Some(doc)) => (m.add(doc, &name, e.location.as_ref()), None),
+                Known::Known(None) => (None, None),
+                Known::Unknown(why) => (None, Some(why.clone())),
+            };
+            m.endpoints.insert(
+                e.id.clone(),
+                Endpoint {
+                    policy,
+                    service: endpoint_service(&e.service_name),
+                    service_name: e.service_name.clone(),
+                    vpc: e.vpc_id.clone(),
+                    unknown,
+                },
+            );
+        }
         let path: Vec<String> = inv
             .accounts
             .iter()
@@ -331,6 +403,37 @@ impl IamModel {
             .rev()
             .filter_map(|id| levels.iter().find(|(t, _)| t == id).cloned())
             .collect()
+    }
+
+    /// Add the resource policy of a queue or topic, when it has one; a
+    /// policy that is not known is a problem.
+    fn add_resource_policy(
+        &mut self,
+        policy: &Known<Option<PolicyDocument>>,
+        arn: &str,
+        what: &str,
+        account: Option<&String>,
+        loc: Option<&Location>,
+    ) {
+        let name = format!("{arn} {what}");
+        let doc = match policy {
+            Known::Known(Some(doc)) => doc,
+            Known::Known(None) => return,
+            Known::Unknown(why) => {
+                self.problems
+                    .push(format!("{name}: policy document not known ({why})"));
+                return;
+            }
+        };
+        if let Some(i) = self.add(doc, &name, loc) {
+            self.resources.push(ResourcePolicy {
+                arn: arn.to_owned(),
+                prefix: false,
+                account: account.cloned(),
+                policy: i,
+                restricted_public: false,
+            });
+        }
     }
 
     fn attached(&mut self, arns: &[String], owner: &str) -> Vec<usize> {
@@ -510,6 +613,15 @@ impl IamModel {
         out
     }
 
+    /// The VPC endpoint a request goes through: the one its `aws:SourceVpce`
+    /// context key names, when the inventory has it.
+    fn endpoint_of(&self, ctx: &crate::pattern::Context) -> Option<&Endpoint> {
+        match ctx.get("aws:sourcevpce")? {
+            crate::pattern::CtxValue::One(id) => self.endpoints.get(id.trim()),
+            crate::pattern::CtxValue::Many(_) => None,
+        }
+    }
+
     /// Add the global keys AWS sets for every IAM principal, unless given:
     /// `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`,
     /// `aws:username` (users) and `aws:PrincipalTag/…` from the inventory.
@@ -532,6 +644,9 @@ impl IamModel {
             _ => return,
         };
         let ctx = &mut req.context;
+        if let Some(vpc) = self.endpoint_of(ctx).and_then(|e| e.vpc.clone()) {
+            ctx.insert_default("aws:SourceVpc", CtxValue::One(vpc));
+        }
         if let Some(a) = arn {
             ctx.insert_default("aws:PrincipalArn", CtxValue::One(a));
         }
@@ -547,6 +662,55 @@ impl IamModel {
         if let Some(s) = subject {
             for (k, v) in &s.tags {
                 ctx.insert_default(&format!("aws:PrincipalTag/{k}"), CtxValue::One(v.clone()));
+            }
+        }
+    }
+
+    /// A request made through a VPC endpoint of the inventory (named by
+    /// `aws:SourceVpce`) is also bound by the endpoint's policy, when the
+    /// endpoint serves the action's service (IAM User Guide, "Policy
+    /// evaluation logic"; AWS PrivateLink Guide, "Control access to VPC
+    /// endpoints using endpoint policies").
+    fn endpoint_policy<'a>(
+        &'a self,
+        req: &Request,
+        set: &mut PolicySet<'a>,
+        notes: &mut Vec<String>,
+    ) {
+        let Some(id) = req.context.get("aws:sourcevpce") else {
+            return;
+        };
+        let Some(e) = self.endpoint_of(&req.context) else {
+            if let crate::pattern::CtxValue::One(id) = id {
+                if !self.endpoints.is_empty() {
+                    notes.push(format!(
+                        "VPC endpoint {id} is not in the inventory: no endpoint policy applied"
+                    ));
+                }
+            }
+            return;
+        };
+        let service = req.action.split(':').next().unwrap_or_default();
+        if !service.eq_ignore_ascii_case(&e.service) {
+            notes.push(format!(
+                "the VPC endpoint serves {} ({}), not {service}: its policy does not apply to this action",
+                e.service, e.service_name
+            ));
+            return;
+        }
+        match (e.policy.and_then(|i| self.policies.get(i)), &e.unknown) {
+            (Some(p), _) => {
+                set.endpoint.push(p);
+                notes.push(format!(
+                    "the request goes through VPC endpoint {}: its policy applies",
+                    p.name.trim_end_matches(" endpoint policy")
+                ));
+            }
+            (None, Some(why)) => notes.push(format!(
+                "the endpoint policy is not known ({why}): taken as allowing everything"
+            )),
+            (None, None) => {
+                notes.push("the VPC endpoint has no policy: full access through it".to_owned())
             }
         }
     }
@@ -643,6 +807,7 @@ impl IamModel {
                 .map(|(_, ids)| ids.iter().filter_map(|i| self.policies.get(*i)).collect())
                 .collect();
         }
+        self.endpoint_policy(req, &mut set, &mut notes);
         let mut d = evaluate(req, &set);
         if d.outcome == crate::eval::Outcome::Allowed {
             if let Some(r) = self
@@ -789,5 +954,204 @@ mod tests {
         assert_eq!(m.simulate(&req).0.outcome, Outcome::Allowed);
         assert!(!s3_policy_is_public(&Policy::parse(pinned, None).unwrap()));
         assert!(s3_policy_is_public(&Policy::parse(public, None).unwrap()));
+    }
+
+    fn queue_inventory(policy: &str) -> Inventory {
+        let mut inv = Inventory::default();
+        let mut q = pillar_model::Queue {
+            name: "orders".into(),
+            arn: "arn:aws:sqs:us-east-1:111122223333:orders".into(),
+            policy: Known::Known(Some(PolicyDocument(serde_json::from_str(policy).unwrap()))),
+            ..Default::default()
+        };
+        q.resource.account = Some("111122223333".into());
+        inv.queues.push(q);
+        inv.users.push(IamUser {
+            name: "ann".into(),
+            arn: "arn:aws:iam::111122223333:user/ann".into(),
+            ..IamUser::default()
+        });
+        inv
+    }
+
+    fn outcome_on(
+        inv: &Inventory,
+        principal: &str,
+        action: &str,
+        resource: &str,
+        ctx: &[(&str, &str)],
+    ) -> (Outcome, Vec<crate::eval::PolicyKind>, Vec<String>) {
+        let m = IamModel::build(inv);
+        assert!(m.problems.is_empty(), "{:?}", m.problems);
+        let mut req = Request::new(principal, action, resource);
+        if principal.is_empty() {
+            req.principal = crate::eval::RequestPrincipal::anonymous();
+        }
+        req.resource_account = m.resource_account(resource);
+        for (k, v) in ctx {
+            req.context.insert(k, crate::CtxValue::One((*v).to_owned()));
+        }
+        m.fill_principal_context(&mut req);
+        let (d, notes) = m.simulate(&req);
+        (d.outcome, d.blocked_by, notes)
+    }
+
+    #[test]
+    fn queue_and_topic_policies_grant_to_anyone_and_to_other_accounts() {
+        let queue = "arn:aws:sqs:us-east-1:111122223333:orders";
+        let public = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:111122223333:orders"}]}"#;
+        let inv = queue_inventory(public);
+        let send = |who: &str| outcome_on(&inv, who, "sqs:SendMessage", queue, &[]).0;
+        assert_eq!(send(""), Outcome::Allowed);
+        assert_eq!(send("arn:aws:iam::444455556666:role/any"), Outcome::Allowed);
+        assert_eq!(send("arn:aws:iam::111122223333:user/ann"), Outcome::Allowed);
+        assert_eq!(
+            outcome_on(&inv, "", "sqs:ReceiveMessage", queue, &[]).0,
+            Outcome::ImplicitlyDenied
+        );
+        // One other account, by its root: only that account's principals
+        // (whose own policies must allow too), never anonymous callers.
+        let partner = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sqs:*","Resource":"*"}]}"#;
+        let inv = queue_inventory(partner);
+        let recv = |who: &str| outcome_on(&inv, who, "sqs:ReceiveMessage", queue, &[]).0;
+        assert_eq!(recv("arn:aws:iam::444455556666:role/any"), Outcome::Allowed);
+        assert_eq!(
+            recv("arn:aws:iam::777788889999:role/any"),
+            Outcome::ImplicitlyDenied
+        );
+        assert_eq!(recv(""), Outcome::ImplicitlyDenied);
+        // Same account: the queue policy names another account only, and
+        // ann's identity policies grant nothing.
+        assert_eq!(
+            recv("arn:aws:iam::111122223333:user/ann"),
+            Outcome::ImplicitlyDenied
+        );
+        // A topic works the same way; a Deny in its policy wins.
+        let mut inv = Inventory::default();
+        inv.topics.push(pillar_model::Topic {
+            name: "alerts".into(),
+            arn: "arn:aws:sns:us-east-1:111122223333:alerts".into(),
+            policy: Known::Known(Some(PolicyDocument(serde_json::json!({"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Principal":{"AWS":"*"},"Action":["sns:Publish","sns:Subscribe"],"Resource":"*"},
+                {"Effect":"Deny","Principal":"*","Action":"sns:Subscribe","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}
+            ]})))),
+            ..Default::default()
+        });
+        let topic = "arn:aws:sns:us-east-1:111122223333:alerts";
+        let other = "arn:aws:iam::444455556666:user/x";
+        assert_eq!(
+            outcome_on(&inv, other, "sns:Publish", topic, &[]).0,
+            Outcome::Allowed
+        );
+        assert_eq!(
+            outcome_on(&inv, other, "sns:Subscribe", topic, &[]).0,
+            Outcome::ExplicitlyDenied
+        );
+    }
+
+    #[test]
+    fn endpoint_policy_binds_requests_through_the_endpoint() {
+        let mut inv = Inventory::default();
+        inv.users.push(IamUser {
+            name: "ann".into(),
+            arn: "arn:aws:iam::111122223333:user/ann".into(),
+            inline_policies: vec![InlinePolicy {
+                name: "s3".into(),
+                document: PolicyDocument(serde_json::json!({"Version":"2012-10-17","Statement":[
+                    {"Effect":"Allow","Action":["s3:*","sqs:*"],"Resource":"*"}]})),
+            }],
+            ..IamUser::default()
+        });
+        let endpoint = |id: &str, service: &str, policy: Option<serde_json::Value>| {
+            pillar_model::VpcEndpoint {
+                id: id.into(),
+                endpoint_type: "Gateway".into(),
+                vpc_id: Some("vpc-1".into()),
+                service_name: format!("com.amazonaws.us-east-1.{service}"),
+                policy: Known::Known(policy.map(PolicyDocument)),
+                ..Default::default()
+            }
+        };
+        inv.vpc_endpoints.push(endpoint("vpce-s3", "s3", Some(serde_json::json!({"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::corp-*/*",
+             "Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1"}}},
+            {"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::corp-secret/*"}
+        ]}))));
+        inv.vpc_endpoints.push(endpoint("vpce-open", "s3", None));
+        let ann = "arn:aws:iam::111122223333:user/ann";
+        let get = |bucket: &str, vpce: Option<&str>| {
+            let ctx: Vec<(&str, &str)> = vpce.map(|v| ("aws:SourceVpce", v)).into_iter().collect();
+            outcome_on(
+                &inv,
+                ann,
+                "s3:GetObject",
+                &format!("arn:aws:s3:::{bucket}/k"),
+                &ctx,
+            )
+        };
+        // Outside the endpoint: the identity policy alone decides.
+        assert_eq!(get("reports", None).0, Outcome::Allowed);
+        // Through it: the endpoint policy must allow too (aws:SourceVpc is
+        // the endpoint's VPC), and its Deny wins.
+        let (o, by, notes) = get("reports", Some("vpce-s3"));
+        assert_eq!(
+            (o, by),
+            (
+                Outcome::ImplicitlyDenied,
+                vec![crate::eval::PolicyKind::Endpoint]
+            )
+        );
+        assert!(notes.iter().any(|n| n.contains("vpce-s3")), "{notes:?}");
+        assert_eq!(get("corp-data", Some("vpce-s3")).0, Outcome::Allowed);
+        assert_eq!(
+            get("corp-secret", Some("vpce-s3")).0,
+            Outcome::ExplicitlyDenied
+        );
+        // An endpoint without a policy gives full access; an unknown one is noted.
+        assert_eq!(get("reports", Some("vpce-open")).0, Outcome::Allowed);
+        let (o, _, notes) = get("reports", Some("vpce-gone"));
+        assert_eq!(o, Outcome::Allowed);
+        assert!(
+            notes.iter().any(|n| n.contains("not in the inventory")),
+            "{notes:?}"
+        );
+        // The S3 endpoint's policy does not bind SQS calls.
+        let (o, _, notes) = outcome_on(
+            &inv,
+            ann,
+            "sqs:SendMessage",
+            "arn:aws:sqs:us-east-1:111122223333:q",
+            &[("aws:SourceVpce", "vpce-s3")],
+        );
+        assert_eq!(o, Outcome::Allowed);
+        assert!(notes.iter().any(|n| n.contains("serves s3")), "{notes:?}");
+        // Anonymous callers through the endpoint are bound by it too.
+        let mut public = inv.clone();
+        public.buckets.push(pillar_model::Bucket {
+            name: "site".into(),
+            policy: Known::Known(Some(PolicyDocument(serde_json::json!({"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}]})))),
+            ..Default::default()
+        });
+        assert_eq!(
+            outcome_on(&public, "", "s3:GetObject", "arn:aws:s3:::site/k", &[]).0,
+            Outcome::Allowed
+        );
+        assert_eq!(
+            outcome_on(
+                &public,
+                "",
+                "s3:GetObject",
+                "arn:aws:s3:::site/k",
+                &[("aws:SourceVpce", "vpce-s3")]
+            )
+            .0,
+            Outcome::ImplicitlyDenied
+        );
+        assert_eq!(endpoint_service("com.amazonaws.eu-west-1.ecr.api"), "ecr");
+        assert_eq!(
+            endpoint_service("com.amazonaws.eu-west-1.monitoring"),
+            "cloudwatch"
+        );
     }
 }
