@@ -324,6 +324,44 @@ pub struct RulesArgs {
     /// With `--format md`: fail if the files in DIR differ from what would be generated.
     #[arg(long)]
     pub check: bool,
+    /// `pillar rules check`: validate detection rules.
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
+}
+
+/// Subcommands of `pillar rules`.
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Validate Sigma detection rules: every file loads (errors name file and line) and every
+    /// rule's `pillar.examples` match and `pillar.negative_examples` do not. Exit 0 when all
+    /// pass, 1 when an example fails, 2 when a rule cannot be loaded. Without PATH: the
+    /// shipped pack.
+    Check(RulesCheckArgs),
+}
+
+/// `pillar rules check`.
+#[derive(Debug, Args)]
+pub struct RulesCheckArgs {
+    /// Sigma rule files or folders of .yml/.yaml (default: the shipped pack).
+    pub paths: Vec<PathBuf>,
+    /// Check the shipped pack as well as PATH (correlations in PATH may refer to it).
+    #[arg(long)]
+    pub with_default_rules: bool,
+    /// Values of `%name%` placeholders for rules using the `expand` modifier.
+    #[arg(long, value_name = "FILE")]
+    pub placeholders: Option<PathBuf>,
+    /// Output: text lines (`file:line: rule: message`) or one JSON object.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: RulesCheckFormat,
+}
+
+/// Formats of `pillar rules check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesCheckFormat {
+    /// One line per problem, then a summary.
+    Text,
+    /// `{"rules", "correlations", "examples", "ok", "problems": [{file, line, rule, kind, message}]}`.
+    Json,
 }
 
 /// `pillar explain`.
@@ -358,7 +396,11 @@ pub struct DetectArgs {
     /// With --emit-sql: the CloudTrail table's name.
     #[arg(long, value_name = "NAME", default_value = "cloudtrail_logs")]
     pub sql_table: String,
-    /// Check every rule's examples and negative examples (and that every rule loads), and exit.
+    /// Groups one correlation keeps at most (bounded memory); events of further groups are
+    /// dropped and the report says so.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_groups: usize,
+    /// Same as `pillar rules check` over the shipped pack and --rules (kept as an alias).
     #[arg(long)]
     pub check_rules: bool,
     /// Output format.

@@ -29,29 +29,27 @@ fn load_rules(args: &DetectArgs) -> anyhow::Result<RuleSet> {
     Ok(set)
 }
 
-/// `--check-rules`: every rule loads, its examples match and its negative
-/// examples do not.
+fn read_options(args: &DetectArgs) -> ReadOptions {
+    ReadOptions {
+        max_groups: args.max_groups.max(1),
+        ..ReadOptions::default()
+    }
+}
+
+/// `--check-rules`: the alias of `pillar rules check` over the shipped
+/// pack (unless `--no-default-rules`) and `--rules`.
 fn check_rules(args: &DetectArgs) -> anyhow::Result<ExitCode> {
-    let set = load_rules(args)?;
-    let (examples, failures) = pillar_detect::check_examples(&set);
-    for e in &set.errors {
-        eprintln!("rule not loaded: {e}");
-    }
-    for f in &failures {
-        eprintln!("{f}");
-    }
-    let ok = failures.is_empty() && set.errors.is_empty();
-    println!(
-        "{} detection rules, {} correlations, {examples} examples: {}",
-        set.rules.len(),
-        set.correlations.len(),
-        if ok { "ok" } else { "FAILED" }
-    );
-    Ok(if ok {
-        ExitCode::SUCCESS
+    let set = crate::cmd_rules_check::load(
+        &args.rules,
+        !args.no_default_rules,
+        args.placeholders.as_deref(),
+    )?;
+    let format = if args.format == ScanFormat::Json {
+        crate::args::RulesCheckFormat::Json
     } else {
-        ExitCode::from(1)
-    })
+        crate::args::RulesCheckFormat::Text
+    };
+    Ok(crate::cmd_rules_check::report(&set, format))
 }
 
 /// `--emit-sql`: the rules as SQL on standard output; what cannot be
@@ -101,8 +99,7 @@ fn follow(args: &DetectArgs, engine: &Engine) -> anyhow::Result<ExitCode> {
         ),
         None => Box::new(std::io::stdout()),
     };
-    let mut follower =
-        pillar_detect::follow::Follower::new(engine, &args.logs, ReadOptions::default());
+    let mut follower = pillar_detect::follow::Follower::new(engine, &args.logs, read_options(args));
     let pause = std::time::Duration::from_millis(args.poll_ms.max(10));
     loop {
         let round = follower.poll();
@@ -164,7 +161,7 @@ pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
         return follow(args, &engine);
     }
     let started = Instant::now();
-    let out = pillar_detect::detect(&engine, &args.logs, &ReadOptions::default());
+    let out = pillar_detect::detect(&engine, &args.logs, &read_options(args));
     let elapsed = started.elapsed().as_secs_f64();
     if args.stats {
         let s = &out.stats;

@@ -11,6 +11,7 @@ mod cmd_iam;
 mod cmd_net;
 mod cmd_respond;
 mod cmd_rules;
+mod cmd_rules_check;
 mod cmd_scan;
 mod cmd_secrets;
 mod config;
@@ -23,7 +24,10 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Scan(a) => cmd_scan::run(&a),
-        args::Command::Rules(a) => cmd_rules::run(&a),
+        args::Command::Rules(a) => match &a.action {
+            Some(args::RulesAction::Check(c)) => cmd_rules_check::run(c),
+            None => cmd_rules::run(&a),
+        },
         args::Command::Explain(a) => cmd_explain::run(&a),
         args::Command::Iam(a) => cmd_iam::run(&a),
         args::Command::Secrets(a) => cmd_secrets::run(&a),

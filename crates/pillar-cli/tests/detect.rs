@@ -192,6 +192,74 @@ fn check_rules_runs_the_examples() {
 }
 
 #[test]
+fn rules_check_subcommand() {
+    let (code, out, err) = pillar(&["rules", "check"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("examples") && out.ends_with("ok\n"), "{out}");
+    let dir = std::env::temp_dir().join(format!("pillar-rules-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = "title: t\nname: t\ndetection:\n  sel: {eventName: A}\n  condition: sel\npillar:\n  examples:\n    - {eventName: A}\n  negative_examples:\n    - {eventName: B}\n";
+    std::fs::write(dir.join("good.yml"), good).unwrap();
+    let (code, out, err) = pillar(&["rules", "check", dir.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.starts_with("1 detection rules (1 with examples)"),
+        "{out}"
+    );
+    // A failing example: exit 1, named by file and line.
+    std::fs::write(
+        dir.join("good.yml"),
+        good.replace("- {eventName: B}", "- {eventName: A}"),
+    )
+    .unwrap();
+    let (code, out, err) = pillar(&["rules", "check", dir.to_str().unwrap()], None);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("good.yml:10: t: negative example matches"),
+        "{err}"
+    );
+    // A rule that does not load: exit 2, with its file and line.
+    std::fs::write(
+        dir.join("bad.yml"),
+        "title: b\ndetection:\n  sel:\n    eventName|nosuchmod: A\n  condition: sel\n",
+    )
+    .unwrap();
+    let (code, out, err) = pillar(
+        &["rules", "check", dir.to_str().unwrap(), "-f", "json"],
+        None,
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["ok"], false);
+    let problems = v["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[0]["kind"], "error");
+    assert!(problems[0]["file"].as_str().unwrap().ends_with("bad.yml"));
+    assert_eq!(problems[0]["line"], 4);
+    assert_eq!(problems[1]["kind"], "example");
+    // The old flag is an alias and agrees.
+    let (code, _, err) = pillar(
+        &[
+            "detect",
+            "--check-rules",
+            "--no-default-rules",
+            "--rules",
+            dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("bad.yml:4: error:") && err.contains("nosuchmod"),
+        "{err}"
+    );
+    let (code, _, err) = pillar(&["rules", "check", "/nonexistent/rules"], None);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/rules: no such file"), "{err}");
+}
+
+#[test]
 fn placeholders_fill_expand_values() {
     let dir = std::env::temp_dir().join(format!("pillar-detect-ph-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

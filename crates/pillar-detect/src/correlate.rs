@@ -29,26 +29,71 @@ pub struct Alert {
     pub value: f64,
 }
 
+/// Groups one correlation keeps by default; events of further groups are
+/// dropped (and counted, so the run says so).
+pub const MAX_GROUPS: usize = 100_000;
+
+/// A group is compacted (see [`compact`]) when it holds this many events,
+/// and again each time its count doubles.
+pub const COMPACT_AT: usize = 4096;
+
 /// Evaluate a correlation over its groups' events (any order).
 pub fn evaluate(def: &CorrelationDef, groups: HashMap<Vec<String>, Vec<CorrEvent>>) -> Vec<Alert> {
     let groups: BTreeMap<_, _> = groups.into_iter().collect();
     let mut out = Vec::new();
     for (key, mut evs) in groups {
-        evs.sort_by_key(|e| e.time_ms);
-        let hit = match def.kind {
-            CorrelationKind::EventCount => count_window(def, &evs, |w| w.len() as f64),
-            CorrelationKind::ValueCount => count_window(def, &evs, |w| {
+        if let Some((first_ms, last_ms, value)) = evaluate_group(def, &mut evs) {
+            out.push(Alert {
+                group: key,
+                first_ms,
+                last_ms,
+                value,
+            });
+        }
+    }
+    out
+}
+
+/// Bound one group's events while reading. Sorts them and evaluates them:
+/// when a window meets the condition, returns that (earliest) window and
+/// empties the group, whose later events are no longer needed; otherwise
+/// drops the events more than `timespan` older than the newest one, since
+/// every window starting at them is complete and did not meet the
+/// condition. Exact when a group's events arrive in time order (as in a
+/// CloudTrail file or a time-ordered folder); an event arriving later than
+/// `timespan` behind the newest may miss the events it would have joined.
+pub fn compact(def: &CorrelationDef, evs: &mut Vec<CorrEvent>) -> Option<(i64, i64, f64)> {
+    if let Some(hit) = evaluate_group(def, evs) {
+        evs.clear();
+        evs.shrink_to_fit();
+        return Some(hit);
+    }
+    if let Some(newest) = evs.last().map(|e| e.time_ms) {
+        let horizon = newest.saturating_sub(def.timespan_ms);
+        evs.retain(|e| e.time_ms >= horizon);
+    }
+    None
+}
+
+/// Sort one group's events and find its first window meeting the condition.
+fn evaluate_group(def: &CorrelationDef, evs: &mut [CorrEvent]) -> Option<(i64, i64, f64)> {
+    evs.sort_by_key(|e| e.time_ms);
+    let evs: &[CorrEvent] = evs;
+    {
+        match def.kind {
+            CorrelationKind::EventCount => count_window(def, evs, |w| w.len() as f64),
+            CorrelationKind::ValueCount => count_window(def, evs, |w| {
                 let mut vals: Vec<&str> = w.iter().filter_map(|e| e.value.as_deref()).collect();
                 vals.sort_unstable();
                 vals.dedup();
                 vals.len() as f64
             }),
-            CorrelationKind::ValueSum => count_window(def, &evs, |w| {
+            CorrelationKind::ValueSum => count_window(def, evs, |w| {
                 w.iter()
                     .filter_map(|e| e.value.as_deref()?.trim().parse::<f64>().ok())
                     .sum()
             }),
-            CorrelationKind::ValueAvg => count_window(def, &evs, |w| {
+            CorrelationKind::ValueAvg => count_window(def, evs, |w| {
                 let nums: Vec<f64> = w
                     .iter()
                     .filter_map(|e| e.value.as_deref()?.trim().parse::<f64>().ok())
@@ -59,19 +104,10 @@ pub fn evaluate(def: &CorrelationDef, groups: HashMap<Vec<String>, Vec<CorrEvent
                     nums.iter().sum::<f64>() / nums.len() as f64
                 }
             }),
-            CorrelationKind::Temporal => temporal(def, &evs, false),
-            CorrelationKind::TemporalOrdered => temporal(def, &evs, true),
-        };
-        if let Some((first_ms, last_ms, value)) = hit {
-            out.push(Alert {
-                group: key,
-                first_ms,
-                last_ms,
-                value,
-            });
+            CorrelationKind::Temporal => temporal(def, evs, false),
+            CorrelationKind::TemporalOrdered => temporal(def, evs, true),
         }
     }
-    out
 }
 
 /// The first window (starting at an event, `timespan` long) whose measure

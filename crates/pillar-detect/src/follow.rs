@@ -87,6 +87,9 @@ impl<'e> Follower<'e> {
     pub fn poll(&mut self) -> Round {
         let engine = self.engine;
         let mut acc = Acc::new(engine.set.rules.len(), engine.set.correlations.len());
+        // Rounds are pruned by time below; the group cap holds in each.
+        acc.compact = false;
+        acc.max_groups = self.opts.max_groups;
         let mut missing = Vec::new();
         let files = reader::expand_paths(&self.paths, &mut missing);
         if std::mem::take(&mut self.first_round) {
@@ -109,7 +112,12 @@ impl<'e> Follower<'e> {
         round.skipped.extend(std::mem::take(&mut acc.skipped));
         round.skipped.extend(std::mem::take(&mut acc.problems));
         if !self.groups.is_empty() {
-            self.correlate(acc.groups, &mut round.findings);
+            round.skipped.extend(run::capped_notes(
+                engine,
+                &acc.stats.capped,
+                self.opts.max_groups,
+            ));
+            self.correlate(acc.groups, &mut round.findings, &mut round.skipped);
         }
         round
     }
@@ -118,13 +126,23 @@ impl<'e> Follower<'e> {
         &mut self,
         new: Vec<HashMap<Vec<String>, Vec<CorrEvent>>>,
         findings: &mut Vec<Finding>,
+        skipped: &mut Vec<Skipped>,
     ) {
         let engine = self.engine;
-        for (g, ng) in self.groups.iter_mut().zip(new) {
+        let mut capped = vec![0u64; self.groups.len()];
+        for ((g, ng), dropped) in self.groups.iter_mut().zip(new).zip(&mut capped) {
             for (k, mut evs) in ng {
-                g.entry(k).or_default().append(&mut evs);
+                let n = g.len();
+                match g.get_mut(&k) {
+                    Some(l) => l.append(&mut evs),
+                    None if n >= self.opts.max_groups => *dropped += evs.len() as u64,
+                    None => {
+                        g.insert(k, evs);
+                    }
+                }
             }
         }
+        skipped.extend(run::capped_notes(engine, &capped, self.opts.max_groups));
         // Keep only what a window can still use.
         let newest = self
             .groups
@@ -147,9 +165,11 @@ impl<'e> Follower<'e> {
                     !evs.is_empty()
                 });
             }
+            // An alert ending before the horizon cannot be found again.
+            self.alerted.retain(|_, end| *end >= horizon);
         }
         let mut counts = vec![0; engine.set.correlations.len()];
-        let alerts = run::correlate_groups(engine, self.groups.clone(), &mut counts);
+        let alerts = run::correlate_groups(engine, self.groups.clone(), Vec::new(), &mut counts);
         for (ci, list) in alerts.iter().enumerate() {
             let (Some(c), true) = (
                 engine.set.correlations.get(ci),

@@ -57,6 +57,9 @@ pub struct ReadOptions {
     pub max_document_bytes: u64,
     /// Bytes read per batch of lines.
     pub batch_bytes: usize,
+    /// Groups one correlation keeps at most (bounded memory); events of
+    /// further groups are dropped and the run notes it.
+    pub max_groups: usize,
 }
 
 impl Default for ReadOptions {
@@ -64,6 +67,7 @@ impl Default for ReadOptions {
         ReadOptions {
             max_document_bytes: 1 << 30,
             batch_bytes: 4 << 20,
+            max_groups: crate::correlate::MAX_GROUPS,
         }
     }
 }

@@ -205,6 +205,25 @@ pub struct CorrelationDef {
     pub field: Option<FieldPath>,
     /// `generate`: the referenced rules also report their own matches.
     pub generate: bool,
+    /// `aliases`: a `group-by` name standing for differently named fields
+    /// of the referenced rules: (alias, [(rule name, field)]).
+    pub aliases: Vec<(String, Vec<(String, FieldPath)>)>,
+}
+
+impl CorrelationDef {
+    /// The field `group-by` entry `g` reads in the events of the rule at
+    /// `pos` of `rules`: the aliased field when `g` is an alias that names
+    /// that rule, else `g` itself.
+    pub fn group_field<'a>(&'a self, pos: usize, g: &'a FieldPath) -> &'a FieldPath {
+        let Some(rule) = self.rules.get(pos) else {
+            return g;
+        };
+        self.aliases
+            .iter()
+            .find(|(a, _)| *a == g.full)
+            .and_then(|(_, m)| m.iter().find(|(r, _)| r == rule))
+            .map_or(g, |(_, f)| f)
+    }
 }
 
 /// What one YAML document held.
@@ -868,8 +887,42 @@ fn parse_correlation(c: &Node, header: Header, ctx: &Ctx<'_>) -> Result<Correlat
     if rules.is_empty() {
         return Err(ctx.err(c.line, "the correlation names no `rules`"));
     }
-    if c.get("aliases").is_some() {
-        return Err(ctx.err(c.line, "correlation `aliases` are not supported yet"));
+    let mut aliases = Vec::new();
+    if let Some(a) = c.get("aliases") {
+        let m = a.as_map().ok_or_else(|| {
+            ctx.err(
+                a.line,
+                "`aliases` must map each alias to a mapping of rule names to fields",
+            )
+        })?;
+        for (alias, per_rule) in m {
+            let pm = per_rule.as_map().ok_or_else(|| {
+                ctx.err(
+                    per_rule.line,
+                    format!("alias `{alias}` must map rule names to fields"),
+                )
+            })?;
+            let mut fields = Vec::new();
+            for (rule, field) in pm {
+                if !rules.contains(rule) {
+                    return Err(ctx.err(
+                        field.line,
+                        format!("alias `{alias}` names `{rule}`, which is not among the correlation's `rules`"),
+                    ));
+                }
+                let f = field
+                    .scalar_text()
+                    .filter(|f| !f.is_empty())
+                    .ok_or_else(|| {
+                        ctx.err(
+                            field.line,
+                            format!("alias `{alias}`: the field for `{rule}` must be a field name"),
+                        )
+                    })?;
+                fields.push((rule.clone(), FieldPath::new(&f)));
+            }
+            aliases.push((alias.clone(), fields));
+        }
     }
     let group_by = c
         .get("group-by")
@@ -948,6 +1001,7 @@ fn parse_correlation(c: &Node, header: Header, ctx: &Ctx<'_>) -> Result<Correlat
         condition,
         field,
         generate,
+        aliases,
     })
 }
 
@@ -1231,5 +1285,27 @@ mod tests {
         .remove(0)
         .unwrap_err();
         assert!(e.message.contains("timespan"), "{e}");
+    }
+
+    #[test]
+    fn correlation_aliases() {
+        let text = "title: c\ncorrelation:\n  type: temporal\n  rules: [a, b]\n  aliases:\n    ip:\n      a: sourceIPAddress\n      b: srcaddr\n  group-by: [ip, awsRegion]\n  timespan: 10m\n";
+        let Document::Correlation(c) = parse_file(text, "c.yml").remove(0).unwrap() else {
+            panic!("not a correlation")
+        };
+        let ip = &c.group_by[0];
+        assert_eq!(c.group_field(0, ip).full, "sourceIPAddress");
+        assert_eq!(c.group_field(1, ip).full, "srcaddr");
+        // Not an alias: the field itself, for every rule.
+        assert_eq!(c.group_field(1, &c.group_by[1]).full, "awsRegion");
+        for (bad, want) in [
+            ("      z: f\n", "`z`, which is not among"),
+            ("      a: [x]\n", "must be a field name"),
+        ] {
+            let text = format!("title: c\ncorrelation:\n  type: temporal\n  rules: [a, b]\n  aliases:\n    ip:\n{bad}  group-by: [ip]\n  timespan: 10m\n");
+            let e = parse_file(&text, "c.yml").remove(0).unwrap_err();
+            assert!(e.message.contains(want), "{e}");
+            assert_eq!(e.line, 7, "{e}");
+        }
     }
 }

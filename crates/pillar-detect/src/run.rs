@@ -32,6 +32,9 @@ pub struct Stats {
     pub matches: Vec<u64>,
     /// Alerts per correlation.
     pub alerts: Vec<u64>,
+    /// Per correlation: events dropped because the correlation already
+    /// held `max_groups` groups.
+    pub capped: Vec<u64>,
 }
 
 /// The outcome of a run.
@@ -280,16 +283,6 @@ fn process_event(
                 let Some(c) = engine.set.correlations.get(ci) else {
                     continue;
                 };
-                let key: Vec<String> = c
-                    .def
-                    .group_by
-                    .iter()
-                    .map(|g| {
-                        g.first(ev)
-                            .map(|v| crate::matcher::text_of(v).into_owned())
-                            .unwrap_or_default()
-                    })
-                    .collect();
                 let value = c
                     .def
                     .field
@@ -302,9 +295,22 @@ fn process_event(
                     .enumerate()
                     .filter(|(_, x)| **x == CorrRef::Rule(ri))
                 {
+                    // With `aliases`, each rule reads its own field.
+                    let key: Vec<String> = c
+                        .def
+                        .group_by
+                        .iter()
+                        .map(|g| {
+                            c.def
+                                .group_field(pos, g)
+                                .first(ev)
+                                .map(|v| crate::matcher::text_of(v).into_owned())
+                                .unwrap_or_default()
+                        })
+                        .collect();
                     out.corr.push((
                         ci,
-                        key.clone(),
+                        key,
                         CorrEvent {
                             time_ms: t,
                             rule_pos: pos,
@@ -350,6 +356,13 @@ pub(crate) struct Acc {
     pub(crate) stats: Stats,
     pub(crate) aggs: BTreeMap<(u32, String), Agg>,
     pub(crate) groups: Vec<HashMap<Vec<String>, Vec<CorrEvent>>>,
+    /// Per correlation: groups whose alert was settled by compaction.
+    pub(crate) settled: Vec<HashMap<Vec<String>, Alert>>,
+    /// Compact large groups while reading (a whole run; not `--follow`,
+    /// which prunes by time between rounds).
+    pub(crate) compact: bool,
+    /// Groups per correlation at most.
+    pub(crate) max_groups: usize,
     pub(crate) skipped: Vec<Skipped>,
     pub(crate) problems: Vec<Skipped>,
     listed: usize,
@@ -362,10 +375,14 @@ impl Acc {
             stats: Stats {
                 matches: vec![0; nrules],
                 alerts: vec![0; ncorr],
+                capped: vec![0; ncorr],
                 ..Stats::default()
             },
             aggs: BTreeMap::new(),
             groups: vec![HashMap::new(); ncorr],
+            settled: vec![HashMap::new(); ncorr],
+            compact: true,
+            max_groups: correlate::MAX_GROUPS,
             skipped: Vec::new(),
             problems: Vec::new(),
             listed: 0,
@@ -373,7 +390,7 @@ impl Acc {
         }
     }
 
-    fn absorb(&mut self, file: &Arc<str>, o: ChunkOut) {
+    fn absorb(&mut self, engine: &Engine, file: &Arc<str>, o: ChunkOut) {
         self.stats.events += o.events;
         self.stats.without_time += o.without_time;
         for (line, record, msg) in o.problems {
@@ -401,8 +418,61 @@ impl Acc {
             }
         }
         for (ci, key, ce) in o.corr {
-            if let Some(g) = self.groups.get_mut(ci) {
-                g.entry(key).or_default().push(ce);
+            self.add_corr(engine, ci, key, vec![ce]);
+        }
+    }
+
+    /// Add events to a correlation group, within the bounds: a group
+    /// already settled takes no more events, a new group past
+    /// `max_groups` is dropped (and counted), a large group is compacted.
+    pub(crate) fn add_corr(
+        &mut self,
+        engine: &Engine,
+        ci: usize,
+        key: Vec<String>,
+        mut evs: Vec<CorrEvent>,
+    ) {
+        let Some(g) = self.groups.get_mut(ci) else {
+            return;
+        };
+        if self.compact && self.settled.get(ci).is_some_and(|s| s.contains_key(&key)) {
+            return;
+        }
+        let ngroups = g.len();
+        let list = match g.get_mut(&key) {
+            Some(l) => l,
+            None if ngroups >= self.max_groups => {
+                if let Some(n) = self.stats.capped.get_mut(ci) {
+                    *n += evs.len() as u64;
+                }
+                return;
+            }
+            None => g.entry(key.clone()).or_default(),
+        };
+        let before = list.len();
+        list.append(&mut evs);
+        let n = list.len();
+        // At COMPACT_AT, then each time the count passes a power of two.
+        let due = n >= correlate::COMPACT_AT
+            && (before < correlate::COMPACT_AT || before.leading_zeros() != n.leading_zeros());
+        if !(self.compact && due) {
+            return;
+        }
+        let Some(c) = engine.set.correlations.get(ci) else {
+            return;
+        };
+        if let Some((first_ms, last_ms, value)) = correlate::compact(&c.def, list) {
+            g.remove(&key);
+            if let Some(s) = self.settled.get_mut(ci) {
+                s.insert(
+                    key.clone(),
+                    Alert {
+                        group: key,
+                        first_ms,
+                        last_ms,
+                        value,
+                    },
+                );
             }
         }
     }
@@ -427,19 +497,35 @@ impl Acc {
         self.unlisted = 0;
     }
 
-    fn merge(&mut self, o: Acc) {
+    fn merge(&mut self, engine: &Engine, o: Acc) {
         self.stats.events += o.stats.events;
         self.stats.malformed += o.stats.malformed;
         self.stats.without_time += o.stats.without_time;
         for (a, b) in self.stats.matches.iter_mut().zip(o.stats.matches) {
             *a += b;
         }
+        for (a, b) in self.stats.capped.iter_mut().zip(o.stats.capped) {
+            *a += b;
+        }
         for (k, a) in o.aggs {
             self.add_agg(k, a);
         }
-        for (g, og) in self.groups.iter_mut().zip(o.groups) {
-            for (k, mut evs) in og {
-                g.entry(k).or_default().append(&mut evs);
+        // Settled alerts: the earliest per group. Inputs merge in input
+        // order, so the other side's events of a group settled here come
+        // later and are not needed.
+        for (mine, theirs) in self.settled.iter_mut().zip(o.settled) {
+            for (k, a) in theirs {
+                match mine.get(&k) {
+                    Some(m) if m.first_ms <= a.first_ms => {}
+                    _ => {
+                        mine.insert(k, a);
+                    }
+                }
+            }
+        }
+        for (ci, og) in o.groups.into_iter().enumerate() {
+            for (k, evs) in og {
+                self.add_corr(engine, ci, k, evs);
             }
         }
         self.skipped.extend(o.skipped);
@@ -453,6 +539,7 @@ pub(crate) fn process_batch(engine: &Engine, batch: &Batch, acc: &mut Acc) {
         Ok(u) => u,
         Err(p) => {
             acc.absorb(
+                engine,
                 &batch.file,
                 ChunkOut {
                     problems: vec![p],
@@ -470,12 +557,13 @@ pub(crate) fn process_batch(engine: &Engine, batch: &Batch, acc: &mut Acc) {
         .map(|chunk| process_units(engine, batch.source, &batch.file, chunk))
         .collect();
     for o in outs {
-        acc.absorb(&batch.file, o);
+        acc.absorb(engine, &batch.file, o);
     }
 }
 
 fn read_one(engine: &Engine, path: &std::path::Path, opts: &ReadOptions) -> Acc {
     let mut acc = Acc::new(engine.set.rules.len(), engine.set.correlations.len());
+    acc.max_groups = opts.max_groups;
     let mut skipped = Vec::new();
     reader::read_input(path, opts, &mut skipped, &mut |batch: &Batch| {
         process_batch(engine, batch, &mut acc);
@@ -492,12 +580,13 @@ pub fn detect(engine: &Engine, paths: &[PathBuf], opts: &ReadOptions) -> Outcome
     let nrules = engine.set.rules.len();
     let ncorr = engine.set.correlations.len();
     let mut acc = Acc::new(nrules, ncorr);
+    acc.max_groups = opts.max_groups;
     let parts: Vec<Acc> = files
         .par_iter()
         .map(|f| read_one(engine, f, opts))
         .collect();
     for p in parts {
-        acc.merge(p);
+        acc.merge(engine, p);
     }
     let mut stats = acc.stats;
     stats.files = files.len();
@@ -518,6 +607,7 @@ pub fn detect(engine: &Engine, paths: &[PathBuf], opts: &ReadOptions) -> Outcome
                 .at(u32::try_from(e.line).ok(), None),
         );
     }
+    skipped.extend(capped_notes(engine, &stats.capped, opts.max_groups));
 
     let mut findings = Vec::new();
     for ((ri, _), agg) in &acc.aggs {
@@ -525,7 +615,7 @@ pub fn detect(engine: &Engine, paths: &[PathBuf], opts: &ReadOptions) -> Outcome
             findings.push(event_finding(&rule.header, agg));
         }
     }
-    let alerts = correlate_groups(engine, acc.groups, &mut stats.alerts);
+    let alerts = correlate_groups(engine, acc.groups, acc.settled, &mut stats.alerts);
     for (ci, a) in alerts.iter().enumerate() {
         if let (true, Some(c)) = (
             engine.corr_reported.get(ci).copied().unwrap_or(true),
@@ -567,8 +657,10 @@ pub fn detect(engine: &Engine, paths: &[PathBuf], opts: &ReadOptions) -> Outcome
 pub(crate) fn correlate_groups(
     engine: &Engine,
     groups: Vec<HashMap<Vec<String>, Vec<CorrEvent>>>,
+    settled: Vec<HashMap<Vec<String>, Alert>>,
     counts: &mut [u64],
 ) -> Vec<Vec<Alert>> {
+    let mut settled = settled;
     let ncorr = engine.set.correlations.len();
     // In order: a correlation's referenced correlations come before it, and
     // their alerts join its groups as events at the time each alert's
@@ -598,7 +690,7 @@ pub(crate) fn correlate_groups(
                     .def
                     .group_by
                     .iter()
-                    .map(|f| value_of(f).unwrap_or_default())
+                    .map(|f| value_of(c.def.group_field(pos, f)).unwrap_or_default())
                     .collect();
                 g.entry(key).or_default().push(CorrEvent {
                     time_ms: a.last_ms,
@@ -607,13 +699,49 @@ pub(crate) fn correlate_groups(
                 });
             }
         }
-        let a = correlate::evaluate(&c.def, g);
+        let mut a = correlate::evaluate(&c.def, g);
+        // Alerts settled while reading: the earlier of the two per group.
+        if let Some(s) = settled.get_mut(ci).map(std::mem::take) {
+            if !s.is_empty() {
+                let mut by_key: BTreeMap<Vec<String>, Alert> =
+                    a.into_iter().map(|x| (x.group.clone(), x)).collect();
+                for (k, x) in s {
+                    match by_key.get(&k) {
+                        Some(y) if y.first_ms <= x.first_ms => {}
+                        _ => {
+                            by_key.insert(k, x);
+                        }
+                    }
+                }
+                a = by_key.into_values().collect();
+            }
+        }
         if let Some(n) = counts.get_mut(ci) {
             *n = a.len() as u64;
         }
         alerts.push(a);
     }
     alerts
+}
+
+/// Notes for correlations whose group cap dropped events.
+pub(crate) fn capped_notes(engine: &Engine, capped: &[u64], max_groups: usize) -> Vec<Skipped> {
+    capped
+        .iter()
+        .zip(&engine.set.correlations)
+        .filter(|(n, _)| **n > 0)
+        .map(|(n, c)| {
+            let h = &c.def.header;
+            Skipped::new(
+                h.file.clone(),
+                format!(
+                    "correlation `{}` reached {max_groups} groups: {n} events of further groups were dropped and their alerts may be missed (raise --max-groups)",
+                    h.rule_id
+                ),
+            )
+            .at(u32::try_from(h.line).ok(), None)
+        })
+        .collect()
 }
 
 /// Best practices a detection supports when a rule names none: SEC04-BP03,
@@ -901,6 +1029,132 @@ mod tests {
         // The inner correlation only feeds the outer one.
         let rules: Vec<&str> = out.findings.iter().map(|f| f.rule.as_str()).collect();
         assert_eq!(rules, vec!["c2"]);
+    }
+
+    fn run_text(set: RuleSet, text: &str, opts: &ReadOptions, tag: &str) -> Outcome {
+        let engine = Engine::new(set);
+        let path = std::env::temp_dir().join(format!("pillar-{tag}-{}.jsonl", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        let out = detect(&engine, std::slice::from_ref(&path), opts);
+        std::fs::remove_file(&path).unwrap();
+        out
+    }
+
+    #[test]
+    fn aliases_join_differently_named_fields() {
+        let mut set = RuleSet::default();
+        set.add_text(
+            "title: key created\nname: key\ndetection:\n  sel: {eventName: CreateAccessKey}\n  condition: sel\n---\ntitle: key used\nname: used\ndetection:\n  sel: {eventName: ListBuckets}\n  condition: sel\n---\ntitle: new key used soon\nname: c\ncorrelation:\n  type: temporal_ordered\n  rules: [key, used]\n  aliases:\n    keyid:\n      key: responseElements.accessKey.accessKeyId\n      used: userIdentity.accessKeyId\n  group-by: [keyid]\n  timespan: 1h\n",
+            "a.yml",
+        );
+        set.finish();
+        assert!(set.errors.is_empty(), "{:?}", set.errors);
+        let text = concat!(
+            "{\"eventName\":\"CreateAccessKey\",\"eventTime\":\"2024-01-01T00:00:00Z\",\"responseElements\":{\"accessKey\":{\"accessKeyId\":\"AKIAX\"}}}\n",
+            "{\"eventName\":\"CreateAccessKey\",\"eventTime\":\"2024-01-01T00:00:00Z\",\"responseElements\":{\"accessKey\":{\"accessKeyId\":\"AKIAY\"}}}\n",
+            "{\"eventName\":\"ListBuckets\",\"eventTime\":\"2024-01-01T00:10:00Z\",\"userIdentity\":{\"accessKeyId\":\"AKIAX\"}}\n",
+            "{\"eventName\":\"ListBuckets\",\"eventTime\":\"2024-01-01T00:10:00Z\",\"userIdentity\":{\"accessKeyId\":\"AKIAZ\"}}\n",
+        );
+        let out = run_text(set, text, &ReadOptions::default(), "alias");
+        assert_eq!(out.alerts[0].len(), 1, "{:?}", out.alerts);
+        assert_eq!(out.alerts[0][0].group, vec!["AKIAX".to_owned()]);
+        let f = &out.findings[0];
+        assert!(f.message.contains("keyid=AKIAX"), "{}", f.message);
+    }
+
+    fn burst_set() -> RuleSet {
+        let mut set = RuleSet::default();
+        set.add_text(
+            "title: denied\nname: d\ndetection:\n  sel: {errorCode: AccessDenied}\n  condition: sel\n---\ntitle: burst\nname: burst\ncorrelation:\n  type: event_count\n  rules: [d]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: {gte: 5}\n",
+            "b.yml",
+        );
+        set.finish();
+        assert!(set.errors.is_empty(), "{:?}", set.errors);
+        set
+    }
+
+    fn denied(user: &str, secs: i64) -> String {
+        let t = chrono::DateTime::from_timestamp(1_700_000_000 + secs, 0)
+            .unwrap()
+            .format("%Y-%m-%dT%H:%M:%SZ");
+        format!("{{\"errorCode\":\"AccessDenied\",\"eventTime\":\"{t}\",\"userIdentity\":{{\"arn\":\"{user}\"}}}}\n")
+    }
+
+    #[test]
+    fn long_groups_are_compacted_and_alert_as_before() {
+        // 3 x COMPACT_AT slow events (one every 30 s: never 5 in a minute)
+        // for one principal, then a burst; another principal bursts first.
+        let n = 3 * crate::correlate::COMPACT_AT as i64;
+        let mut text = String::new();
+        for i in 0..5 {
+            text.push_str(&denied("early", i));
+        }
+        for i in 0..n {
+            text.push_str(&denied("slow", i * 30));
+        }
+        for i in 0..5 {
+            text.push_str(&denied("slow", n * 30 + i));
+        }
+        // The early principal keeps going long after its alert.
+        for i in 0..n {
+            text.push_str(&denied("early", 100 + i));
+        }
+        let out = run_text(burst_set(), &text, &ReadOptions::default(), "compact");
+        let groups: Vec<&str> = out.alerts[0].iter().map(|a| a.group[0].as_str()).collect();
+        assert_eq!(groups, vec!["early", "slow"]);
+        assert_eq!(out.alerts[0][0].first_ms, 1_700_000_000_000);
+        // The slow principal's alert window is the burst, found after
+        // thousands of its events were dropped as expired.
+        assert_eq!(
+            out.alerts[0][1].first_ms,
+            (1_700_000_000 + (n - 1) * 30) * 1000
+        );
+        assert!(out.alerts[0][1].value >= 5.0);
+    }
+
+    #[test]
+    fn compact_keeps_only_what_a_window_can_use() {
+        let set = burst_set();
+        let def = &set.correlations[0].def;
+        let ev = |s: i64| CorrEvent {
+            time_ms: s * 1000,
+            rule_pos: 0,
+            value: None,
+        };
+        let mut evs: Vec<CorrEvent> = (0..100).rev().map(|i| ev(i * 30)).collect();
+        assert_eq!(correlate::compact(def, &mut evs), None);
+        // Newest at 2970 s: events from 2910 s on are kept, in time order.
+        assert_eq!(evs, vec![ev(2910), ev(2940), ev(2970)]);
+        let mut evs: Vec<CorrEvent> = (0..6).map(ev).collect();
+        assert_eq!(correlate::compact(def, &mut evs), Some((0, 5000, 6.0)));
+        assert!(evs.is_empty());
+    }
+
+    #[test]
+    fn group_cap_drops_and_says_so() {
+        let mut text = String::new();
+        for u in ["a", "b", "c", "d"] {
+            for i in 0..5 {
+                text.push_str(&denied(u, i));
+            }
+        }
+        let opts = ReadOptions {
+            max_groups: 2,
+            ..ReadOptions::default()
+        };
+        let out = run_text(burst_set(), &text, &opts, "cap");
+        assert_eq!(out.alerts[0].len(), 2);
+        assert_eq!(out.stats.capped, vec![10]);
+        let note = out
+            .skipped
+            .iter()
+            .find(|s| s.reason.contains("reached 2 groups"))
+            .expect("a note on the cap");
+        assert!(note.reason.contains("10 events"), "{}", note.reason);
+        assert!(note.reason.contains("`burst`"), "{}", note.reason);
+        let out = run_text(burst_set(), &text, &ReadOptions::default(), "nocap");
+        assert_eq!(out.alerts[0].len(), 4);
+        assert_eq!(out.stats.capped, vec![0]);
     }
 
     #[test]

@@ -309,6 +309,9 @@ fn correlation_sql(
     ) {
         return Err(format!("{kind} correlations are not written as SQL"));
     }
+    if !c.def.aliases.is_empty() {
+        return Err("correlations with `aliases` are not written as SQL".to_owned());
+    }
     let mut wheres = Vec::new();
     for r in &c.refs {
         match r {
