@@ -349,6 +349,40 @@ for region in "${REGIONS[@]}"; do
     done < <(values "$R/events-list-rules.json" Rules Name)
 
     call "$R/logs-describe-log-groups.json" "$region" logs describe-log-groups
+
+    # Resource policies of queues and topics, VPC endpoint policies, and
+    # ECS tasks with their task roles (for pillar iam).
+    call "$R/sqs-list-queues.json" "$region" sqs list-queues
+    while IFS= read -r url; do
+        [[ -n $url ]] || continue
+        call "$R/sqs-get-queue-attributes/$(key "${url##*/}").json" "$region" \
+            sqs get-queue-attributes --queue-url "$url" --attribute-names All
+    done < <(values "$R/sqs-list-queues.json" QueueUrls)
+    call "$R/sns-list-topics.json" "$region" sns list-topics
+    while IFS= read -r arn; do
+        [[ -n $arn ]] || continue
+        call "$R/sns-get-topic-attributes/$(key "${arn##*:}").json" "$region" \
+            sns get-topic-attributes --topic-arn "$arn"
+    done < <(values "$R/sns-list-topics.json" Topics TopicArn)
+    call "$R/ec2-describe-vpc-endpoints.json" "$region" ec2 describe-vpc-endpoints
+    call "$R/ecs-list-clusters.json" "$region" ecs list-clusters
+    while IFS= read -r cluster; do
+        [[ -n $cluster ]] || continue
+        c=$(key "${cluster##*/}")
+        call "$R/ecs-list-tasks/$c.json" "$region" ecs list-tasks --cluster "$cluster"
+        # describe-tasks takes at most 100 tasks per call: the first 100.
+        tasks=()
+        while IFS= read -r t; do
+            [[ -n $t && ${#tasks[@]} -lt 100 ]] && tasks+=("$t")
+        done < <(values "$R/ecs-list-tasks/$c.json" taskArns)
+        [[ ${#tasks[@]} -gt 0 ]] || continue
+        call "$R/ecs-describe-tasks/$c.json" "$region" ecs describe-tasks --cluster "$cluster" --tasks "${tasks[@]}"
+        while IFS= read -r def; do
+            [[ -n $def ]] || continue
+            f="$R/ecs-describe-task-definition/$(key "${def##*/}").json"
+            [[ -e $f ]] || call "$f" "$region" ecs describe-task-definition --task-definition "$def"
+        done < <(values "$R/ecs-describe-tasks/$c.json" tasks taskDefinitionArn)
+    done < <(values "$R/ecs-list-clusters.json" clusterArns)
 done
 
 # ------------------------------------------------------------ metadata
