@@ -1,6 +1,8 @@
 //! Golden tests of `pillar iam simulate` and `who-can` over SQS queue and
 //! SNS topic policies and a VPC endpoint policy, read from a snapshot
-//! (`crates/pillar-iam/tests/fixtures/messaging-snapshot`).
+//! (`crates/pillar-iam/tests/fixtures/messaging-snapshot`), and of
+//! `pillar iam escalation` through ECS Exec into running tasks
+//! (`crates/pillar-iam/tests/fixtures/ecs-exec-snapshot`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -164,5 +166,45 @@ fn requests_through_a_vpc_endpoint_are_bound_by_its_policy() {
     insta::assert_snapshot!(
         "who_can_receive_payroll_through_endpoint",
         who_can("sqs:ReceiveMessage", PAYROLL, &vpce)
+    );
+}
+
+#[test]
+fn ecs_exec_into_a_task_of_an_admin_role_is_an_escalation_path() {
+    let dir = "crates/pillar-iam/tests/fixtures/ecs-exec-snapshot";
+    let out = text(&["iam", "escalation", dir]);
+    insta::assert_snapshot!("escalation_through_ecs_exec", out);
+    let v: Value =
+        serde_json::from_str(&text(&["iam", "escalation", dir, "--format", "json"])).unwrap();
+    let paths = v["paths"].as_array().unwrap();
+    let oncall = paths
+        .iter()
+        .find(|p| p["principal"] == "arn:aws:iam::111122223333:user/oncall")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(oncall["steps"][0]["method"], "ecs-execute-command");
+    assert_eq!(
+        oncall["admin"],
+        "arn:aws:iam::111122223333:role/billing-worker"
+    );
+    // The intern's task runs as a role that is not administrator.
+    assert!(
+        !paths
+            .iter()
+            .any(|p| p["principal"] == "arn:aws:iam::111122223333:user/intern"),
+        "{v}"
+    );
+    // The posture rule reports the same path.
+    let scan = pillar(&[
+        "scan",
+        dir,
+        "--format",
+        "json",
+        "--select",
+        "iam-principal-privilege-escalation",
+    ]);
+    let s = String::from_utf8_lossy(&scan.stdout);
+    assert!(
+        s.contains("ecs:ExecuteCommand") || s.contains("ECS Exec"),
+        "{s}"
     );
 }

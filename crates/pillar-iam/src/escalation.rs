@@ -15,7 +15,10 @@
 //!   role B; run a command on (SSM Run Command), open a session to (Session
 //!   Manager) or push an SSH key to (EC2 Instance Connect) an EC2 instance
 //!   whose instance profile holds role B, or rewrite its user data and
-//!   restart it — then read B's credentials from the instance metadata.
+//!   restart it — then read B's credentials from the instance metadata;
+//!   open a shell (ECS Exec, `ecs:ExecuteCommand`) in a running ECS task
+//!   whose task role is B — then read B's credentials from the container
+//!   credentials endpoint.
 //!
 //! A principal is an **administrator** when its effective permissions allow
 //! a set of probe actions on every resource (IAM, compute, data, keys); it
@@ -235,6 +238,8 @@ struct Can {
     update_code: bool,
     /// Some way into an existing EC2 instance (see [`EC2_ACCESS`]).
     instance_access: bool,
+    /// `ecs:ExecuteCommand` into existing ECS tasks.
+    ecs_exec: bool,
     /// Per entry of [`PASSROLE_METHODS`]: the calls besides `iam:PassRole`
     /// are allowed (on every resource).
     methods: Vec<bool>,
@@ -249,6 +254,8 @@ struct Builder<'a> {
     functions: HashMap<&'a str, Vec<&'a pillar_model::Function>>,
     /// EC2 instances (ARN, id, region) by the role of their instance profile.
     instances: HashMap<&'a str, Vec<Ec2Instance>>,
+    /// Running ECS tasks with ECS Exec enabled, by their task role.
+    tasks: HashMap<&'a str, Vec<&'a pillar_model::EcsTask>>,
     /// Groups that make their members administrators.
     admin_groups: Vec<&'a pillar_model::IamGroup>,
 }
@@ -395,6 +402,7 @@ impl Builder<'_> {
             instance_access: EC2_ACCESS
                 .iter()
                 .any(|m| m.actions.iter().all(|a| self.may(who, a))),
+            ecs_exec: self.may(who, "ecs:ExecuteCommand"),
             methods: PASSROLE_METHODS
                 .iter()
                 .map(|m| {
@@ -471,8 +479,11 @@ impl Builder<'_> {
                             })
                         }),
                     };
-                    let can_other =
-                        can.update_trust || can.pass || can.update_code || can.instance_access;
+                    let can_other = can.update_trust
+                        || can.pass
+                        || can.update_code
+                        || can.instance_access
+                        || can.ecs_exec;
                     if !(reach.named || can_other || (reach.account_named && can.assume)) {
                         continue;
                     }
@@ -606,9 +617,52 @@ impl Builder<'_> {
                 }
             }
         }
+        if services.iter().any(|s| s == "ecs-tasks.amazonaws.com") && can.ecs_exec {
+            if let Some(s) = self.ecs_exec_edge(who, role) {
+                return Some(s);
+            }
+        }
         None
     }
+
+    /// ECS Exec into a running task whose task role is `role`: the caller
+    /// needs `ecs:ExecuteCommand` on the task and its cluster, the task
+    /// must have ECS Exec enabled, and the task role must allow the SSM
+    /// message channels the exec agent uses (Amazon ECS Developer Guide,
+    /// "Monitor Amazon ECS containers with ECS Exec").
+    fn ecs_exec_edge(&self, who: &str, role: &str) -> Option<Step> {
+        let tasks = self.tasks.get(role)?;
+        let channels = ECS_EXEC_TASK_ROLE_ACTIONS
+            .iter()
+            .all(|a| self.allows(role, a, "*"));
+        if !channels {
+            return None;
+        }
+        let task = tasks.iter().find(|t| {
+            self.allows(who, "ecs:ExecuteCommand", &t.arn)
+                && (t.cluster_arn.is_empty()
+                    || self.allows(who, "ecs:ExecuteCommand", &t.cluster_arn))
+        })?;
+        Some(step(
+            who,
+            role,
+            "ecs-execute-command",
+            &["ecs:ExecuteCommand"],
+            format!(
+                "opens a shell (ECS Exec) in task {} whose task role is {role}, and reads the role's credentials from the container credentials endpoint",
+                task.arn
+            ),
+        ))
+    }
 }
+
+/// What a task role must allow for ECS Exec to reach its containers.
+const ECS_EXEC_TASK_ROLE_ACTIONS: &[&str] = &[
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+];
 
 /// An EC2 instance that runs as a role.
 #[derive(Debug)]
@@ -763,6 +817,15 @@ impl Graph {
                 });
             }
         }
+        let mut tasks: HashMap<&str, Vec<&pillar_model::EcsTask>> = HashMap::new();
+        for t in &inv.ecs_tasks {
+            if !t.enable_execute_command || !t.last_status.eq_ignore_ascii_case("RUNNING") {
+                continue;
+            }
+            if let pillar_model::Known::Known(Some(r)) = &t.task_role_arn {
+                tasks.entry(r.as_str()).or_default().push(t);
+            }
+        }
         let mut groups = HashMap::new();
         for g in &inv.groups {
             groups.insert(g.name.as_str(), g);
@@ -786,6 +849,7 @@ impl Graph {
             groups,
             functions,
             instances,
+            tasks,
             admin_groups,
         };
         let mut nodes: Vec<Node> = inv
@@ -1154,6 +1218,96 @@ mod tests {
             ops.steps[0].detail
         );
         assert_eq!(ops.admin, "arn:aws:iam::111122223333:role/web");
+    }
+
+    #[test]
+    fn ecs_exec_into_a_task_hands_over_its_task_role() {
+        let ecs_trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+        let mut inv = Inventory::default();
+        inv.policies.push(admin_policy());
+        inv.roles
+            .push(role("worker", ecs_trust.clone(), &[ADMIN_POLICY]));
+        // An administrator whose containers cannot open the exec channels.
+        let mut locked = role("locked", ecs_trust, &[ADMIN_POLICY]);
+        locked.inline_policies.push(InlinePolicy {
+            name: "no-exec".into(),
+            document: doc(serde_json::json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Deny", "Action": "ssmmessages:*", "Resource": "*"}]})),
+        });
+        inv.roles.push(locked);
+        let task =
+            |id: &str, cluster: &str, role: &str, exec: bool, status: &str| pillar_model::EcsTask {
+                arn: format!("arn:aws:ecs:us-east-1:111122223333:task/{cluster}/{id}"),
+                cluster_arn: format!("arn:aws:ecs:us-east-1:111122223333:cluster/{cluster}"),
+                last_status: status.into(),
+                enable_execute_command: exec,
+                task_role_arn: Known::Known(Some(format!("arn:aws:iam::111122223333:role/{role}"))),
+                ..Default::default()
+            };
+        inv.ecs_tasks
+            .push(task("t1", "prod", "worker", true, "RUNNING"));
+        inv.ecs_tasks
+            .push(task("t2", "prod", "locked", true, "RUNNING"));
+        inv.ecs_tasks
+            .push(task("t3", "dev", "worker", false, "RUNNING"));
+        inv.ecs_tasks
+            .push(task("t4", "stage", "worker", true, "STOPPED"));
+        inv.users.push(user(
+            "ops",
+            allow(
+                &["ecs:ExecuteCommand"],
+                "arn:aws:ecs:us-east-1:111122223333:*",
+            ),
+        ));
+        // Exec allowed only where ECS Exec is off or the task stopped.
+        inv.users.push(user(
+            "dev",
+            allow(
+                &["ecs:ExecuteCommand"],
+                "arn:aws:ecs:us-east-1:111122223333:*/dev*",
+            ),
+        ));
+        inv.users.push(user(
+            "stage",
+            allow(
+                &["ecs:ExecuteCommand"],
+                "arn:aws:ecs:us-east-1:111122223333:*/stage*",
+            ),
+        ));
+        // Allowed on the task but not on its cluster.
+        inv.users.push(user(
+            "taskonly",
+            allow(
+                &["ecs:ExecuteCommand"],
+                "arn:aws:ecs:us-east-1:111122223333:task/*",
+            ),
+        ));
+        let g = graph(&inv);
+        // The locked role's containers cannot open the exec channels.
+        assert!(
+            !g.edges.iter().any(|e| e.to.ends_with("role/locked")),
+            "{:?}",
+            g.edges
+        );
+        let paths = g.paths();
+        let ops = paths
+            .iter()
+            .find(|p| p.principal.ends_with("user/ops"))
+            .unwrap();
+        assert_eq!(ops.steps.len(), 1);
+        assert_eq!(ops.steps[0].method, "ecs-execute-command");
+        assert_eq!(ops.admin, "arn:aws:iam::111122223333:role/worker");
+        assert!(
+            ops.steps[0].detail.contains("task/prod/t1"),
+            "{}",
+            ops.steps[0].detail
+        );
+        for who in ["user/dev", "user/stage", "user/taskonly"] {
+            assert!(
+                !paths.iter().any(|p| p.principal.ends_with(who)),
+                "{who}: {paths:?}"
+            );
+        }
     }
 
     #[test]
