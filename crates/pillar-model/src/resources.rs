@@ -354,6 +354,11 @@ pub struct Account {
     /// when not collected.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub org_path: Vec<String>,
+    /// The organization's management account
+    /// (`organizations describe-organization`, `MasterAccountId`): SCPs and
+    /// RCPs do not restrict it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub management_account_id: Option<String>,
 }
 
 impl Account {
