@@ -374,9 +374,9 @@ pub struct ExplainArgs {
 /// `pillar detect`.
 #[derive(Debug, Args)]
 pub struct DetectArgs {
-    /// CloudTrail logs (`{"Records":[…]}` files, .json, .json.gz, JSON Lines) and VPC flow
-    /// logs (text with their header line, .log, .log.gz), folders of them, or `-` for
-    /// standard input.
+    /// CloudTrail logs (`{"Records":[…]}` files, .json, .json.gz, JSON Lines), VPC flow
+    /// logs (text with their header line, .log, .log.gz) and S3 server access logs, folders
+    /// of them, or `-` for standard input.
     pub logs: Vec<PathBuf>,
     /// Sigma rules (a file or a folder of .yml) to run as well as the shipped pack.
     /// Repeatable.

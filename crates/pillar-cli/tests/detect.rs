@@ -260,6 +260,26 @@ fn rules_check_subcommand() {
 }
 
 #[test]
+fn s3_access_logs_from_stdin() {
+    let rec = |req: &str, status: u16| {
+        format!("7f3c0ab4e2d1 example-bucket [06/Feb/2024:10:00:00 +0000] 198.51.100.7 {req} REQ1 REST.GET.OBJECT data/x.csv \"GET /example-bucket/data/x.csv HTTP/1.1\" {status} - 10 10 5 4 \"-\" \"curl/8.4.0\" -\n")
+    };
+    let text = [
+        rec("-", 200),
+        rec("arn:aws:iam::123456789012:user/alice", 200),
+    ]
+    .concat();
+    let (code, out, err) = pillar(
+        &["detect", "-", "--color", "never", "--fail-on", "high"],
+        Some(text.as_bytes()),
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("s3access-object-read-anonymously"), "{out}");
+    assert!(out.contains("198.51.100.7"), "{out}");
+    assert!(!out.contains("alice"), "{out}");
+}
+
+#[test]
 fn placeholders_fill_expand_values() {
     let dir = std::env::temp_dir().join(format!("pillar-detect-ph-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

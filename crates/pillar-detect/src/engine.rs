@@ -285,6 +285,8 @@ pub struct Engine {
     /// VPC flow log rules (few: tested on every flow record, never on
     /// CloudTrail events).
     flow: Vec<u32>,
+    /// S3 server access log rules (likewise only on their own records).
+    s3: Vec<u32>,
     /// Rules whose matches are reported (not only used by correlations).
     pub reported: Vec<bool>,
     /// For each rule, the correlations that use it.
@@ -299,11 +301,19 @@ impl Engine {
         let mut indexes: Vec<Index> = Vec::new();
         let mut unindexed = Vec::new();
         let mut flow = Vec::new();
+        let mut s3 = Vec::new();
         for (i, r) in set.rules.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
-            if r.logsource.kind() == Some(LogKind::VpcFlow) {
-                flow.push(i);
-                continue;
+            match r.logsource.kind() {
+                Some(LogKind::VpcFlow) => {
+                    flow.push(i);
+                    continue;
+                }
+                Some(LogKind::S3Access) => {
+                    s3.push(i);
+                    continue;
+                }
+                _ => {}
             }
             match r.detection.index_key() {
                 Some((field, values)) => {
@@ -359,6 +369,7 @@ impl Engine {
             indexes,
             unindexed,
             flow,
+            s3,
             reported,
             used_by,
             corr_reported,
@@ -380,9 +391,14 @@ impl Engine {
     pub fn matches_kind_into(&self, kind: LogKind, event: &Event<'_>, out: &mut Vec<u32>) {
         match kind {
             LogKind::CloudTrail => self.matches_into(event, out),
-            LogKind::VpcFlow => {
+            LogKind::VpcFlow | LogKind::S3Access => {
+                let list = if kind == LogKind::VpcFlow {
+                    &self.flow
+                } else {
+                    &self.s3
+                };
                 out.clear();
-                out.extend(self.flow.iter().copied().filter(|&i| {
+                out.extend(list.iter().copied().filter(|&i| {
                     self.set
                         .rules
                         .get(i as usize)

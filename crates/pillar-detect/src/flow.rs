@@ -137,7 +137,7 @@ pub fn record(fields: &[String], line: &[u8]) -> Result<Map<String, Value>, Stri
 /// Read a flow log (its first line, described by `header`, not consumed
 /// yet from `reader`), handing batches of JSON Lines to `sink`.
 pub fn read_flow(
-    mut reader: Box<dyn BufRead + '_>,
+    reader: Box<dyn BufRead + '_>,
     header: Header,
     name: &Arc<str>,
     opts: &ReadOptions,
@@ -147,6 +147,39 @@ pub fn read_flow(
     let (fields, has_header_line): (Vec<String>, bool) = match header {
         Header::Fields(f) => (f, true),
         Header::DefaultNoHeader => (DEFAULT_V2.iter().map(|s| (*s).to_owned()).collect(), false),
+    };
+    read_text(
+        reader,
+        has_header_line,
+        LogKind::VpcFlow,
+        &|line| record(&fields, line),
+        name,
+        opts,
+        skipped,
+        sink,
+    );
+}
+
+/// Turns one record line into an event, or says what is wrong with it.
+pub(crate) type RecordParser<'a> = dyn Fn(&[u8]) -> Result<Map<String, Value>, String> + 'a;
+
+/// Read a text log of one record a line (the first line skipped when it
+/// is a header), each line turned into an event by `parse`, handing
+/// batches of JSON Lines of `source` to `sink`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn read_text(
+    mut reader: Box<dyn BufRead + '_>,
+    has_header_line: bool,
+    source: LogKind,
+    parse: &RecordParser<'_>,
+    name: &Arc<str>,
+    opts: &ReadOptions,
+    skipped: &mut Vec<Skipped>,
+    sink: &mut dyn FnMut(&Batch),
+) {
+    let what = match source {
+        LogKind::S3Access => "S3 access log",
+        _ => "flow log",
     };
     let mut line_no: u32 = 0;
     let mut skip_first = true;
@@ -162,7 +195,7 @@ pub fn read_flow(
                 file: name.clone(),
                 data: std::mem::take(data),
                 kind: BatchKind::Lines(std::mem::take(spans)),
-                source: LogKind::VpcFlow,
+                source,
             };
             sink(&batch);
         };
@@ -179,7 +212,7 @@ pub fn read_flow(
                 skipped.push(
                     Skipped::new(
                         name.to_string(),
-                        format!("truncated or unreadable flow log at line {line_no}: {e}"),
+                        format!("truncated or unreadable {what} at line {line_no}: {e}"),
                     )
                     .at(Some(line_no), None),
                 );
@@ -202,9 +235,7 @@ pub fn read_flow(
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        push_record(
-            &fields, line_no, &line, &mut data, &mut spans, name, skipped,
-        );
+        push_parsed(parse(&line), line_no, &mut data, &mut spans, name, skipped);
         if data.len() >= opts.batch_bytes.max(1) {
             flush(&mut data, &mut spans, sink);
         }
@@ -223,7 +254,20 @@ pub(crate) fn push_record(
     name: &str,
     skipped: &mut Vec<Skipped>,
 ) {
-    match record(fields, line) {
+    push_parsed(record(fields, line), line_no, data, spans, name, skipped);
+}
+
+/// Append a parsed record as a JSON line to `data` (its span to `spans`),
+/// or report what is wrong with it.
+pub(crate) fn push_parsed(
+    parsed: Result<Map<String, Value>, String>,
+    line_no: u32,
+    data: &mut Vec<u8>,
+    spans: &mut Vec<(u32, usize, usize)>,
+    name: &str,
+    skipped: &mut Vec<Skipped>,
+) {
+    match parsed {
         Ok(m) => {
             let s = data.len();
             if serde_json::to_writer(&mut *data, &m).is_ok() {

@@ -6,7 +6,8 @@
 //! waits for its newline; a last JSON line that is whole JSON is taken
 //! without one). A file that shrinks was replaced or truncated
 //! and is read again from its start. Files that appear under a followed
-//! folder are picked up. JSON Lines and VPC flow logs are followed; a
+//! folder are picked up. JSON Lines, VPC flow logs and S3 server access
+//! logs are followed; a
 //! gzip file or a single JSON document is read once, whole.
 //!
 //! Correlations keep their events across rounds, pruned to twice the
@@ -32,6 +33,7 @@ const MAX_ROUND_BYTES: u64 = 64 << 20;
 enum Kind {
     Json,
     Flow(Vec<String>),
+    S3Access,
 }
 
 #[derive(Debug, Default)]
@@ -252,6 +254,7 @@ fn read_new(
                 Some(Header::DefaultNoHeader) => Some(Kind::Flow(
                     DEFAULT_V2.iter().map(|s| (*s).to_owned()).collect(),
                 )),
+                None if crate::s3access::looks_like(first_line) => Some(Kind::S3Access),
                 None => None,
             }
         };
@@ -334,6 +337,27 @@ fn read_new(
                 data: out,
                 kind: BatchKind::Lines(spans),
                 source: LogKind::VpcFlow,
+            }
+        }
+        Some(Kind::S3Access) => {
+            let mut out = Vec::with_capacity(data.len() * 2);
+            let mut spans = Vec::with_capacity(lines.len());
+            for (n, s, e) in lines {
+                let Some(line) = data.get(s..e) else { continue };
+                crate::flow::push_parsed(
+                    crate::s3access::record(line),
+                    n,
+                    &mut out,
+                    &mut spans,
+                    &name,
+                    &mut acc.skipped,
+                );
+            }
+            Batch {
+                file: file_name,
+                data: out,
+                kind: BatchKind::Lines(spans),
+                source: LogKind::S3Access,
             }
         }
         None => return,

@@ -1,4 +1,4 @@
-//! Detection as code over CloudTrail and VPC flow logs: log readers, a Sigma rule engine
+//! Detection as code over CloudTrail, VPC flow logs and S3 server access logs: log readers, a Sigma rule engine
 //! (the full detection format, compiled once and indexed on `eventName`),
 //! Sigma correlations on event time, and pillar's shipped rule pack.
 //!
@@ -18,6 +18,7 @@ mod pack;
 pub mod reader;
 pub mod rule;
 pub mod run;
+pub mod s3access;
 pub mod sql;
 pub mod yaml;
 

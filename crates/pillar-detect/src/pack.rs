@@ -1,9 +1,10 @@
-//! The shipped rule pack (`rules/cloudtrail/`, `rules/vpcflow/`), embedded
+//! The shipped rule pack (`rules/cloudtrail/`, `rules/vpcflow/`,
+//! `rules/s3access/`), embedded
 //! in the binary. Names are relative to `rules/cloudtrail/` unless they
 //! name their folder.
 
 /// File name and text of every shipped rule file.
-pub const FILES: [(&str, &str); 20] = [
+pub const FILES: [(&str, &str); 21] = [
     (
         "access_denied_burst.yml",
         include_str!("../../../rules/cloudtrail/access_denied_burst.yml"),
@@ -83,5 +84,9 @@ pub const FILES: [(&str, &str); 20] = [
     (
         "vpcflow/admin_port_accepted_from_internet.yml",
         include_str!("../../../rules/vpcflow/admin_port_accepted_from_internet.yml"),
+    ),
+    (
+        "s3access/object_read_anonymously.yml",
+        include_str!("../../../rules/s3access/object_read_anonymously.yml"),
     ),
 ];

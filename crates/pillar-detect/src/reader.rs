@@ -73,8 +73,9 @@ impl Default for ReadOptions {
 }
 
 /// Files to read under `paths` (`-` is standard input): files as given;
-/// under folders, `.json`, `.jsonl`, `.ndjson`, `.log` and `.gz` files,
-/// sorted.
+/// under folders, `.json`, `.jsonl`, `.ndjson`, `.log` and `.gz` files
+/// and S3 access log objects (named `YYYY-mm-DD-HH-MM-SS-UniqueString`,
+/// no extension), sorted.
 pub fn expand_paths(paths: &[PathBuf], skipped: &mut Vec<Skipped>) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
@@ -95,6 +96,7 @@ pub fn expand_paths(paths: &[PathBuf], skipped: &mut Vec<Skipped>) -> Vec<PathBu
                     [".json", ".jsonl", ".ndjson", ".gz", ".log"]
                         .iter()
                         .any(|e| n.ends_with(e))
+                        || crate::s3access::is_log_object_name(&n)
                 })
                 .collect();
             files.sort();
@@ -200,10 +202,23 @@ pub fn read_stream(
                 crate::flow::read_flow(reader, h, &name, opts, skipped, sink);
                 return;
             }
+            if head.get(..end).is_some_and(crate::s3access::looks_like) {
+                crate::flow::read_text(
+                    reader,
+                    false,
+                    LogKind::S3Access,
+                    &crate::s3access::record,
+                    &name,
+                    opts,
+                    skipped,
+                    sink,
+                );
+                return;
+            }
             skipped.push(
             Skipped::new(
                 name.to_string(),
-                "not JSON: expected CloudTrail records (`{\"Records\": […]}`), JSON Lines or a VPC flow log (its header line first)",
+                "not JSON: expected CloudTrail records (`{\"Records\": […]}`), JSON Lines, a VPC flow log (its header line first) or an S3 server access log",
             )
             .at(Some(1), None),
         );

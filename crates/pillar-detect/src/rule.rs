@@ -49,8 +49,9 @@ impl LogSource {
     }
 
     /// Which of the logs pillar reads the rule is for: CloudTrail (no
-    /// `service`, or `cloudtrail`) or VPC flow logs (`service:
-    /// vpcflowlogs`); `None` for any other log source.
+    /// `service`, or `cloudtrail`), VPC flow logs (`service:
+    /// vpcflowlogs`) or S3 server access logs (`service: s3accesslogs`);
+    /// `None` for any other log source.
     pub fn kind(&self) -> Option<LogKind> {
         if self.is_cloudtrail() {
             return Some(LogKind::CloudTrail);
@@ -63,7 +64,14 @@ impl LogSource {
             .service
             .as_deref()
             .is_some_and(|s| s.eq_ignore_ascii_case("vpcflowlogs"));
-        (prod && flow && self.category.is_none()).then_some(LogKind::VpcFlow)
+        if prod && flow && self.category.is_none() {
+            return Some(LogKind::VpcFlow);
+        }
+        let s3 = self
+            .service
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("s3accesslogs"));
+        (prod && s3 && self.category.is_none()).then_some(LogKind::S3Access)
     }
 }
 
@@ -75,6 +83,8 @@ pub enum LogKind {
     CloudTrail,
     /// VPC flow log records (text, one per line).
     VpcFlow,
+    /// S3 server access log records (text, one per line).
+    S3Access,
 }
 
 /// pillar's own metadata on a rule (the `pillar:` block of shipped rules).

@@ -96,6 +96,15 @@ fn principal_ref<'a>(ev: &'a Event<'_>) -> std::borrow::Cow<'a, str> {
         .or_else(|| get("invokedBy"))
         .map(Cow::Borrowed)
         .or_else(|| get("type").map(|t| Cow::Owned(format!("({t})"))))
+        // An S3 access log record: its requester (an ARN or a canonical
+        // user id; absent when anonymous), else its remote address.
+        .or_else(|| {
+            ev.get("requester")
+                .or_else(|| ev.get("remoteip"))
+                .and_then(Val::as_str)
+                .filter(|_| ui.is_none())
+                .map(Cow::Borrowed)
+        })
         // A flow log record: its source address.
         .or_else(|| {
             ev.get("srcaddr")
@@ -159,6 +168,18 @@ fn summarize(kind: LogKind, ev: &Event<'_>, loc: EventLoc) -> Summary {
             ),
             "VPC flow log".to_owned(),
         ),
+        // What an access log record shows: the operation, the object and
+        // the answer.
+        LogKind::S3Access => (
+            format!(
+                "{} {}/{} ({})",
+                s(ev, "operation"),
+                s(ev, "bucket_name"),
+                s(ev, "key"),
+                s(ev, "httpstatus")
+            ),
+            "S3 server access log".to_owned(),
+        ),
     };
     Summary {
         kind,
@@ -171,11 +192,20 @@ fn summarize(kind: LogKind, ev: &Event<'_>, loc: EventLoc) -> Summary {
         ip: ev
             .get("sourceIPAddress")
             .or_else(|| ev.get("srcaddr"))
+            .or_else(|| ev.get("remoteip"))
             .map(|v| crate::matcher::text_of(v).into_owned())
             .unwrap_or_default(),
-        agent: s(ev, "userAgent"),
+        agent: ev
+            .get("userAgent")
+            .or_else(|| ev.get("useragent"))
+            .map(|v| crate::matcher::text_of(v).into_owned())
+            .unwrap_or_default(),
         id: s(ev, "eventID"),
-        error: s(ev, "errorCode"),
+        error: ev
+            .get("errorCode")
+            .or_else(|| ev.get("errorcode"))
+            .map(|v| crate::matcher::text_of(v).into_owned())
+            .unwrap_or_default(),
         principal: principal_of(ev),
         account,
     }
@@ -834,6 +864,8 @@ pub(crate) fn event_finding(h: &Header, a: &Agg) -> Finding {
         LogKind::CloudTrail => "AWS::IAM::Principal",
         // A flow record has no principal: the finding is about the source.
         LogKind::VpcFlow => "IPAddress",
+        LogKind::S3Access if f.principal.starts_with("arn:") => "AWS::IAM::Principal",
+        LogKind::S3Access => "S3::Requester",
     };
     let resource = ResourceRef::new(kind, f.principal.clone())
         .in_account(f.account.clone())
