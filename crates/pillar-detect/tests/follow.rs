@@ -104,3 +104,31 @@ fn rounds_read_what_was_appended() {
     assert_eq!(r.findings[0].resource.id, "arn:aws:iam::1:user/c");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn s3_access_logs_are_followed() {
+    let dir = std::env::temp_dir().join(format!("pillar-follow-s3-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("2026-01-01-00-00-00-0123ABCD");
+    let rec = |ip: &str, status: u16| {
+        format!("7f3c0ab4e2d1 example-bucket [01/Jan/2026:00:00:00 +0000] {ip} - REQ REST.GET.OBJECT k \"GET /example-bucket/k HTTP/1.1\" {status} - 10 10 5 4 \"-\" \"curl/8.4.0\" -\n")
+    };
+    append(&log, &rec("198.51.100.1", 403));
+    let engine = Engine::new(RuleSet::shipped());
+    let mut f = Follower::new(&engine, std::slice::from_ref(&dir), ReadOptions::default());
+    let r = f.poll();
+    assert_eq!((r.events, r.findings.len()), (1, 0));
+    append(
+        &log,
+        &format!("{}{}", rec("198.51.100.2", 200), "broken \"line\n"),
+    );
+    let r = f.poll();
+    assert_eq!(r.events, 1, "{:?}", r.skipped);
+    assert_eq!(r.findings.len(), 1);
+    assert_eq!(r.findings[0].rule, "s3access-object-read-anonymously");
+    assert_eq!(r.findings[0].location.as_ref().unwrap().line, Some(2));
+    assert_eq!(r.skipped.len(), 1, "{:?}", r.skipped);
+    assert_eq!(r.skipped[0].line, Some(3));
+    let _ = std::fs::remove_dir_all(&dir);
+}
