@@ -711,3 +711,73 @@ fn scps_of_other_ous_do_not_apply_once_the_account_path_is_known() {
     assert_eq!(outcome, "ExplicitlyDenied", "{notes}");
     assert!(notes.contains("was not collected"), "{notes}");
 }
+
+#[test]
+fn scps_do_not_restrict_the_management_account() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let read = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]});
+    iam_snapshot(
+        d,
+        &serde_json::json!({"UserDetailList": [
+            {"UserName": "ann", "Arn": "arn:aws:iam::111122223333:user/ann", "GroupList": [], "AttachedManagedPolicies": [],
+             "UserPolicyList": [{"PolicyName": "read", "PolicyDocument": read}]}
+        ], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}),
+    );
+    let write = |rel: &str, v: &Value| {
+        std::fs::create_dir_all(d.join(rel).parent().unwrap()).unwrap();
+        std::fs::write(d.join(rel), serde_json::to_string_pretty(v).unwrap()).unwrap();
+    };
+    let deny = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]});
+    write(
+        "organizations-list-policies.json",
+        &serde_json::json!({"Policies": [{"Id": "p-nos3", "Arn": "arn:aws:organizations::111122223333:policy/o-abc/service_control_policy/p-nos3", "Name": "no-s3", "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": false}]}),
+    );
+    write(
+        "organizations-describe-policy/p-nos3.json",
+        &serde_json::json!({"Policy": {"Content": deny.to_string()}}),
+    );
+    write(
+        "organizations-list-targets-for-policy/p-nos3.json",
+        &serde_json::json!({"Targets": [{"TargetId": "r-root"}]}),
+    );
+    let decide = || {
+        let v = json_of(&pillar(&[
+            "iam",
+            "simulate",
+            "--snapshot",
+            d.to_str().unwrap(),
+            "--principal",
+            "arn:aws:iam::111122223333:user/ann",
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "arn:aws:s3:::any/x",
+            "--format",
+            "json",
+        ]));
+        (
+            v["response"].as_str().unwrap().to_owned(),
+            v["notes"].to_string(),
+        )
+    };
+    // A member account: the SCP's deny applies.
+    let org = |management: &str| {
+        serde_json::json!({"Organization": {"Id": "o-abc", "Arn": format!("arn:aws:organizations::{management}:organization/o-abc"),
+            "MasterAccountId": management, "MasterAccountArn": format!("arn:aws:organizations::{management}:account/o-abc/{management}")}})
+    };
+    write(
+        "organizations-describe-organization.json",
+        &org("999999999999"),
+    );
+    let (outcome, notes) = decide();
+    assert_eq!(outcome, "ExplicitlyDenied", "{notes}");
+    // The management account itself: SCPs do not apply.
+    write(
+        "organizations-describe-organization.json",
+        &org("111122223333"),
+    );
+    let (outcome, notes) = decide();
+    assert_eq!(outcome, "Allowed", "{notes}");
+    assert!(notes.contains("management account"), "{notes}");
+}

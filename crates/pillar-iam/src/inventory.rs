@@ -121,6 +121,9 @@ pub struct IamModel {
     rcp_levels: Vec<(String, Vec<usize>)>,
     /// Whether the levels follow the account's place in the organization.
     org_path_known: bool,
+    /// The organization's management account, when known: SCPs and RCPs do
+    /// not restrict it.
+    management_account: Option<String>,
     /// Whether the last policy is the implicit RCPFullAWSAccess.
     implicit_rcp: bool,
     accounts: Vec<String>,
@@ -341,6 +344,10 @@ impl IamModel {
         m.scp_levels = m.org_levels(&inv.scps, "SCP", &path);
         m.rcp_levels = m.org_levels(&inv.rcps, "RCP", &path);
         m.org_path_known = !path.is_empty();
+        m.management_account = inv
+            .accounts
+            .iter()
+            .find_map(|a| a.management_account_id.clone());
         if !m.rcp_levels.is_empty() {
             // AWS attaches RCPFullAWSAccess to the root, every OU and every
             // account, and it cannot be detached: every level allows
@@ -778,7 +785,39 @@ impl IamModel {
         if let Some(r) = self.resource_policy_for(&req.resource) {
             set.resource.extend(self.policies.get(r.policy));
         }
-        if !self.scp_levels.is_empty() {
+        // SCPs and RCPs do not restrict the organization's management
+        // account (AWS Organizations User Guide, "Service control policies
+        // (SCPs)" and "Resource control policies (RCPs)").
+        let management = self.management_account.as_deref();
+        let principal_is_management =
+            management.is_some() && req.principal.account.as_deref() == management;
+        let resource_account = req
+            .resource_account
+            .as_deref()
+            .or_else(|| crate::arn::account_of(&req.resource));
+        // A resource whose account is not known is taken to be of the
+        // inventory's account (as for RCPs below), when there is just one.
+        let resource_is_management = management.is_some()
+            && match resource_account {
+                Some(a) => Some(a) == management,
+                None => {
+                    self.accounts.len() == 1
+                        && self.accounts.first().map(String::as_str) == management
+                }
+            };
+        if principal_is_management && !self.scp_levels.is_empty() {
+            notes.push(format!(
+                "SCPs do not apply: {} is the organization's management account",
+                management.unwrap_or_default()
+            ));
+        }
+        if resource_is_management && !self.rcp_levels.is_empty() {
+            notes.push(format!(
+                "RCPs do not apply: the resource belongs to the organization's management account {}",
+                management.unwrap_or_default()
+            ));
+        }
+        if !self.scp_levels.is_empty() && !principal_is_management {
             notes.push(
                 if self.org_path_known {
                     "SCPs: the levels are the organization root, the account's OUs and the account".to_owned()
@@ -796,7 +835,7 @@ impl IamModel {
             .resource_account
             .as_ref()
             .is_none_or(|a| self.accounts.contains(a));
-        if !self.rcp_levels.is_empty() && resource_inside {
+        if !self.rcp_levels.is_empty() && resource_inside && !resource_is_management {
             notes.push(
                 "RCPs: each RCP target is taken as one organization level that applies to the resource's account"
                     .to_owned(),
@@ -1153,5 +1192,73 @@ mod tests {
             endpoint_service("com.amazonaws.eu-west-1.monitoring"),
             "cloudwatch"
         );
+    }
+
+    #[test]
+    fn scps_and_rcps_do_not_restrict_the_management_account() {
+        let deny = |what: &str| pillar_model::Scp {
+            name: format!("deny-{what}"),
+            document: Known::Known(PolicyDocument(
+                serde_json::json!({"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Action":"*","Resource":"*"},
+                {"Effect":"Deny","Principal": "*","Action":"s3:GetObject","Resource":"*"}]}),
+            )),
+            targets: vec!["r-root".into()],
+            ..Default::default()
+        };
+        let build = |management: &str, rcp: bool| {
+            let mut inv = Inventory::default();
+            inv.accounts.push(pillar_model::Account {
+                id: Known::Known("111122223333".into()),
+                management_account_id: Some(management.to_owned()),
+                ..Default::default()
+            });
+            inv.users.push(IamUser {
+                name: "ann".into(),
+                arn: "arn:aws:iam::111122223333:user/ann".into(),
+                inline_policies: vec![InlinePolicy {
+                    name: "s3".into(),
+                    document: PolicyDocument(
+                        serde_json::json!({"Version":"2012-10-17","Statement":[
+                        {"Effect":"Allow","Action":"s3:*","Resource":"*"}]}),
+                    ),
+                }],
+                ..IamUser::default()
+            });
+            let mut b = pillar_model::Bucket {
+                name: "reports".into(),
+                policy: Known::Known(None),
+                ..Default::default()
+            };
+            b.resource.account = Some("111122223333".into());
+            inv.buckets.push(b);
+            if rcp {
+                inv.rcps.push(deny("rcp"));
+            } else {
+                // SCPs have no Principal element.
+                let mut scp = deny("scp");
+                scp.document = Known::Known(PolicyDocument(
+                    serde_json::json!({"Version":"2012-10-17","Statement":[
+                    {"Effect":"Allow","Action":"*","Resource":"*"},
+                    {"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}]}),
+                ));
+                inv.scps.push(scp);
+            }
+            inv
+        };
+        let ann = "arn:aws:iam::111122223333:user/ann";
+        let object = "arn:aws:s3:::reports/q3.csv";
+        for rcp in [false, true] {
+            let member = build("999999999999", rcp);
+            let (o, _, _) = outcome_on(&member, ann, "s3:GetObject", object, &[]);
+            assert_eq!(o, Outcome::ExplicitlyDenied, "rcp={rcp}");
+            let management = build("111122223333", rcp);
+            let (o, _, notes) = outcome_on(&management, ann, "s3:GetObject", object, &[]);
+            assert_eq!(o, Outcome::Allowed, "rcp={rcp}");
+            assert!(
+                notes.iter().any(|n| n.contains("management account")),
+                "{notes:?}"
+            );
+        }
     }
 }

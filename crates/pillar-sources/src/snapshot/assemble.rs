@@ -177,6 +177,11 @@ pub(crate) fn assemble(
             org_path.clear();
         }
     }
+    let organization = b.single(Kind::Organization, None);
+    let management_account_id = match &organization {
+        Some(Data::Organization { management, .. }) => management.clone(),
+        _ => None,
+    };
     let account = Account {
         id: account_id.clone().map_or_else(Known::default, Known::Known),
         org_path,
@@ -199,10 +204,12 @@ pub(crate) fn assemble(
                 _ => None,
             },
         ),
-        organization_id: known(b.single(Kind::Organization, None), |d| match d {
+        organization_id: known(organization, |d| match d {
             Data::Text(t) => Some(t),
+            Data::Organization { id, .. } => Some(Some(id)),
             _ => None,
         }),
+        management_account_id,
         ..Account::default()
     };
     inv.accounts.push(account);

@@ -77,6 +77,11 @@ pub(crate) enum Data {
     Analyzers(Vec<Analyzer>),
     EventRules(Vec<EventRule>),
     LogGroups(Vec<LogGroup>),
+    /// `organizations describe-organization`: its id and management account.
+    Organization {
+        id: String,
+        management: Option<String>,
+    },
     /// SQS, SNS, VPC endpoints, ECS (see `messaging.rs`).
     Messaging(super::messaging::Parsed),
     /// The collector recorded a failed call (`{"Error": {...}}`) whose code

@@ -312,6 +312,7 @@ struct OrganizationOut {
 #[serde(rename_all = "PascalCase", default)]
 struct OrganizationShape {
     id: String,
+    master_account_id: Option<String>,
 }
 
 pub(crate) fn organization(bytes: &[u8]) -> Result<Data, Fail> {
@@ -319,7 +320,10 @@ pub(crate) fn organization(bytes: &[u8]) -> Result<Data, Fail> {
     let org = out
         .organization
         .ok_or_else(|| Fail::Other("no Organization in the file".to_owned()))?;
-    Ok(Data::Text(Some(org.id)))
+    Ok(Data::Organization {
+        id: org.id,
+        management: org.master_account_id.filter(|m| !m.is_empty()),
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
