@@ -822,6 +822,15 @@ pub struct Listener {
     pub target_groups: Vec<String>,
     /// Default action types (`forward`, `redirect`, …).
     pub default_actions: Vec<String>,
+    /// Protocol of the default redirect action: `HTTPS`, `HTTP` or
+    /// `#{protocol}` (the request's own, AWS's default). `None` when there is
+    /// no redirect, or the source did not say (unresolved in IaC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_protocol: Option<String>,
+    /// Where the listener is declared, when it came from a file and is not
+    /// part of its load balancer's declaration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
 }
 
 /// A load balancer (ALB, NLB, GWLB or classic).

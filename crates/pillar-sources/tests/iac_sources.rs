@@ -317,3 +317,125 @@ proptest! {
         let _ = cloudformation::yaml::parse(&s);
     }
 }
+
+/// Listener messages of `elbv2-listener-plaintext-http` on one inventory,
+/// sorted.
+fn plaintext_http(inv: &Inventory) -> Vec<(pillar_model::Status, String)> {
+    let rules: Vec<_> = pillar_checks::all()
+        .into_iter()
+        .filter(|r| r.meta().id == "elbv2-listener-plaintext-http")
+        .collect();
+    let mut out: Vec<_> = pillar_checks::run(inv, &rules, &pillar_checks::RunOptions::default())
+        .findings
+        .into_iter()
+        .map(|f| (f.status, f.message))
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+#[test]
+fn listener_redirects_are_judged_by_their_protocol() {
+    use pillar_model::Status;
+    let text = r#"
+resource "aws_lb" "internal" {
+  load_balancer_type = "application"
+  internal           = true
+}
+resource "aws_lb_listener" "to_https" {
+  load_balancer_arn = aws_lb.internal.arn
+  port              = 80
+  default_action {
+    type = "redirect"
+    redirect {
+      protocol    = "HTTPS"
+      port        = "443"
+      status_code = "HTTP_301"
+    }
+  }
+}
+resource "aws_lb_listener" "keeps_http" {
+  load_balancer_arn = aws_lb.internal.arn
+  port              = 8080
+  default_action {
+    type = "redirect"
+    redirect {
+      port        = "8081"
+      status_code = "HTTP_301"
+    }
+  }
+}
+resource "aws_lb_listener" "elsewhere" {
+  load_balancer_arn = var.lb_arn
+  port              = 80
+  protocol          = "HTTP"
+  default_action {
+    type             = "forward"
+    target_group_arn = var.tg
+  }
+}
+variable "lb_arn" {}
+variable "tg" {}
+"#;
+    let loaded = tf(&[("main.tf", text)], &LoadOptions::default());
+    assert!(loaded.skipped.is_empty(), "{:?}", loaded.skipped);
+    let inv = &loaded.inventory;
+    assert_eq!(
+        inv.load_balancers.len(),
+        2,
+        "a stand-in for the undeclared one"
+    );
+    let ls = inv.load_balancers[0]
+        .listeners
+        .clone()
+        .into_option()
+        .unwrap();
+    assert_eq!(ls[0].redirect_protocol.as_deref(), Some("HTTPS"));
+    assert_eq!(ls[1].redirect_protocol.as_deref(), Some("#{protocol}"));
+    assert_eq!(ls[1].location.as_ref().unwrap().line, Some(18));
+    let found = plaintext_http(inv);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, Status::Fail);
+    assert!(found[0].1.contains("port 80 of a"), "{found:?}");
+    assert!(found[0].1.contains("forward"), "{found:?}");
+    assert_eq!(found[1].0, Status::Fail);
+    assert!(
+        found[1].1.contains("port 8080 of an internal") && found[1].1.contains("#{protocol}"),
+        "{found:?}"
+    );
+
+    let cfn = r#"
+Resources:
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Scheme: internal
+  Http:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Alb
+      Port: 80
+      Protocol: HTTP
+      DefaultActions:
+        - Type: redirect
+          RedirectConfig: {Protocol: HTTPS, Port: "443", StatusCode: HTTP_301}
+  Legacy:
+    Type: AWS::ElasticLoadBalancing::LoadBalancer
+    Properties:
+      Listeners:
+        - {LoadBalancerPort: "80", InstancePort: "80", Protocol: HTTP}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.yaml");
+    std::fs::write(&path, cfn).unwrap();
+    let loaded = cloudformation::load_file(&path, &LoadOptions::default());
+    assert!(loaded.skipped.is_empty(), "{:?}", loaded.skipped);
+    let found = plaintext_http(&loaded.inventory);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found
+        .iter()
+        .any(|(s, m)| *s == Status::Pass && m.contains("only redirects to HTTPS")));
+    assert!(found
+        .iter()
+        .any(|(s, m)| *s == Status::Fail && m.contains("Classic Load Balancer cannot redirect")));
+}

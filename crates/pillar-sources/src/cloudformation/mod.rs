@@ -275,6 +275,55 @@ impl R {
     }
 }
 
+const UNDECLARED_LB: &str = "the load balancer is not declared in this template";
+
+/// The load balancer a listener belongs to; when the template does not
+/// declare it, a stand-in Application Load Balancer (scheme unknown) for
+/// `HTTP`/`HTTPS` listeners, which only ALBs have, so the listener is still
+/// judged.
+fn lb_for<'i>(inv: &'i mut Inventory, r: &R, listener: &Listener) -> Option<&'i mut LoadBalancer> {
+    let key = r.s("LoadBalancerArn");
+    let found = key
+        .as_ref()
+        .and_then(|k| inv.load_balancers.iter().position(|l| &l.arn == k));
+    let i = match found {
+        Some(i) => i,
+        None if matches!(listener.protocol.as_str(), "HTTP" | "HTTPS") => {
+            let name = key.unwrap_or_else(|| format!("(load balancer of {})", r.id));
+            inv.load_balancers.push(LoadBalancer {
+                resource: r
+                    .rref("AWS::ElasticLoadBalancingV2::LoadBalancer")
+                    .named(name.clone()),
+                location: r.loc(),
+                arn: name.clone(),
+                name,
+                kind: "application".to_owned(),
+                scheme: Known::unknown(UNDECLARED_LB),
+                listeners: Known::Known(Vec::new()),
+                ..LoadBalancer::default()
+            });
+            inv.load_balancers.len() - 1
+        }
+        None => return None,
+    };
+    inv.load_balancers.get_mut(i)
+}
+
+/// The protocol of a listener's default redirect: AWS's `#{protocol}` when
+/// `RedirectConfig` names none, `None` when unresolved, when there is no
+/// redirect, or when the redirect has no `RedirectConfig` (which
+/// CloudFormation rejects).
+fn redirect_protocol(actions: &[&V]) -> Option<String> {
+    let action = actions
+        .iter()
+        .find(|a| text(a.get("Type")).is_some_and(|t| t.eq_ignore_ascii_case("redirect")))?;
+    let config = action.get("RedirectConfig")?;
+    match config.get("Protocol") {
+        None | Some(V::Null) => Some("#{protocol}".to_owned()),
+        Some(v) => v.to_text().ok().filter(|p| !p.is_empty()),
+    }
+}
+
 fn items(v: Option<&V>) -> Vec<&V> {
     match v {
         Some(V::List(l)) => l.iter().filter(|x| matches!(x, V::Map(_))).collect(),
@@ -712,6 +761,7 @@ fn primary(r: &R, inv: &mut Inventory) {
                             .unwrap_or_default()
                             .to_ascii_uppercase(),
                         default_actions: vec!["forward".to_owned()],
+                        location: r.loc_of(l),
                         ..Listener::default()
                     })
                     .collect()
@@ -1040,9 +1090,7 @@ fn join(r: &R, inv: &mut Inventory) {
             }
         }
         "AWS::ElasticLoadBalancingV2::Listener" => {
-            let Some(lb) = r.s("LoadBalancerArn") else {
-                return;
-            };
+            let actions = r.list("DefaultActions");
             let listener = Listener {
                 arn: r.id.clone(),
                 port: r
@@ -1052,13 +1100,11 @@ fn join(r: &R, inv: &mut Inventory) {
                 protocol: r.s("Protocol").unwrap_or_default().to_ascii_uppercase(),
                 ssl_policy: r.s("SslPolicy"),
                 target_groups: Vec::new(),
-                default_actions: r
-                    .list("DefaultActions")
-                    .iter()
-                    .filter_map(|a| text(a.get("Type")))
-                    .collect(),
+                default_actions: actions.iter().filter_map(|a| text(a.get("Type"))).collect(),
+                redirect_protocol: redirect_protocol(&actions),
+                location: r.loc(),
             };
-            if let Some(l) = inv.load_balancers.iter_mut().find(|l| l.arn == lb) {
+            if let Some(l) = lb_for(inv, r, &listener) {
                 if let Known::Known(ls) = &mut l.listeners {
                     ls.push(listener);
                 }

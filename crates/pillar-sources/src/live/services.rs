@@ -89,6 +89,9 @@ pub(crate) async fn load_balancers(ctx: Arc<Ctx>, c: Arc<Regional>) {
                                 "DefaultActions": l.default_actions().iter().map(|a| json!({
                                     "Type": s(a.r#type().map(|x| x.as_str())),
                                     "TargetGroupArn": s(a.target_group_arn()),
+                                    "RedirectConfig": a.redirect_config().map_or(Value::Null, |r| json!({
+                                        "Protocol": s(r.protocol()),
+                                    })),
                                     "ForwardConfig": a.forward_config().map_or(Value::Null, |f| json!({
                                         "TargetGroups": f.target_groups().iter().map(|g| json!({
                                             "TargetGroupArn": s(g.target_group_arn()),

@@ -103,6 +103,13 @@ struct ActionShape {
     kind: String,
     target_group_arn: Option<String>,
     forward_config: Option<ForwardConfig>,
+    redirect_config: Option<RedirectConfig>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct RedirectConfig {
+    protocol: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -125,7 +132,11 @@ pub(crate) fn listeners(bytes: &[u8]) -> Result<Data, Fail> {
             .map(|l| {
                 let mut target_groups = Vec::new();
                 let mut default_actions = Vec::new();
+                let mut redirect_protocol = None;
                 for a in l.default_actions {
+                    if a.kind.eq_ignore_ascii_case("redirect") {
+                        redirect_protocol = a.redirect_config.and_then(|r| r.protocol);
+                    }
                     target_groups.extend(a.target_group_arn);
                     for g in a
                         .forward_config
@@ -145,6 +156,8 @@ pub(crate) fn listeners(bytes: &[u8]) -> Result<Data, Fail> {
                     ssl_policy: l.ssl_policy,
                     target_groups,
                     default_actions,
+                    redirect_protocol,
+                    location: None,
                 }
             })
             .collect(),

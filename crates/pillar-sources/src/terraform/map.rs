@@ -741,6 +741,8 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
                             ssl_policy: None,
                             target_groups: Vec::new(),
                             default_actions: vec!["forward".to_owned()],
+                            redirect_protocol: None,
+                            location: r.loc_of(l),
                         })
                         .collect(),
                 )
@@ -917,6 +919,57 @@ fn region_settings<'i>(
         });
     }
     inv.regions.iter_mut().find(|r| r.region == name)
+}
+
+const UNDECLARED_LB: &str = "the load balancer is not declared in this configuration";
+
+/// The load balancer a listener belongs to; when the configuration does
+/// not declare it, a stand-in Application Load Balancer (scheme unknown)
+/// for `HTTP`/`HTTPS` listeners, which only ALBs have, so the listener is
+/// still judged.
+fn lb_for<'i>(
+    inv: &'i mut Inventory,
+    r: &R<'_>,
+    listener: &Listener,
+) -> Option<&'i mut LoadBalancer> {
+    let key = r.s("load_balancer_arn");
+    let found = key
+        .as_ref()
+        .and_then(|k| inv.load_balancers.iter().position(|l| &l.arn == k));
+    let i = match found {
+        Some(i) => i,
+        None if matches!(listener.protocol.as_str(), "HTTP" | "HTTPS") => {
+            let name = key.unwrap_or_else(|| format!("(load balancer of {})", r.addr));
+            inv.load_balancers.push(LoadBalancer {
+                resource: r
+                    .rref("AWS::ElasticLoadBalancingV2::LoadBalancer")
+                    .named(name.clone()),
+                location: r.loc(),
+                arn: name.clone(),
+                name,
+                kind: "application".to_owned(),
+                scheme: Known::unknown(UNDECLARED_LB),
+                listeners: Known::Known(Vec::new()),
+                ..LoadBalancer::default()
+            });
+            inv.load_balancers.len() - 1
+        }
+        None => return None,
+    };
+    inv.load_balancers.get_mut(i)
+}
+
+/// The protocol of a listener's default redirect: AWS's `#{protocol}` when
+/// the redirect names none, `None` when unresolved or there is no redirect.
+fn redirect_protocol(actions: &[&V]) -> Option<String> {
+    let action = actions
+        .iter()
+        .find(|a| text(a.get("type")).is_some_and(|t| t.eq_ignore_ascii_case("redirect")))?;
+    let redirect = blocks(action, "redirect").into_iter().next()?;
+    match redirect.get("protocol") {
+        None | Some(V::Null) => Some("#{protocol}".to_owned()),
+        Some(v) => v.to_text().ok().filter(|p| !p.is_empty()),
+    }
 }
 
 const UNDECLARED_BUCKET: &str = "the bucket is not declared in this configuration";
@@ -1317,9 +1370,7 @@ fn join(r: &R<'_>, inv: &mut Inventory) {
             }
         }
         "aws_lb_listener" | "aws_alb_listener" => {
-            let Some(lb) = r.s("load_balancer_arn") else {
-                return;
-            };
+            let actions = r.blocks("default_action");
             let listener = Listener {
                 arn: r.addr.clone(),
                 port: r
@@ -1332,13 +1383,11 @@ fn join(r: &R<'_>, inv: &mut Inventory) {
                     .to_ascii_uppercase(),
                 ssl_policy: r.s("ssl_policy"),
                 target_groups: Vec::new(),
-                default_actions: r
-                    .blocks("default_action")
-                    .iter()
-                    .filter_map(|a| text(a.get("type")))
-                    .collect(),
+                default_actions: actions.iter().filter_map(|a| text(a.get("type"))).collect(),
+                redirect_protocol: redirect_protocol(&actions),
+                location: r.loc(),
             };
-            if let Some(l) = inv.load_balancers.iter_mut().find(|l| l.arn == lb) {
+            if let Some(l) = lb_for(inv, r, &listener) {
                 if let Known::Known(ls) = &mut l.listeners {
                     ls.push(listener);
                 }
