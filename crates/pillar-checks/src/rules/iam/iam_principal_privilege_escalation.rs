@@ -59,14 +59,37 @@ static META: Meta = Meta {
         Builds the privilege-escalation graph of the account's IAM users and roles with the \
         IAM evaluator (identity policies, groups, permissions boundaries, SCPs, trust \
         policies, explicit denies): an edge where one principal can obtain another's \
-        permissions (create an access key or console password for a user, assume a role, \
-        rewrite a trust policy, pass a role to a service it can start, replace the code of a \
-        Lambda function), and a one-step self-grant where it can write its own or its groups' \
+        permissions, and a one-step self-grant where it can write its own or its groups' \
         policies, publish a new version of a policy attached to it, or join an administrators' \
-        group. An administrator is a principal allowed IAM, compute, data and key actions on \
+        group. The edges, by method id:\n\n\
+        - `create-access-key`, `create-login-profile`, `update-login-profile`: credentials \
+        for another user;\n\
+        - `assume-role` (its trust policy and the caller's policies allow it) and \
+        `update-trust-policy` (rewrite the trust policy, then assume the role);\n\
+        - `passrole-…`: `iam:PassRole` on a role that trusts a service, with the calls that \
+        start code running as it there (EC2 RunInstances, Lambda, CloudFormation, CodeBuild, \
+        Glue, SageMaker, ECS RunTask, Data Pipeline, App Runner);\n\
+        - `lambda-update-function-code`: replace the code of a function that runs as the role;\n\
+        - existing EC2 instances whose instance profile holds the role (the caller then reads \
+        the role's credentials from the instance metadata): `ssm-send-command` \
+        (`ssm:SendCommand` on the running instance and on the `AWS-RunShellScript` document), \
+        `ssm-start-session` (`ssm:StartSession`), `ec2-instance-connect` \
+        (`ec2-instance-connect:SendSSHPublicKey`), and `ec2-modify-user-data` \
+        (`ec2:StopInstances`, `ec2:ModifyInstanceAttribute` and `ec2:StartInstances`, also on \
+        a stopped instance). pillar does not check that the SSM agent runs or that the SSH \
+        port is reachable;\n\
+        - `ecs-execute-command`: `ecs:ExecuteCommand` on a running ECS task with ECS Exec \
+        enabled (and on its cluster) whose task role is the role and allows the SSM message \
+        channels; the caller reads the role's credentials from the container credentials \
+        endpoint.\n\n\
+        An administrator is a principal allowed IAM, compute, data and key actions on \
         every resource. Every principal that is not one but has a path to one fails, with the \
         shortest path as evidence. Grants that need MFA, a source IP or other request context \
-        are not taken.\n\n\
+        are not taken. SCPs do not restrict principals of the organization's management \
+        account (AWS Organizations User Guide, Service control policies (SCPs): they affect \
+        only member accounts, not the users and roles of the management account), so they are not applied there \
+        when the snapshot names it (`organizations describe-organization`, \
+        `MasterAccountId`).\n\n\
         ## Why is this bad?\n\
         Least privilege is only as strong as its weakest escalation path: a developer role \
         that may create access keys for any user is an administrator role.\n\n\
@@ -78,6 +101,11 @@ static META: Meta = Meta {
         ## References\n\
         - AWS IAM User Guide: Granting a user permissions to pass a role to an AWS service\n\
         - AWS IAM User Guide: Permissions boundaries for IAM entities\n\
+        - AWS Systems Manager User Guide: Run Command; Session Manager\n\
+        - Amazon EC2 User Guide: EC2 Instance Connect; Modify instance user data\n\
+        - Amazon ECS Developer Guide: Monitor Amazon ECS containers with ECS Exec\n\
+        - AWS Organizations User Guide: Service control policies (SCPs) (not applied to the \
+        management account)\n\
         - Well-Architected SEC03-BP02 Grant least privilege access; SEC03-BP07 Analyze public \
         and cross-account access\n",
     since: "0.2.0",
