@@ -396,6 +396,18 @@ pub struct DetectArgs {
     /// With --emit-sql: the CloudTrail table's name.
     #[arg(long, value_name = "NAME", default_value = "cloudtrail_logs")]
     pub sql_table: String,
+    /// First-seen detection: a JSON file of the APIs and regions each principal used in
+    /// earlier runs; a known principal's new API or region is reported. A missing file is an
+    /// empty history (with --update-history, the first run learns).
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// With --history: add this run's APIs and regions to the history file.
+    #[arg(long, requires = "history")]
+    pub update_history: bool,
+    /// Impossible travel between console sign-ins: a CSV of `network,latitude,longitude`
+    /// locating source addresses.
+    #[arg(long, value_name = "FILE")]
+    pub geoip: Option<PathBuf>,
     /// Groups one correlation keeps at most (bounded memory); events of further groups are
     /// dropped and the report says so.
     #[arg(long, value_name = "N", default_value_t = 100_000)]

@@ -4,6 +4,7 @@
 use crate::args::{DetectArgs, ScanFormat, SqlDialect};
 use crate::output;
 use pillar_detect::sql::Dialect;
+use pillar_detect::stateful::{self, Geo, History};
 use pillar_detect::{Engine, ReadOptions, RuleSet};
 use pillar_model::Status;
 use pillar_report::{RenderOptions, Report};
@@ -156,10 +157,22 @@ pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
         }
         anyhow::bail!("no usable rule: check --rules and the errors above");
     }
-    let engine = Engine::new(set);
+    let mut engine = Engine::new(set);
     if args.follow {
+        if args.history.is_some() || args.geoip.is_some() {
+            anyhow::bail!("--history and --geoip read whole runs, not --follow");
+        }
         return follow(args, &engine);
     }
+    let history = match &args.history {
+        Some(p) => Some(History::load(p)?),
+        None => None,
+    };
+    let geo = match &args.geoip {
+        Some(p) => Some(Geo::load(p)?),
+        None => None,
+    };
+    engine.track_activity = history.is_some() || geo.is_some();
     let started = Instant::now();
     let out = pillar_detect::detect(&engine, &args.logs, &read_options(args));
     let elapsed = started.elapsed().as_secs_f64();
@@ -192,6 +205,30 @@ pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
         );
     }
 
+    let mut out = out;
+    if let Some(h) = &history {
+        if h.principals.is_empty() {
+            eprintln!("history: no principal known yet, nothing is first seen in this run");
+        }
+        out.findings.extend(stateful::first_seen(&out.activity, h));
+    }
+    if let Some(g) = &geo {
+        out.findings
+            .extend(stateful::impossible_travel(&out.activity, g));
+    }
+    out.rules
+        .extend(stateful::rule_infos(history.is_some(), geo.is_some()));
+    if let (Some(mut h), Some(path), true) = (history, &args.history, args.update_history) {
+        h.learn(&out.activity);
+        let text = serde_json::to_string_pretty(&h)?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        eprintln!(
+            "history: {} principals written to {}",
+            h.principals.len(),
+            path.display()
+        );
+    }
     let mut report = Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         sources: args

@@ -280,6 +280,94 @@ fn s3_access_logs_from_stdin() {
 }
 
 #[test]
+fn history_and_geoip_stateful_detections() {
+    let dir = std::env::temp_dir().join(format!("pillar-detect-state-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let ev = |name: &str, region: &str, t: &str, ip: &str| {
+        format!("{{\"eventTime\":\"{t}\",\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"{name}\",\"awsRegion\":\"{region}\",\"sourceIPAddress\":\"{ip}\",\"userIdentity\":{{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/alice\"}},\"responseElements\":{{\"ConsoleLogin\":\"Success\"}}}}\n")
+    };
+    let hist = dir.join("history.json");
+    let h = hist.to_str().unwrap();
+    let week1 = ev(
+        "ConsoleLogin",
+        "us-east-1",
+        "2026-01-01T08:00:00Z",
+        "198.51.100.1",
+    );
+    let (code, _, err) = pillar(
+        &[
+            "detect",
+            "-",
+            "--history",
+            h,
+            "--update-history",
+            "-f",
+            "json",
+        ],
+        Some(week1.as_bytes()),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 principals written"), "{err}");
+    let week2 = [
+        ev(
+            "ConsoleLogin",
+            "eu-north-1",
+            "2026-01-08T08:00:00Z",
+            "198.51.100.1",
+        ),
+        ev(
+            "ConsoleLogin",
+            "eu-north-1",
+            "2026-01-08T08:30:00Z",
+            "203.0.113.1",
+        ),
+    ]
+    .concat();
+    let geo = dir.join("geo.csv");
+    std::fs::write(
+        &geo,
+        "198.51.100.0/24,48.86,2.35\n203.0.113.0/24,-33.87,151.21\n",
+    )
+    .unwrap();
+    let (code, out, err) = pillar(
+        &[
+            "detect",
+            "-",
+            "--history",
+            h,
+            "--geoip",
+            geo.to_str().unwrap(),
+            "-f",
+            "json",
+            "--fail-on",
+            "high",
+        ],
+        Some(week2.as_bytes()),
+    );
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"cloudtrail-first-seen-region"), "{rules:?}");
+    assert!(rules.contains(&"cloudtrail-impossible-travel"), "{rules:?}");
+    assert!(!rules.contains(&"cloudtrail-first-seen-api"), "{rules:?}");
+    // A bad geolocation file: a usage error naming file and line.
+    std::fs::write(&geo, "198.51.100.0/24,48.86,2.35\nnot-a-net,1,2\n").unwrap();
+    let (code, _, err) = pillar(
+        &["detect", "-", "--geoip", geo.to_str().unwrap()],
+        Some(week2.as_bytes()),
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 2);
+    assert!(err.contains("geo.csv:2:"), "{err}");
+}
+
+#[test]
 fn placeholders_fill_expand_values() {
     let dir = std::env::temp_dir().join(format!("pillar-detect-ph-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -293,6 +293,9 @@ pub struct Engine {
     pub used_by: Vec<Vec<usize>>,
     /// Correlations whose alerts are reported (not only used by others).
     pub corr_reported: Vec<bool>,
+    /// Gather principals' activity for the stateful detections
+    /// ([`crate::stateful`]); off unless asked.
+    pub track_activity: bool,
 }
 
 impl Engine {
@@ -373,6 +376,7 @@ impl Engine {
             reported,
             used_by,
             corr_reported,
+            track_activity: false,
         }
     }
 

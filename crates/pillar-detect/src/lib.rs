@@ -20,6 +20,7 @@ pub mod rule;
 pub mod run;
 pub mod s3access;
 pub mod sql;
+pub mod stateful;
 pub mod yaml;
 
 pub use engine::{Engine, RuleSet};

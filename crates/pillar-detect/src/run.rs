@@ -50,6 +50,8 @@ pub struct Outcome {
     pub stats: Stats,
     /// Correlation alerts, per correlation.
     pub alerts: Vec<Vec<Alert>>,
+    /// Principals' activity, when the engine tracks it.
+    pub activity: crate::stateful::Activity,
 }
 
 /// The parts of an event a finding shows.
@@ -222,6 +224,7 @@ struct ChunkOut {
     /// Per principal, per reported rule: the aggregate.
     aggs: HashMap<String, Vec<(u32, Agg)>>,
     corr: Vec<(usize, Vec<String>, CorrEvent)>,
+    activity: crate::stateful::Activity,
 }
 
 fn process_units(engine: &Engine, kind: LogKind, file: &Arc<str>, units: &[Unit<'_>]) -> ChunkOut {
@@ -249,6 +252,9 @@ fn process_event(
     out: &mut ChunkOut,
 ) {
     out.events += 1;
+    if engine.track_activity && kind == LogKind::CloudTrail {
+        out.activity.add(ev, file, line);
+    }
     let has_corr = !engine.set.correlations.is_empty();
     let t = if has_corr { time_ms(ev) } else { None };
     if has_corr && t.is_none() {
@@ -388,6 +394,7 @@ pub(crate) struct Acc {
     pub(crate) groups: Vec<HashMap<Vec<String>, Vec<CorrEvent>>>,
     /// Per correlation: groups whose alert was settled by compaction.
     pub(crate) settled: Vec<HashMap<Vec<String>, Alert>>,
+    pub(crate) activity: crate::stateful::Activity,
     /// Compact large groups while reading (a whole run; not `--follow`,
     /// which prunes by time between rounds).
     pub(crate) compact: bool,
@@ -411,6 +418,7 @@ impl Acc {
             aggs: BTreeMap::new(),
             groups: vec![HashMap::new(); ncorr],
             settled: vec![HashMap::new(); ncorr],
+            activity: crate::stateful::Activity::default(),
             compact: true,
             max_groups: correlate::MAX_GROUPS,
             skipped: Vec::new(),
@@ -450,6 +458,7 @@ impl Acc {
         for (ci, key, ce) in o.corr {
             self.add_corr(engine, ci, key, vec![ce]);
         }
+        self.activity.merge(o.activity);
     }
 
     /// Add events to a correlation group, within the bounds: a group
@@ -537,6 +546,7 @@ impl Acc {
         for (a, b) in self.stats.capped.iter_mut().zip(o.stats.capped) {
             *a += b;
         }
+        self.activity.merge(o.activity);
         for (k, a) in o.aggs {
             self.add_agg(k, a);
         }
@@ -677,6 +687,7 @@ pub fn detect(engine: &Engine, paths: &[PathBuf], opts: &ReadOptions) -> Outcome
         skipped,
         stats,
         alerts,
+        activity: acc.activity,
     }
 }
 
