@@ -10,7 +10,7 @@ use hcl::expr::{BinaryOperator, Operation, TemplateExpr, TraversalOperator, Unar
 use hcl::template::{Directive, Element, Template};
 use hcl::{Expression, ObjectKey};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 /// Deepest expression nesting evaluated; deeper input is unknown.
@@ -62,6 +62,20 @@ pub struct Instance {
     pub value: V,
 }
 
+/// Why a value is unknown while the module it comes from is not loaded yet.
+pub const MODULE_PENDING: &str = "is not loaded yet";
+
+/// One instance of a block with `count` or `for_each`.
+#[derive(Debug, Clone)]
+pub struct Expansion {
+    /// Address suffix: `[0]`, `["key"]`, or empty.
+    pub suffix: String,
+    /// The `for_each` key, when there is one.
+    pub key: Option<String>,
+    /// `count.index` or `each.key`/`each.value` in scope.
+    pub scope: Scope,
+}
+
 /// Variable bindings in scope (`count`, `each`, for-expression variables).
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
@@ -102,6 +116,12 @@ pub struct Module {
     /// Address prefix of a child module's resources (`module.net.`); empty
     /// for the root module.
     pub prefix: String,
+    /// Values of the local modules called, once loaded: their outputs (a
+    /// list of them with `count`, a map by key with `for_each`), or an
+    /// unknown with the reason (remote module, folder missing, …).
+    pub modules: RefCell<BTreeMap<String, V>>,
+    /// Names of the `module` blocks declared.
+    module_names: BTreeSet<String>,
     cache: RefCell<HashMap<String, V>>,
     busy: RefCell<HashSet<String>>,
 }
@@ -121,6 +141,9 @@ impl Module {
                         for a in &b.attrs {
                             m.locals.insert(a.name.clone(), a.expr.clone());
                         }
+                    }
+                    ("module", [name]) => {
+                        m.module_names.insert(name.clone());
                     }
                     ("resource", [kind, name]) | ("data", [kind, name]) => {
                         let def = ResDef {
@@ -157,9 +180,19 @@ impl Module {
     /// Expand a resource into its instances (empty when `count = 0`).
     pub fn instances(&self, def: &ResDef) -> Vec<Instance> {
         let base = format!("{}{}", self.prefix, def.address());
+        self.expand(&def.block)
+            .into_iter()
+            .map(|x| self.instance(def, format!("{base}{}", x.suffix), &x.scope))
+            .collect()
+    }
+
+    /// The instances a block with `count` or `for_each` (a resource or a
+    /// module call) stands for: none when `count = 0`, one with an unknown
+    /// index or key when the expression cannot be resolved.
+    pub fn expand(&self, block: &Block) -> Vec<Expansion> {
         let scope = Scope::default();
         let mut out = Vec::new();
-        if let Some(count) = def.block.attr("count") {
+        if let Some(count) = block.attr("count") {
             match self.eval(&count.expr, &scope, 0).to_num() {
                 Ok(n) => {
                     let n = if n.is_finite() && n > 0.0 {
@@ -168,47 +201,73 @@ impl Module {
                         0
                     };
                     for i in 0..n.min(MAX_INSTANCES) {
-                        let s = scope.with("count", map1("index", V::Num(i as f64)));
-                        let address = format!("{base}[{i}]");
-                        out.push(self.instance(def, address, &s));
+                        out.push(Expansion {
+                            suffix: format!("[{i}]"),
+                            key: None,
+                            scope: scope.with("count", map1("index", V::Num(i as f64))),
+                        });
                     }
                 }
-                Err(why) => {
-                    let s = scope.with("count", map1("index", V::unknown(why)));
-                    out.push(self.instance(def, base, &s));
-                }
+                Err(why) => out.push(Expansion {
+                    suffix: String::new(),
+                    key: None,
+                    scope: scope.with("count", map1("index", V::unknown(why))),
+                }),
             }
-        } else if let Some(fe) = def.block.attr("for_each") {
-            match self.eval(&fe.expr, &scope, 0) {
-                V::Map(m) => {
-                    for (k, v) in m.into_iter().take(MAX_INSTANCES) {
-                        let each = each(V::Str(k.clone()), v);
-                        let address = format!("{base}[{}]", quote(&k));
-                        out.push(self.instance(def, address, &scope.with("each", each)));
-                    }
-                }
-                V::List(l) => {
-                    for v in l.into_iter().take(MAX_INSTANCES) {
-                        let key = v.to_text().unwrap_or_default();
-                        let address = format!("{base}[{}]", quote(&key));
-                        let each = each(V::Str(key), v);
-                        out.push(self.instance(def, address, &scope.with("each", each)));
-                    }
-                }
-                V::Null => {}
+        } else if let Some(fe) = block.attr("for_each") {
+            let pairs: Vec<(String, V)> = match self.eval(&fe.expr, &scope, 0) {
+                V::Map(m) => m.into_iter().take(MAX_INSTANCES).collect(),
+                V::List(l) => l
+                    .into_iter()
+                    .take(MAX_INSTANCES)
+                    .map(|v| (v.to_text().unwrap_or_default(), v))
+                    .collect(),
+                V::Null => Vec::new(),
                 other => {
                     let why = other
                         .unknown_reason()
                         .unwrap_or("for_each is not a map or set")
                         .to_owned();
                     let each = each(V::unknown(why.clone()), V::unknown(why));
-                    out.push(self.instance(def, base, &scope.with("each", each)));
+                    return vec![Expansion {
+                        suffix: String::new(),
+                        key: None,
+                        scope: scope.with("each", each),
+                    }];
                 }
+            };
+            for (k, v) in pairs {
+                out.push(Expansion {
+                    suffix: format!("[{}]", quote(&k)),
+                    key: Some(k.clone()),
+                    scope: scope.with("each", each(V::Str(k), v)),
+                });
             }
         } else {
-            out.push(self.instance(def, base, &scope));
+            out.push(Expansion {
+                suffix: String::new(),
+                key: None,
+                scope,
+            });
         }
         out
+    }
+
+    /// The value of `module.<name>`.
+    fn module_value(&self, name: &str) -> V {
+        if let Some(v) = self.modules.borrow().get(name) {
+            return v.clone();
+        }
+        if self.module_names.contains(name) {
+            V::Unknown(format!("module.{name} {MODULE_PENDING}"))
+        } else {
+            V::Unknown(format!("module.{name} is not declared in this module"))
+        }
+    }
+
+    /// Forget cached values (after a called module's outputs became known).
+    pub fn forget_cached(&self) {
+        self.cache.borrow_mut().clear();
     }
 
     fn instance(&self, def: &ResDef, address: String, scope: &Scope) -> Instance {
@@ -597,8 +656,9 @@ impl Module {
                             V::Unknown(format!("{addr} is not declared in this module"))
                         }
                     }
-                    ("module", [TraversalOperator::GetAttr(n), ..]) => {
-                        return V::Unknown(format!("module.{n} outputs are not evaluated"));
+                    ("module", [TraversalOperator::GetAttr(n), tail @ ..]) => {
+                        rest = tail;
+                        self.module_value(n.as_ref())
                     }
                     (kind, [TraversalOperator::GetAttr(n), tail @ ..]) if kind.contains('_') => {
                         rest = tail;

@@ -18,6 +18,12 @@
 //!   configuration declares none, the setting is taken as absent, because
 //!   Terraform manages that resource's settings and would remove one set
 //!   elsewhere.
+//! * Local modules: loaded with the inputs of each call, one instance per
+//!   `count` index or `for_each` key (`module.x[0].`, `module.x["k"].`);
+//!   `module.x.out` is the called module's output value (a list of them
+//!   with `count`, a map by key with `for_each`). A call whose inputs need
+//!   another module's outputs is loaded after that module. Remote modules
+//!   are reported as not scanned, and their outputs are unknown.
 //! * Locations: every resource carries the file and line of its block;
 //!   security group rules carry the line of their own block.
 
@@ -139,7 +145,7 @@ const MODULE_META: &[&str] = &[
 pub fn load(dir: &Path, opts: &LoadOptions) -> Loaded {
     let mut loaded = Loaded::default();
     let mut stack = Vec::new();
-    if load_module(dir, opts, &Child::root(), &mut stack, &mut loaded) {
+    if load_module(dir, opts, &Child::root(), &mut stack, &mut loaded).is_some() {
         loaded.sources.push(format!("terraform {}", dir.display()));
     }
     loaded
@@ -216,20 +222,20 @@ fn clean(path: &Path) -> PathBuf {
     out
 }
 
-/// Load a module and, depth first, the local modules it calls. Returns
-/// whether it held any file.
+/// Load a module and, depth first, the local modules it calls. Returns its
+/// outputs (an object), or `None` when the folder holds no file.
 fn load_module(
     dir: &Path,
     opts: &LoadOptions,
     call: &Child,
     stack: &mut Vec<PathBuf>,
     loaded: &mut Loaded,
-) -> bool {
+) -> Option<V> {
     let files: Vec<File> = tf_files(dir)
         .filter_map(|p| parse_file(&p, opts, loaded))
         .collect();
     if files.is_empty() {
-        return false;
+        return None;
     }
     let vars = match &call.inputs {
         None => resolve_vars(dir, &files, opts, loaded),
@@ -247,79 +253,38 @@ fn load_module(
         module.region = call.region.clone();
     }
     stack.push(std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()));
-    let mut children = Vec::new();
-    for f in &module.files {
-        for b in f.blocks.iter().filter(|b| b.ident == "module") {
-            let source = b
-                .attr("source")
-                .and_then(|a| match &a.expr {
-                    hcl::Expression::String(s) => Some(s.clone()),
-                    _ => None,
-                })
-                .unwrap_or_default();
-            let name = b.labels.first().cloned().unwrap_or_default();
-            let skip = |why: &str, loaded: &mut Loaded| {
-                loaded.skipped.push(
-                    Skipped::new(
-                        f.display.clone(),
-                        format!("module.{name} (source {source:?}): {why}"),
-                    )
-                    .at(Some(b.line), None),
-                );
-            };
-            if !is_local_source(&source) {
-                skip("remote modules are not downloaded or scanned", loaded);
-                continue;
-            }
-            let scope = eval::Scope::default();
-            if let Some(c) = b.attr("count") {
-                if module.eval(&c.expr, &scope, 0).to_num().ok() == Some(0.0) {
-                    continue;
-                }
-            }
-            let child_dir = clean(&dir.join(&source));
-            let key = std::fs::canonicalize(&child_dir).unwrap_or_else(|_| child_dir.clone());
-            if !child_dir.is_dir() {
-                skip("the module's folder does not exist", loaded);
-                continue;
-            }
-            if stack.contains(&key) {
-                skip(
-                    "the module calls itself (directly or through others)",
-                    loaded,
-                );
-                continue;
-            }
-            if stack.len() >= MAX_MODULE_DEPTH {
-                skip("modules nested too deeply", loaded);
-                continue;
-            }
-            let inputs: BTreeMap<String, V> = b
-                .attrs
+    // Module calls, in rounds: a call whose inputs need another module's
+    // outputs waits until that module is loaded; calls that still wait
+    // when no round makes progress are loaded with those values unknown.
+    let mut queue: Vec<(usize, usize)> = module
+        .files
+        .iter()
+        .enumerate()
+        .flat_map(|(fi, f)| {
+            f.blocks
                 .iter()
-                .filter(|a| !MODULE_META.contains(&a.name.as_str()))
-                .map(|a| (a.name.clone(), module.eval(&a.expr, &scope, 0)))
-                .collect();
-            children.push((
-                child_dir,
-                Child {
-                    prefix: format!("{}module.{name}.", call.prefix),
-                    inputs: Some(inputs),
-                    region: module.region.clone(),
-                },
-            ));
+                .enumerate()
+                .filter(|(_, b)| b.ident == "module")
+                .map(move |(bi, _)| (fi, bi))
+        })
+        .collect();
+    let mut force = false;
+    while !queue.is_empty() {
+        let before = queue.len();
+        let mut waiting = Vec::new();
+        for (fi, bi) in queue {
+            let Some(f) = module.files.get(fi) else {
+                continue;
+            };
+            let Some(b) = f.blocks.get(bi) else {
+                continue;
+            };
+            if !call_module(&module, dir, f, b, opts, call, stack, loaded, force) {
+                waiting.push((fi, bi));
+            }
         }
-    }
-    for (child_dir, child) in children {
-        if !load_module(&child_dir, opts, &child, stack, loaded) {
-            loaded.skipped.push(Skipped::new(
-                child_dir.display().to_string(),
-                format!(
-                    "{}: the module's folder holds no .tf file",
-                    child.prefix.trim_end_matches('.')
-                ),
-            ));
-        }
+        force = waiting.len() == before;
+        queue = waiting;
     }
     stack.pop();
     map::map_module(&module, &mut loaded.inventory);
@@ -329,6 +294,160 @@ fn load_module(
             .suppressions
             .extend(suppress::suppressions(f));
     }
+    let outputs = module
+        .files
+        .iter()
+        .flat_map(|f| &f.blocks)
+        .filter(|b| b.ident == "output")
+        .filter_map(|b| {
+            let name = b.labels.first()?.clone();
+            let value = b.attr("value").map_or(V::Null, |a| {
+                module.eval(&a.expr, &eval::Scope::default(), 0)
+            });
+            Some((name, value))
+        })
+        .collect();
+    Some(V::Map(outputs))
+}
+
+/// Whether a value waits for a module not loaded yet.
+fn waits_for_module(v: &V) -> bool {
+    match v {
+        V::Unknown(why) => why.starts_with("module.") && why.ends_with(eval::MODULE_PENDING),
+        V::List(l) => l.iter().any(waits_for_module),
+        V::Map(m) => m.values().any(waits_for_module),
+        _ => false,
+    }
+}
+
+/// Load the local module one `module` block calls, once per `count` or
+/// `for_each` instance (addresses `module.x[0].`, `module.x["k"].`), and
+/// record its value in the caller. Returns `false`, loading nothing, when
+/// its inputs wait for another module and `force` is not set.
+#[allow(clippy::too_many_arguments)] // one call site; the loader's state
+fn call_module(
+    module: &Module,
+    dir: &Path,
+    f: &File,
+    b: &parse::Block,
+    opts: &LoadOptions,
+    call: &Child,
+    stack: &mut Vec<PathBuf>,
+    loaded: &mut Loaded,
+    force: bool,
+) -> bool {
+    let source = b
+        .attr("source")
+        .and_then(|a| match &a.expr {
+            hcl::Expression::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let name = b.labels.first().cloned().unwrap_or_default();
+    let skip = |why: &str, loaded: &mut Loaded| {
+        loaded.skipped.push(
+            Skipped::new(
+                f.display.clone(),
+                format!("module.{name} (source {source:?}): {why}"),
+            )
+            .at(Some(b.line), None),
+        );
+        module.modules.borrow_mut().insert(
+            name.clone(),
+            V::Unknown(format!("module.{name} (source {source:?}): {why}")),
+        );
+        module.forget_cached();
+        true
+    };
+    if !is_local_source(&source) {
+        return skip("remote modules are not downloaded or scanned", loaded);
+    }
+    let meta = |n: &str| {
+        b.attr(n)
+            .map(|a| module.eval(&a.expr, &eval::Scope::default(), 0))
+    };
+    if !force
+        && [meta("count"), meta("for_each")]
+            .iter()
+            .flatten()
+            .any(waits_for_module)
+    {
+        return false;
+    }
+    let expansions = module.expand(b);
+    if expansions.is_empty() {
+        // `count = 0` or an empty `for_each`: nothing to load.
+        let empty = if b.attr("count").is_some() {
+            V::List(Vec::new())
+        } else {
+            V::Map(BTreeMap::new())
+        };
+        module.modules.borrow_mut().insert(name, empty);
+        module.forget_cached();
+        return true;
+    }
+    let child_dir = clean(&dir.join(&source));
+    let key = std::fs::canonicalize(&child_dir).unwrap_or_else(|_| child_dir.clone());
+    if !child_dir.is_dir() {
+        return skip("the module's folder does not exist", loaded);
+    }
+    if stack.contains(&key) {
+        return skip(
+            "the module calls itself (directly or through others)",
+            loaded,
+        );
+    }
+    if stack.len() >= MAX_MODULE_DEPTH {
+        return skip("modules nested too deeply", loaded);
+    }
+    let mut calls = Vec::new();
+    for x in &expansions {
+        let inputs: BTreeMap<String, V> = b
+            .attrs
+            .iter()
+            .filter(|a| !MODULE_META.contains(&a.name.as_str()))
+            .map(|a| (a.name.clone(), module.eval(&a.expr, &x.scope, 0)))
+            .collect();
+        if !force && inputs.values().any(waits_for_module) {
+            return false;
+        }
+        calls.push(Child {
+            prefix: format!("{}module.{name}{}.", call.prefix, x.suffix),
+            inputs: Some(inputs),
+            region: module.region.clone(),
+        });
+    }
+    let mut values = Vec::new();
+    for (x, child) in expansions.iter().zip(calls) {
+        let out = match load_module(&child_dir, opts, &child, stack, loaded) {
+            Some(out) => out,
+            None => {
+                let why = format!(
+                    "{}: the module's folder holds no .tf file",
+                    child.prefix.trim_end_matches('.')
+                );
+                loaded
+                    .skipped
+                    .push(Skipped::new(child_dir.display().to_string(), why.clone()));
+                V::Unknown(why)
+            }
+        };
+        values.push((x.key.clone(), out));
+    }
+    let value = if b.attr("count").is_some() {
+        V::List(values.into_iter().map(|(_, v)| v).collect())
+    } else if b.attr("for_each").is_some() {
+        V::Map(
+            values
+                .into_iter()
+                .map(|(k, v)| (k.unwrap_or_default(), v))
+                .collect(),
+        )
+    } else {
+        values.into_iter().next().map_or(V::Null, |(_, v)| v)
+    };
+    module.modules.borrow_mut().insert(name, value);
+    module.forget_cached();
     true
 }
 
