@@ -152,6 +152,61 @@ fn who_can_2000_roles() {
         model.principals().len(),
         t.elapsed().as_secs_f64() * 1e3
     );
+    escalation(inv);
+}
+
+/// The escalation graph of the same 2,000 roles plus 200 users (some may
+/// pass roles to Lambda, some may assume roles of their team) and one
+/// administrator role.
+fn escalation(mut inv: Inventory) {
+    let doc = |t: String| PolicyDocument(serde_json::from_str(&t).unwrap());
+    inv.policies.push(pillar_model::ManagedPolicy {
+        name: "AdministratorAccess".into(),
+        arn: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+        aws_managed: true,
+        document: Known::Known(doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#.into(),
+        )),
+        ..Default::default()
+    });
+    if let Some(r) = inv.roles.get_mut(20) {
+        r.attached_policies
+            .push("arn:aws:iam::aws:policy/AdministratorAccess".into());
+    }
+    for i in 0..200 {
+        let grant = if i % 20 == 0 {
+            format!(
+                r#"{{"Effect":"Allow","Action":["iam:PassRole","lambda:CreateFunction","lambda:InvokeFunction"],"Resource":"arn:aws:iam::111122223333:role/team{}/*"}}"#,
+                i % 37
+            )
+        } else {
+            format!(
+                r#"{{"Effect":"Allow","Action":["sts:AssumeRole","s3:GetObject"],"Resource":"arn:aws:iam::111122223333:role/team{}/*"}}"#,
+                i % 37
+            )
+        };
+        inv.users.push(pillar_model::IamUser {
+            name: format!("u{i}"),
+            arn: format!("arn:aws:iam::111122223333:user/u{i}"),
+            inline_policies: vec![InlinePolicy {
+                name: "work".into(),
+                document: doc(format!(
+                    r#"{{"Version":"2012-10-17","Statement":[{grant},{{"Effect":"Allow","Action":["iam:Get*","iam:List*"],"Resource":"*"}}]}}"#
+                )),
+            }],
+            ..Default::default()
+        });
+    }
+    let t = Instant::now();
+    let model = IamModel::build(&inv);
+    let graph = pillar_iam::escalation::Graph::build(&model, &inv);
+    let paths = graph.paths();
+    println!(
+        "escalation over 2,000 roles and 200 users: graph and shortest paths in {:.1} ms ({} edges, {} paths)",
+        t.elapsed().as_secs_f64() * 1e3,
+        graph.edges.len(),
+        paths.len()
+    );
 }
 
 /// Parse and lint the 1,594 AWS managed policies, when the corpus is present.
