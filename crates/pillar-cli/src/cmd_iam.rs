@@ -414,6 +414,16 @@ fn who_can(a: &IamWhoCanArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Lint codes about what a policy grants.
+const GRANT_CODES: &[&str] = &[
+    "full-admin",
+    "public-principal",
+    "privilege-escalation",
+    "credentials-exposure",
+    "allow-not-action",
+    "allow-not-resource",
+];
+
 fn lint(a: &IamLintArgs) -> anyhow::Result<ExitCode> {
     if a.files.is_empty() {
         bail!("give one or more policy files");
@@ -433,7 +443,13 @@ fn lint(a: &IamLintArgs) -> anyhow::Result<ExitCode> {
                 findings.push(json!({"file": shown, "level": "error", "code": "invalid-policy", "message": p}));
             }
             for p in model.policies() {
+                // VPC endpoint policies only limit: their `Principal: *` or
+                // `Action: *` grants nothing, so grant warnings do not apply.
+                let limits_only = model.grants_nothing(p);
                 for l in pillar_iam::lint::lint(p) {
+                    if limits_only && GRANT_CODES.contains(&l.code) {
+                        continue;
+                    }
                     let file = p.file.clone().unwrap_or_else(|| shown.clone());
                     let line = if l.line > 0 {
                         Some(l.line)

@@ -135,6 +135,21 @@ fn a_topic_policy_opens_publish_and_its_deny_keeps_subscribe_in_the_account() {
 }
 
 #[test]
+fn lint_flags_public_queue_and_topic_policies_not_endpoint_policies() {
+    let out = pillar(&["iam", "lint", SNAP]);
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        s.contains("orders queue policy $.Statement[0] warning [public-principal]"),
+        "{s}"
+    );
+    assert!(
+        s.contains("alerts topic policy $.Statement[0] warning [public-principal]"),
+        "{s}"
+    );
+    assert!(!s.contains("endpoint policy"), "{s}");
+}
+
+#[test]
 fn requests_through_a_vpc_endpoint_are_bound_by_its_policy() {
     let vpce = ["--context", "aws:SourceVpce=vpce-0sqs"];
     // Without the endpoint ann reads payroll; through it, the endpoint

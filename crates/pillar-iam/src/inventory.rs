@@ -548,6 +548,17 @@ impl IamModel {
         self.policies.get(..n).unwrap_or_default()
     }
 
+    /// Whether a policy of [`IamModel::policies`] only limits requests and
+    /// grants nothing: VPC endpoint policies (a `"Principal": "*"` or
+    /// `"Action": "*"` there opens nothing by itself).
+    pub fn grants_nothing(&self, p: &Policy) -> bool {
+        self.endpoints
+            .values()
+            .filter_map(|e| e.policy)
+            .filter_map(|i| self.policies.get(i))
+            .any(|q| std::ptr::eq(q, p))
+    }
+
     /// The principal ARNs known: users and roles.
     pub fn principals(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self
