@@ -27,7 +27,7 @@
 //! `Description` 1024, `Remediation.Recommendation.Text` 512.
 
 use crate::{by_domain, Report, ReportError};
-use pillar_model::{Finding, RuleInfo, Severity, Status};
+use pillar_model::{Finding, RuleInfo, Severity, Status, SuppressionNote};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -197,6 +197,24 @@ pub(crate) fn finding(
     Value::Object(out)
 }
 
+/// Mark a finding suppressed in the source: workflow status `SUPPRESSED`
+/// ("reviewed, no action needed", ASFF `Workflow.Status`), the reason and
+/// place in the product fields.
+fn suppress(obj: &mut Map<String, Value>, s: &SuppressionNote) {
+    obj.insert("Workflow".into(), json!({ "Status": "SUPPRESSED" }));
+    if let Some(Value::Object(p)) = obj.get_mut("ProductFields") {
+        p.insert("pillar/suppressed".into(), json!(s.kind));
+        p.insert(
+            "pillar/suppressionReason".into(),
+            json!(cut(&s.reason, 512)),
+        );
+        p.insert(
+            "pillar/suppressionLocation".into(),
+            json!(s.location.to_string()),
+        );
+    }
+}
+
 /// Write every finding, [`BATCH`] per line.
 pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
     let rules: BTreeMap<&str, &RuleInfo> =
@@ -222,19 +240,30 @@ pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(),
         .unwrap_or_default()
         .format("%Y-%m-%dT%H:%M:%S%.3fZ")
         .to_string();
-    let mut findings: Vec<&Finding> = report.findings.iter().collect();
-    findings.sort_by(|a, b| by_domain(a, b));
+    let mut findings: Vec<(&Finding, Option<&SuppressionNote>)> =
+        report.findings.iter().map(|f| (f, None)).collect();
+    findings.extend(
+        report
+            .suppressed
+            .iter()
+            .map(|s| (&s.finding, Some(&s.suppression))),
+    );
+    findings.sort_by(|(a, _), (b, _)| by_domain(a, b));
     for chunk in findings.chunks(BATCH) {
         let batch: Vec<Value> = chunk
             .iter()
-            .map(|f| {
-                finding(
+            .map(|(f, suppression)| {
+                let mut v = finding(
                     f,
                     rules.get(f.rule.as_str()).copied(),
                     &account,
                     &region,
                     &time,
-                )
+                );
+                if let (Some(s), Some(obj)) = (suppression, v.as_object_mut()) {
+                    suppress(obj, s);
+                }
+                v
             })
             .collect();
         serde_json::to_writer(&mut *out, &batch)?;

@@ -2,42 +2,53 @@
 //! test-report actions): one `<testsuite>` per rule, one `<testcase>` per
 //! rule × resource. A failure is a `<failure>` (its `type` the severity),
 //! a result that could not be assessed is `<skipped>`, a pass is an empty
-//! test case. The element and attribute names follow the de-facto JUnit
+//! test case. A failure suppressed in the source is `<skipped>` too, its
+//! message the author's reason and where the suppression is written. The element and attribute names follow the de-facto JUnit
 //! schema those tools read (`testsuites` / `testsuite` with `name`, `tests`,
 //! `failures`, `errors`, `skipped`; `testcase` with `name`, `classname`).
 
 use crate::escape::markup;
 use crate::{by_severity, Report, ReportError};
-use pillar_model::{Finding, Status};
+use pillar_model::{Finding, Status, SuppressionNote};
 use std::collections::BTreeMap;
 use std::io::Write;
 
 /// Write the report as JUnit XML.
 pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportError> {
-    let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    type Case<'a> = (&'a Finding, Option<&'a SuppressionNote>);
+    let mut by_rule: BTreeMap<&str, Vec<Case<'_>>> = BTreeMap::new();
     for f in &report.findings {
-        by_rule.entry(f.rule.as_str()).or_default().push(f);
+        by_rule.entry(f.rule.as_str()).or_default().push((f, None));
+    }
+    for s in &report.suppressed {
+        by_rule
+            .entry(s.finding.rule.as_str())
+            .or_default()
+            .push((&s.finding, Some(&s.suppression)));
     }
     let count = |s: Status| report.findings.iter().filter(|f| f.status == s).count();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
         r#"<testsuites name="pillar" tests="{}" failures="{}" errors="0" skipped="{}" time="0">"#,
-        report.findings.len(),
+        report.findings.len() + report.suppressed.len(),
         count(Status::Fail),
-        count(Status::Unknown),
+        count(Status::Unknown) + report.suppressed.len(),
     )?;
     for (rule, mut findings) in by_rule {
-        findings.sort_by(|a, b| {
+        findings.sort_by(|(a, _), (b, _)| {
             a.resource
                 .id
                 .cmp(&b.resource.id)
                 .then_with(|| by_severity(a, b))
         });
-        let fails = findings.iter().filter(|f| f.status == Status::Fail).count();
+        let fails = findings
+            .iter()
+            .filter(|(f, s)| s.is_none() && f.status == Status::Fail)
+            .count();
         let skips = findings
             .iter()
-            .filter(|f| f.status == Status::Unknown)
+            .filter(|(f, s)| s.is_some() || f.status == Status::Unknown)
             .count();
         writeln!(
             out,
@@ -45,7 +56,7 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
             markup(rule),
             findings.len(),
         )?;
-        for f in findings {
+        for (f, suppression) in findings {
             let mut name = f.resource.id.clone();
             if let Some(l) = &f.location {
                 name.push_str(&format!(" ({l})"));
@@ -57,6 +68,19 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
                 f.domain.as_str(),
                 markup(rule),
             )?;
+            if let Some(s) = suppression {
+                writeln!(out, ">")?;
+                writeln!(
+                    out,
+                    r#"      <skipped message="{}"/>"#,
+                    markup(&format!(
+                        "suppressed in the source at {}: {} ({})",
+                        s.location, s.reason, f.message
+                    ))
+                )?;
+                writeln!(out, "    </testcase>")?;
+                continue;
+            }
             match f.status {
                 Status::Pass => writeln!(out, "/>")?,
                 Status::Unknown => {

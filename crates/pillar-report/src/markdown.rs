@@ -11,7 +11,7 @@
 use crate::escape::markup;
 use crate::summary::Summary;
 use crate::{by_severity, Report, ReportError};
-use pillar_model::{Finding, Severity, Status};
+use pillar_model::{Finding, Severity, Status, Suppressed};
 use std::fmt::Write as _;
 
 /// The largest body written, in bytes (GitHub's limit is 65,536 characters;
@@ -154,6 +154,9 @@ pub(crate) fn render(report: &Report) -> String {
     if summary.baselined > 0 {
         let _ = write!(s, " · {} accepted by the baseline", summary.baselined);
     }
+    if !report.suppressed.is_empty() {
+        let _ = write!(s, " · {} suppressed in the source", report.suppressed.len());
+    }
     let _ = writeln!(s, " · {} rules\n", summary.rules);
     let _ = writeln!(s, "| Domain | Failed | Passed | Not assessed |");
     let _ = writeln!(s, "|---|---:|---:|---:|");
@@ -214,6 +217,38 @@ pub(crate) fn render(report: &Report) -> String {
         }
         s.push_str(&block);
         written += 1;
+    }
+    if !stopped && !report.suppressed.is_empty() {
+        let mut suppressed: Vec<&Suppressed> = report.suppressed.iter().collect();
+        suppressed.sort_by(|a, b| by_severity(&a.finding, &b.finding));
+        let _ = writeln!(
+            s,
+            "<details><summary>{} failures suppressed in the source</summary>\n",
+            suppressed.len()
+        );
+        for x in &suppressed {
+            let f = &x.finding;
+            let place = f
+                .location
+                .as_ref()
+                .map(|l| format!(" at {}", code(&l.to_string())))
+                .unwrap_or_default();
+            let line = format!(
+                "- {} **{}** {} on {}{place}: {} (suppressed at {})\n",
+                icon(f.severity),
+                f.severity.as_str(),
+                code(&f.rule),
+                code(f.resource.display_name()),
+                markup(&x.suppression.reason),
+                code(&x.suppression.location.to_string()),
+            );
+            if s.len() + line.len() + reserve > LIMIT {
+                stopped = true;
+                break;
+            }
+            s.push_str(&line);
+        }
+        s.push_str("\n</details>\n\n");
     }
     if !stopped && !unknown.is_empty() {
         let _ = writeln!(

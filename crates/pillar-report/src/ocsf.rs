@@ -25,7 +25,7 @@
 //! `class_uid`.
 
 use crate::{by_domain, Report, ReportError};
-use pillar_model::{Finding, RuleInfo, Severity, SourceKind, Status};
+use pillar_model::{Finding, RuleInfo, Severity, SourceKind, Status, SuppressionNote};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -212,15 +212,37 @@ pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(),
     let rules: BTreeMap<&str, &RuleInfo> =
         report.rules.iter().map(|r| (r.id.as_str(), r)).collect();
     let time_ms = report.generated_at.unwrap_or(0).saturating_mul(1000);
-    let mut findings: Vec<&Finding> = report.findings.iter().collect();
-    findings.sort_by(|a, b| by_domain(a, b));
-    for f in findings {
-        let ev = event(
+    let mut findings: Vec<(&Finding, Option<&SuppressionNote>)> =
+        report.findings.iter().map(|f| (f, None)).collect();
+    findings.extend(
+        report
+            .suppressed
+            .iter()
+            .map(|s| (&s.finding, Some(&s.suppression))),
+    );
+    findings.sort_by(|(a, _), (b, _)| by_domain(a, b));
+    for (f, suppression) in findings {
+        let mut ev = event(
             f,
             rules.get(f.rule.as_str()).copied(),
             &report.tool_version,
             time_ms,
         );
+        if let (Some(s), Some(obj)) = (suppression, ev.as_object_mut()) {
+            // OCSF finding status 3: Suppressed.
+            obj.insert("status_id".into(), json!(3));
+            obj.insert("status".into(), json!("Suppressed"));
+            obj.insert(
+                "status_detail".into(),
+                json!(format!(
+                    "suppressed in the source at {}: {}",
+                    s.location, s.reason
+                )),
+            );
+            if let Some(Value::Object(u)) = obj.get_mut("unmapped") {
+                u.insert("suppression".into(), json!(s));
+            }
+        }
         serde_json::to_writer(&mut *out, &ev)?;
         out.write_all(b"\n")?;
     }

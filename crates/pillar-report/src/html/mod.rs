@@ -22,7 +22,7 @@ use crate::escape::{json_in_script, markup};
 use crate::summary::{Outcome, Summary};
 use crate::{by_domain, wa, Report, ReportError};
 use pillar_model::finding::Remediation;
-use pillar_model::{Domain, Finding, RuleInfo, Status};
+use pillar_model::{Domain, Finding, RuleInfo, Status, Suppressed};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,6 +77,9 @@ struct PageFinding<'a> {
     fix: Option<&'a Remediation>,
     /// Fingerprint.
     fp: &'a str,
+    /// Why it is suppressed in the source, and where.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sup: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -124,7 +127,16 @@ fn page_finding<'a>(
         ev: &f.evidence,
         fix,
         fp: &f.fingerprint,
+        sup: None,
     }
+}
+
+/// `reason (suppressed at file:line)`.
+fn suppression_text(s: &Suppressed) -> String {
+    format!(
+        "{} (suppressed at {})",
+        s.suppression.reason, s.suppression.location
+    )
 }
 
 fn data_json(report: &Report) -> Result<String, ReportError> {
@@ -159,6 +171,13 @@ fn data_json(report: &Report) -> Result<String, ReportError> {
     }
     for f in baselined {
         page.findings.push(page_finding(f, "baselined", &rules));
+    }
+    let mut suppressed: Vec<&Suppressed> = report.suppressed.iter().collect();
+    suppressed.sort_by(|a, b| by_domain(&a.finding, &b.finding));
+    for s in suppressed {
+        let mut pf = page_finding(&s.finding, "suppressed", &rules);
+        pf.sup = Some(suppression_text(s));
+        page.findings.push(pf);
     }
     Ok(json_in_script(&serde_json::to_string(&page)?))
 }
@@ -384,6 +403,13 @@ pub(crate) fn render(report: &Report) -> Result<String, ReportError> {
         summary.rules,
         summary.skipped,
     );
+    if !report.suppressed.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"totals\">{} failures suppressed in the source, with their reasons (listed below and in the table, status “suppressed”)</p>",
+            report.suppressed.len()
+        );
+    }
     score_cards(&summary, &mut out);
     wa_matrix(report, &summary, &mut out);
     if let Some(graph) = svg::exposure(report) {
@@ -416,6 +442,28 @@ pub(crate) fn render(report: &Report) -> Result<String, ReportError> {
          <tbody id=\"rows\"><tr><td colspan=\"6\">Loading… (this page needs JavaScript to list the findings)</td></tr></tbody></table>\n\
          <nav class=\"pager\"><button id=\"prev\" type=\"button\">‹ previous</button> <span id=\"page\"></span> <button id=\"next\" type=\"button\">next ›</button></nav>\n</section>\n",
     );
+    if !report.suppressed.is_empty() {
+        out.push_str("<section id=\"suppressed\"><h2>Suppressed in the source</h2><ul>\n");
+        let mut suppressed: Vec<&Suppressed> = report.suppressed.iter().collect();
+        suppressed.sort_by(|a, b| by_domain(&a.finding, &b.finding));
+        for s in suppressed {
+            let f = &s.finding;
+            let _ = writeln!(
+                out,
+                "<li><span class=\"sev-{}\">{}</span> <code>{}</code> on <code>{}</code>{}: {}</li>",
+                f.severity.as_str(),
+                f.severity.as_str(),
+                markup(&f.rule),
+                markup(f.resource.display_name()),
+                f.location
+                    .as_ref()
+                    .map(|l| format!(" ({})", markup(&l.to_string())))
+                    .unwrap_or_default(),
+                markup(&suppression_text(s)),
+            );
+        }
+        out.push_str("</ul></section>\n");
+    }
     if !report.skipped.is_empty() {
         out.push_str("<section id=\"skipped\"><h2>Inputs skipped</h2><ul>\n");
         let mut skipped: Vec<String> = report.skipped.iter().map(|s| s.to_string()).collect();

@@ -6,7 +6,7 @@
   var rules = data.rules, all = data.findings;
   var PAGE = 100, page = 0, shown = all, open = {};
   var SEV = ["critical", "high", "medium", "low", "info"];
-  var ST = { fail: "failed", unknown: "not assessed", pass: "passed", baselined: "baselined" };
+  var ST = { fail: "failed", unknown: "not assessed", pass: "passed", baselined: "baselined", suppressed: "suppressed" };
   var SRC = { terraform: "Terraform", cloudformation: "CloudFormation", snapshot: "snapshot", aws: "live", logs: "logs", files: "files" };
   var $ = function (id) { return document.getElementById(id); };
   function esc(s) {
@@ -33,7 +33,7 @@
     $(id).innerHTML = html;
   }
   var hasFail = all.some(function (f) { return f.st === "fail"; });
-  fill("f-status", "status", "st", ["fail", "unknown", "baselined", "pass"], ST, hasFail ? "fail" : "");
+  fill("f-status", "status", "st", ["fail", "unknown", "baselined", "suppressed", "pass"], ST, hasFail ? "fail" : "");
   fill("f-severity", "severity", "s", SEV);
   fill("f-domain", "domain", "d", ["identity-access", "detection", "infrastructure-protection", "data-protection", "incident-response"]);
   fill("f-service", "service", "sv");
@@ -67,6 +67,7 @@
     var rule = rules[f.r] || {}, fix = fixOf(f) || {};
     var h = '<tr class="detail"><td colspan="6"><div class="detail">';
     h += "<h4>What is wrong</h4><p>" + esc(f.m) + "</p>";
+    if (f.sup) h += "<h4>Suppressed in the source</h4><p>" + esc(f.sup) + "</p>";
     if (rule.rationale) h += "<h4>Why it matters</h4><p>" + esc(rule.rationale) + "</p>";
     h += '<p class="muted">Rule <code>' + esc(f.r) + "</code>" + (rule.wa && rule.wa.length ? " · " + esc(rule.wa.join(", ")) : "") +
       " · resource <code>" + esc(f.res) + "</code> (" + esc(f.k) + ")" + (f.loc ? " · " + esc(f.loc) : "") +

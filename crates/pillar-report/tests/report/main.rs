@@ -14,3 +14,4 @@ mod sample;
 mod sarif;
 mod schema;
 mod summary;
+mod suppressed;
