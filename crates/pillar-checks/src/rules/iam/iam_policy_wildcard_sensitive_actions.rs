@@ -5,6 +5,7 @@ use crate::meta::{Meta, Rule};
 use crate::out::Out;
 use pillar_model::{Domain, Inventory, Known, PolicyDocument, Severity, Statement, Status};
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
 
 /// The rule.
 pub struct IamPolicyWildcardSensitiveActions;
@@ -64,7 +65,9 @@ static META: Meta = Meta {
         either grants a whole sensitive service (`iam:*`, `sts:*`, `kms:*`, `s3:*`, \
         `secretsmanager:*`, `ssm:*`, `ec2:*`, `lambda:*`, `organizations:*`, `cloudtrail:*`, \
         `logs:*`, `config:*`, `guardduty:*`, `rds:*`, `dynamodb:*`), a conditioned `*`, or uses \
-        `NotAction`. Unconditioned `*` on `*` is left to `iam-policy-admin-attached`. AWS \
+        `NotAction`. Unconditioned `*` on `*` is left to `iam-policy-admin-attached` when a \
+        principal holds the policy; a customer-managed policy granting it that no principal \
+        holds (yet: a new policy in a pull request) fails here. AWS \
         managed policies are not judged: they cannot be edited, only detached.\n\n\
         ## Why is this bad?\n\
         Service-wide wildcards on all resources grant far more than any workload uses, and many \
@@ -126,14 +129,44 @@ impl Rule for IamPolicyWildcardSensitiveActions {
     }
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
+        // Policies some principal holds: there `iam-policy-admin-attached`
+        // reports a full `*` on `*`.
+        let held: BTreeSet<&str> = principals(inv)
+            .iter()
+            .flat_map(|p| p.attached.iter())
+            .map(String::as_str)
+            .collect();
         for policy in inv.policies.iter().filter(|p| !p.aws_managed) {
+            let attached = held.contains(policy.arn.as_str())
+                || policy.attachment_count.is_some_and(|n| n > 0);
             match &policy.document {
                 Known::Unknown(reason) => {
                     out.unknown(policy, format!("policy document not available: {reason}"));
                 }
-                // Full administrator access is iam-policy-admin-attached's
-                // finding; saying "no wildcard" here would mislead.
-                Known::Known(doc) if grants_full_admin(doc) => {}
+                // Full administrator access held by a principal is
+                // iam-policy-admin-attached's finding; saying "no wildcard"
+                // here would mislead.
+                Known::Known(doc) if grants_full_admin(doc) && attached => {}
+                // Held by no principal (yet: a new policy in a pull
+                // request), no other rule reports it.
+                Known::Known(doc) if grants_full_admin(doc) => out.fail(
+                    policy,
+                    format!(
+                        "managed policy {} allows every action on every resource (* on *) and no \
+                         principal holds it yet: attached, it makes its holder an administrator",
+                        policy.name
+                    ),
+                    json!({
+                        "policy": policy.arn,
+                        "attachment_count": policy.attachment_count,
+                        "statements": doc
+                            .statements()
+                            .iter()
+                            .filter(|s| s.is_full_admin())
+                            .map(statement_json)
+                            .collect::<Vec<_>>(),
+                    }),
+                ),
                 Known::Known(doc) => {
                     let bad = offending(doc);
                     if bad.is_empty() {
