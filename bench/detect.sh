@@ -6,7 +6,8 @@
 # figures measured on this kind of machine (../shared/bench/README.md).
 #
 #   bench/detect.sh [REPEAT]       (PILLAR=path/to/pillar to skip the build,
-#                                   RUNS=N runs per pack, best CPU time kept)
+#                                   RUNS=N runs per pack, best CPU time kept,
+#                                   PEERS=1 to run sigma-cli beside it)
 #
 # Machines here are shared: CPU seconds (user+sys) are steadier than wall,
 # and the best of a few runs is the closest to the real cost.
@@ -72,6 +73,28 @@ if [ -d "$corpora/suzaku_rules" ]; then
   cps700=$(cat "$work/last-cps.txt")
   (grep -o 'rule not loaded' "$work/out.json" || true) | wc -l | sed 's/^/  rules not loaded (reported, not fatal): /'
   printf '  slowdown with the large pack (CPU time): %.2fx\n' "$(calc "$cps57 / $cps700")"
+fi
+
+# PEERS=1: the Sigma reference toolchain on the same input, in this run
+# (sigma-cli + pySigma SQLite backend, installed by ../shared/bench/peers.sh).
+if [ "${PEERS:-0}" = 1 ] && [ -x ../shared/bench/peers.sh ]; then
+  echo
+  sigma_bin=$(../shared/bench/peers.sh sigma)
+  tf="$work/time.txt"
+  /usr/bin/time -f "%U %S %M %e" -o "$tf" "$sigma_bin/sigma" convert -t sqlite \
+    "$corpora/sigma_aws/rules" > "$work/sigma.sql" 2> /dev/null || true
+  read -r user sys rss wall < "$tf"
+  conv=$(calc "$user + $sys")
+  /usr/bin/time -f "%U %S %M %e" -o "$tf" "$sigma_bin/python" bench/detect_sigma_peer.py \
+    "$work/sigma.sql" "$input" "$corpora/datasets/normalized/ALL.jsonl" > "$work/sigma-out.json"
+  read -r user sys rss wall < "$tf"
+  cpu=$(calc "$user + $sys")
+  printf '%-28s %8.2f s wall %8.2f s CPU %9.0f events/s %9.0f events/CPU-s %6d MiB peak (+ %.2f s CPU to convert the rules)\n' \
+    "sigma-cli + SQLite, 57 rules" "$wall" "$cpu" "$(calc "$events / $wall")" "$(calc "$events / $cpu")" \
+    "$((rss / 1024))" "$conv"
+  printf '  pillar/sigma-cli: %.1fx (events per CPU-second, rules converted beforehand)\n' \
+    "$(calc "$cps57 / ($events / $cpu)")"
+  grep -o '"error[^"]*"' "$work/sigma-out.json" | sed 's/^/  sigma query failed: /' || true
 fi
 
 echo
