@@ -1,10 +1,12 @@
-//! The matcher: one Aho-Corasick pass over a file finds which rules'
-//! keywords occur, then only those rules' regexes run (as `regex::bytes`,
-//! Unicode off unless a rule asks for it).
+//! The matcher: one SIMD keyword pass over a lower-cased copy of a file
+//! finds where the rules' keywords occur, then each rule's regex runs (as
+//! `regex::bytes`, Unicode off unless a rule asks for it) over the windows
+//! around its own keywords only: the keyword's line for rules that cannot
+//! match a line break, a block of lines for the others.
 
 use crate::filter;
 use crate::rules::{RuleDef, RuleError};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 use sha2::{Digest, Sha256};
 
@@ -14,6 +16,10 @@ const WINDOW_BEFORE: usize = 256;
 /// Bytes after a keyword that a rule's regex sees (then on to the line end):
 /// room for a private key's headers before its body.
 const WINDOW_AFTER: usize = 1024;
+/// Bytes of a keyword's line before it that a single-line rule sees.
+const LINE_BEFORE: usize = 256;
+/// Bytes of a keyword's line after it that a single-line rule sees.
+const LINE_AFTER: usize = 1024;
 
 /// How sure a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -58,21 +64,204 @@ pub struct Hit {
 
 struct Compiled {
     regex: Regex,
+    /// The pattern cannot match a line break: the rule's windows are the
+    /// keyword's line only (bounded), not a block of lines.
+    single_line: bool,
+}
+
+/// Where the rules' keywords occur in a file. Keywords are ASCII and
+/// case-insensitive. The search runs over a lower-cased copy of the file for
+/// a small set of anchors (the keywords that hold no other keyword) with the
+/// SIMD searcher Teddy, which is fast when every anchor it looks for has at
+/// least four bytes: shorter anchors get a search of their own. Each anchor
+/// occurrence is then checked against the keywords that hold it.
+struct Keywords {
+    /// Lower-case keywords.
+    words: Vec<Vec<u8>>,
+    /// Keyword index → rules that use it.
+    rules: Vec<Vec<usize>>,
+    /// The anchors.
+    anchors: Vec<Vec<u8>>,
+    /// Anchor index → (keyword index, offset of the anchor in the keyword).
+    anchor_words: Vec<Vec<(usize, usize)>>,
+    /// One search per group of anchors (at least four bytes; shorter),
+    /// with the anchor index of each of its patterns.
+    searches: Vec<(AnchorSearch, Vec<usize>)>,
+}
+
+/// Anchors shorter than this get a search of their own: Teddy's
+/// fingerprint is as long as the shortest pattern, and a three-byte one
+/// lets through about three times as many false candidates.
+const LONG_ANCHOR: usize = 4;
+
+enum AnchorSearch {
+    /// Teddy (SSSE3/AVX2), when the CPU and the anchor count allow it.
+    Packed(packed::Searcher),
+    /// An automaton otherwise.
+    Automaton(AhoCorasick),
+}
+
+impl AnchorSearch {
+    fn new(anchors: &[&[u8]]) -> Result<Self, String> {
+        let packed = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .heuristic_pattern_limits(false)
+            .builder()
+            .extend(anchors)
+            .build();
+        Ok(match packed {
+            Some(p) => AnchorSearch::Packed(p),
+            None => AnchorSearch::Automaton(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(anchors)
+                    .map_err(|e| e.to_string())?,
+            ),
+        })
+    }
+
+    /// The next match at or after `at`: (pattern, start).
+    fn next(&self, hay: &[u8], at: usize) -> Option<(usize, usize)> {
+        if at >= hay.len() {
+            return None;
+        }
+        match self {
+            AnchorSearch::Packed(p) => p
+                .find_in(hay, aho_corasick::Span::from(at..hay.len()))
+                .map(|m| (m.pattern().as_usize(), m.start())),
+            AnchorSearch::Automaton(ac) => ac
+                .find(aho_corasick::Input::new(hay).span(at..hay.len()))
+                .map(|m| (m.pattern().as_usize(), m.start())),
+        }
+    }
+}
+
+impl Keywords {
+    fn new(words: Vec<Vec<u8>>, rules: Vec<Vec<usize>>) -> Result<Self, String> {
+        // An anchor is a keyword that holds no other keyword; every keyword
+        // holds at least one anchor (its shortest contained keyword), so
+        // finding every anchor occurrence finds every keyword occurrence.
+        // No anchor holds another, so none is a prefix of another and a
+        // search that restarts one byte after each match sees them all.
+        let contains = |big: &[u8], small: &[u8]| memchr::memmem::find(big, small).is_some();
+        let mut anchors: Vec<Vec<u8>> = Vec::new();
+        let mut anchor_words: Vec<Vec<(usize, usize)>> = Vec::new();
+        for (wi, w) in words.iter().enumerate() {
+            let Some(anchor) = words
+                .iter()
+                .filter(|o| contains(w, o))
+                .min_by_key(|o| (o.len(), o.as_slice()))
+            else {
+                continue;
+            };
+            let ai = match anchors.iter().position(|a| a == anchor) {
+                Some(ai) => ai,
+                None => {
+                    anchors.push(anchor.clone());
+                    anchor_words.push(Vec::new());
+                    anchors.len() - 1
+                }
+            };
+            if let Some(list) = anchor_words.get_mut(ai) {
+                for off in memchr::memmem::find_iter(w, anchor) {
+                    list.push((wi, off));
+                }
+            }
+        }
+        let mut searches = Vec::new();
+        for long in [true, false] {
+            let ids: Vec<usize> = (0..anchors.len())
+                .filter(|&i| {
+                    anchors
+                        .get(i)
+                        .is_some_and(|a| (a.len() >= LONG_ANCHOR) == long)
+                })
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let pats: Vec<&[u8]> = ids
+                .iter()
+                .filter_map(|&i| anchors.get(i).map(Vec::as_slice))
+                .collect();
+            searches.push((AnchorSearch::new(&pats)?, ids));
+        }
+        Ok(Keywords {
+            words,
+            rules,
+            anchors,
+            anchor_words,
+            searches,
+        })
+    }
+
+    /// Every occurrence of every keyword in `lower` (a lower-cased text):
+    /// (keyword index, start), sorted by start.
+    fn find_all(&self, lower: &[u8], out: &mut Vec<(usize, usize)>) {
+        out.clear();
+        for (search, ids) in &self.searches {
+            let mut at = 0;
+            while let Some((pi, start)) = search.next(lower, at) {
+                at = start + 1;
+                let Some(list) = ids.get(pi).and_then(|&ai| self.anchor_words.get(ai)) else {
+                    continue;
+                };
+                for &(wi, off) in list {
+                    let Some(s) = start.checked_sub(off) else {
+                        continue;
+                    };
+                    let Some(w) = self.words.get(wi) else {
+                        continue;
+                    };
+                    if lower.get(s..s + w.len()) == Some(w.as_slice()) {
+                        out.push((wi, s));
+                    }
+                }
+            }
+        }
+        if self.searches.len() > 1 {
+            out.sort_unstable_by_key(|&(wi, s)| (s, wi));
+        }
+    }
+
+    /// Whether every search runs on Teddy.
+    fn simd(&self) -> bool {
+        self.searches
+            .iter()
+            .all(|(s, _)| matches!(s, AnchorSearch::Packed(_)))
+    }
+}
+
+/// Per-thread buffers of the keyword search, kept between files.
+#[derive(Default)]
+struct Scratch {
+    /// The file, lower-cased.
+    lower: Vec<u8>,
+    /// Keyword occurrences.
+    found: Vec<(usize, usize)>,
+}
+
+/// A lower-case buffer larger than this is freed after its file.
+const SCRATCH_KEEP: usize = 4 * 1024 * 1024;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Compiled rules.
 pub struct Engine {
     rules: Vec<RuleDef>,
     compiled: Vec<Compiled>,
-    keywords: AhoCorasick,
-    /// Keyword pattern index → rules that use it.
-    keyword_rules: Vec<Vec<usize>>,
+    keywords: Keywords,
 }
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
             .field("rules", &self.rules.len())
+            .field("keywords", &self.keywords.words.len())
+            .field("anchors", &self.keywords.anchors.len())
+            .field("simd", &self.keywords.simd())
             .finish()
     }
 }
@@ -84,23 +273,27 @@ impl Engine {
         let mut keyword_list: Vec<Vec<u8>> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         for (i, r) in rules.iter().enumerate() {
+            let pattern_error = |message: String| RuleError::Pattern {
+                file: file.to_owned(),
+                id: r.id.clone(),
+                message,
+            };
             let regex = RegexBuilder::new(&r.pattern)
                 .unicode(r.unicode)
                 .size_limit(32 * 1024 * 1024)
                 .dfa_size_limit(16 * 1024 * 1024)
                 .build()
-                .map_err(|e| RuleError::Pattern {
-                    file: file.to_owned(),
-                    id: r.id.clone(),
-                    message: e.to_string(),
-                })?;
-            compiled.push(Compiled { regex });
+                .map_err(|e| pattern_error(e.to_string()))?;
+            let single_line = !can_match_newline(&r.pattern, r.unicode).map_err(pattern_error)?;
+            compiled.push(Compiled { regex, single_line });
             for k in &r.keywords {
                 let k = k.to_ascii_lowercase().into_bytes();
                 match keyword_list.iter().position(|x| *x == k) {
                     Some(p) => {
                         if let Some(v) = keyword_rules.get_mut(p) {
-                            v.push(i);
+                            if !v.contains(&i) {
+                                v.push(i);
+                            }
                         }
                     }
                     None => {
@@ -110,27 +303,8 @@ impl Engine {
                 }
             }
         }
-        // The search is leftmost-longest and does not overlap (much faster
-        // than an overlapping search), so a keyword that holds another also
-        // stands for the rules of the one it holds: `aws_secret` triggers
-        // the rules of `secret` too.
-        let own = keyword_rules.clone();
-        for (k, rules_of_k) in keyword_list.iter().zip(keyword_rules.iter_mut()) {
-            for (other, other_rules) in keyword_list.iter().zip(&own) {
-                if other.len() < k.len() && memchr::memmem::find(k, other).is_some() {
-                    for &r in other_rules {
-                        if !rules_of_k.contains(&r) {
-                            rules_of_k.push(r);
-                        }
-                    }
-                }
-            }
-        }
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&keyword_list)
-            .map_err(|e| RuleError::Invalid {
+        let keywords =
+            Keywords::new(keyword_list, keyword_rules).map_err(|e| RuleError::Invalid {
                 file: file.to_owned(),
                 id: "*".to_owned(),
                 message: format!("keywords do not compile: {e}"),
@@ -139,8 +313,19 @@ impl Engine {
             rules,
             compiled,
             keywords,
-            keyword_rules,
         })
+    }
+
+    /// Whether the rule at `index` runs on single-line windows (its
+    /// pattern cannot match across a line break).
+    pub fn single_line(&self, index: usize) -> bool {
+        self.compiled.get(index).is_some_and(|c| c.single_line)
+    }
+
+    /// How many keyword anchors the search looks for, and whether it uses
+    /// the SIMD searcher (at most 64 anchors, SSSE3 or AVX2).
+    pub fn keyword_search(&self) -> (usize, bool) {
+        (self.keywords.anchors.len(), self.keywords.simd())
     }
 
     /// The built-in rules, compiled.
@@ -195,36 +380,49 @@ impl Engine {
 
     /// Scan one file's bytes. `path` decides code-only filters.
     pub fn scan(&self, path: &str, data: &[u8]) -> Vec<Hit> {
-        // Per rule, the windows of the file around its keywords: whole
-        // lines from WINDOW_BEFORE bytes before a keyword to WINDOW_AFTER
-        // bytes after it. Only these run through the rule's regex.
+        // Per rule, the windows of the file around its keywords. A rule
+        // that can match across lines sees whole lines from WINDOW_BEFORE
+        // bytes before a keyword to WINDOW_AFTER bytes after it; a rule
+        // that cannot sees the keyword's line, at most LINE_BEFORE bytes
+        // before the keyword and LINE_AFTER after it. Only windows run
+        // through the rule's regex; a window's edges count as the text's
+        // edges for `^` and `$`.
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
-        for m in self.keywords.find_iter(data) {
-            let Some(rs) = self.keyword_rules.get(m.pattern().as_usize()) else {
-                continue;
-            };
-            let from = m.start().saturating_sub(WINDOW_BEFORE);
-            let from = data
-                .get(..from)
-                .and_then(|b| memchr::memrchr(b'\n', b))
-                .map_or(0, |i| i + 1);
-            let to = (m.end() + WINDOW_AFTER).min(data.len());
-            let to = data
-                .get(to..)
-                .and_then(|b| memchr::memchr(b'\n', b))
-                .map_or(data.len(), |i| to + i);
-            for &r in rs {
-                if let Some(w) = windows.get_mut(r) {
-                    match w.last_mut() {
-                        Some(last) if from <= last.1 && to >= last.0 => {
-                            last.0 = last.0.min(from);
-                            last.1 = last.1.max(to);
+        SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            let Scratch { lower, found } = &mut *scratch;
+            lower.clear();
+            lower.extend(data.iter().map(u8::to_ascii_lowercase));
+            self.keywords.find_all(lower, found);
+            if lower.capacity() > SCRATCH_KEEP {
+                *lower = Vec::new();
+            }
+            for &(wi, start) in found.iter() {
+                let Some(rs) = self.keywords.rules.get(wi) else {
+                    continue;
+                };
+                let end = start + self.keywords.words.get(wi).map_or(0, Vec::len);
+                let mut block: Option<(usize, usize)> = None;
+                let mut line: Option<(usize, usize)> = None;
+                for &r in rs {
+                    let single = self.compiled.get(r).is_some_and(|c| c.single_line);
+                    let (from, to) = if single {
+                        *line.get_or_insert_with(|| line_window(data, start, end))
+                    } else {
+                        *block.get_or_insert_with(|| block_window(data, start, end))
+                    };
+                    if let Some(w) = windows.get_mut(r) {
+                        match w.last_mut() {
+                            Some(last) if from <= last.1 && to >= last.0 => {
+                                last.0 = last.0.min(from);
+                                last.1 = last.1.max(to);
+                            }
+                            _ => w.push((from, to)),
                         }
-                        _ => w.push((from, to)),
                     }
                 }
             }
-        }
+        });
         let is_code = filter::is_source_code(path);
         let mut raw: Vec<(usize, usize, usize, Confidence, Option<&'static str>)> = Vec::new();
         for (i, ((rule, comp), wins)) in self
@@ -298,6 +496,117 @@ impl Engine {
     }
 }
 
+/// Whole lines from WINDOW_BEFORE bytes before a keyword to WINDOW_AFTER
+/// bytes after it.
+fn block_window(data: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let from = start.saturating_sub(WINDOW_BEFORE);
+    let from = data
+        .get(..from)
+        .and_then(|b| memchr::memrchr(b'\n', b))
+        .map_or(0, |i| i + 1);
+    let to = (end + WINDOW_AFTER).min(data.len());
+    let to = data
+        .get(to..)
+        .and_then(|b| memchr::memchr(b'\n', b))
+        .map_or(data.len(), |i| to + i);
+    (from, to)
+}
+
+/// The keyword's line, at most LINE_BEFORE bytes before the keyword and
+/// LINE_AFTER bytes after it.
+fn line_window(data: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let lo = start.saturating_sub(LINE_BEFORE);
+    let from = data
+        .get(lo..start)
+        .and_then(|b| memchr::memrchr(b'\n', b))
+        .map_or(lo, |i| lo + i + 1);
+    let hi = (end + LINE_AFTER).min(data.len());
+    let to = data
+        .get(end..hi)
+        .and_then(|b| memchr::memchr(b'\n', b))
+        .map_or(hi, |i| end + i);
+    (from, to)
+}
+
+/// Whether a pattern can match a line break (then its windows span lines).
+/// A leading or trailing boundary (`(?:^|[^A-Za-z0-9])`, `(?:\s|$)`, a
+/// single class) does not count: it holds the byte before or after the
+/// match, which a line window's edge stands in for.
+fn can_match_newline(pattern: &str, unicode: bool) -> Result<bool, String> {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(unicode)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map_err(|e| e.to_string())?;
+    let is_boundary = |h: &Hir| match h.kind() {
+        HirKind::Look(_) | HirKind::Class(_) => true,
+        HirKind::Alternation(alts) => alts.iter().all(|a| {
+            matches!(
+                a.kind(),
+                HirKind::Look(_) | HirKind::Class(_) | HirKind::Empty
+            )
+        }),
+        _ => false,
+    };
+    // The parts to check: a top-level concatenation (or each branch of a
+    // top-level alternation) without its boundary items.
+    let mut tops: Vec<&Hir> = vec![&hir];
+    let mut stack: Vec<&Hir> = Vec::new();
+    while let Some(h) = tops.pop() {
+        match h.kind() {
+            HirKind::Alternation(alts) => tops.extend(alts.iter()),
+            HirKind::Capture(c) => tops.push(&c.sub),
+            HirKind::Concat(items) => {
+                let mut items: &[Hir] = items;
+                if let Some((first, rest)) = items.split_first() {
+                    if is_boundary(first) {
+                        items = rest;
+                    }
+                }
+                if let Some((last, rest)) = items.split_last() {
+                    if is_boundary(last) {
+                        items = rest;
+                    }
+                }
+                stack.extend(items.iter());
+            }
+            _ => stack.push(h),
+        }
+    }
+    while let Some(h) = stack.pop() {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(l) => {
+                if l.0.contains(&b'\n') {
+                    return Ok(true);
+                }
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                if c.ranges()
+                    .iter()
+                    .any(|r| r.start() <= b'\n' && b'\n' <= r.end())
+                {
+                    return Ok(true);
+                }
+            }
+            HirKind::Class(Class::Unicode(c)) => {
+                if c.ranges()
+                    .iter()
+                    .any(|r| r.start() <= '\n' && '\n' <= r.end())
+                {
+                    return Ok(true);
+                }
+            }
+            HirKind::Repetition(r) => stack.push(&r.sub),
+            HirKind::Capture(c) => stack.push(&c.sub),
+            HirKind::Concat(v) | HirKind::Alternation(v) => stack.extend(v.iter()),
+        }
+    }
+    Ok(false)
+}
+
 /// Decide whether a candidate is a finding, and how sure it is.
 fn judge(
     rule: &RuleDef,
@@ -306,7 +615,7 @@ fn judge(
     secret: &[u8],
     is_code: bool,
 ) -> Option<(Confidence, Option<&'static str>)> {
-    if secret.len() < rule.min_length {
+    if secret.len() < rule.min_length || rule.max_length.is_some_and(|m| secret.len() > m) {
         return None;
     }
     if rule.require_digit && !secret.iter().any(u8::is_ascii_digit) {
@@ -426,6 +735,82 @@ fn sha256_hex(b: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rule(id: &str, keywords: &[&str], pattern: &str) -> RuleDef {
+        let keywords: Vec<String> = keywords.iter().map(|k| format!("{k:?}")).collect();
+        let yaml = format!(
+            "rules:\n  - id: {id}\n    title: t\n    description: d\n    severity: high\n    keywords: [{}]\n    pattern: '{pattern}'\n    examples: [x]\n",
+            keywords.join(", ")
+        );
+        crate::rules::parse("test.yml", &yaml)
+            .unwrap()
+            .into_iter()
+            .next()
+            .unwrap()
+    }
+
+    #[test]
+    fn keywords_match_in_any_case_and_overlapping() {
+        let engine = Engine::new(
+            vec![
+                rule(
+                    "a",
+                    &["secret_key", "secret"],
+                    r"(?i:secret[a-z_]*)=([0-9]{6})",
+                ),
+                rule("b", &["key_id"], r"(?i:key_id)=([A-Z]{6})"),
+                rule("c", &["pwd"], r"(?i:pwd)=([a-z]{6})"),
+            ],
+            "test.yml",
+        )
+        .unwrap();
+        // `secret` is the anchor of `secret_key`; `key_id` overlaps it.
+        let (anchors, _) = engine.keyword_search();
+        assert_eq!(anchors, 3);
+        let rules_hit = |text: &str| -> Vec<usize> {
+            engine
+                .scan("x.txt", text.as_bytes())
+                .iter()
+                .map(|h| h.rule)
+                .collect()
+        };
+        assert_eq!(rules_hit("SeCrEt_KeY=123456"), vec![0]);
+        assert_eq!(rules_hit("x sEcReT_KEY_Id=QWERTY"), vec![1]);
+        assert_eq!(rules_hit("PwD=abcdef"), vec![2]);
+        assert!(rules_hit("secre t=123456 key-id=QWERTY").is_empty());
+    }
+
+    #[test]
+    fn single_line_rules_are_told_from_multi_line_ones() {
+        let ml = |p: &str| can_match_newline(p, false).unwrap();
+        assert!(!ml(
+            r"(?:^|[^A-Za-z0-9])(AKIA[A-Z0-9]{16})(?:[^A-Za-z0-9]|$)"
+        ));
+        assert!(!ml(r"key[ \t]{0,4}=[ \t]{0,4}([^\s]{8,})"));
+        assert!(!ml(r"(?:(?:^|[^a-z])(x[0-9]{4})(?:[^a-z]|$)|y=([0-9]+))"));
+        assert!(ml(r"-----BEGIN(?s:.{0,400}?)([A-Za-z0-9+/=]{40,})"));
+        assert!(ml(r"key\s{0,4}=\s{0,4}([a-z]{8,})"));
+    }
+
+    #[test]
+    fn windows_of_single_line_rules_stop_at_the_line() {
+        let engine = Engine::new(
+            vec![rule(
+                "a",
+                &["token"],
+                r"(?i:token)[ \t]{0,4}=[ \t]{0,4}([a-z0-9]{8,})",
+            )],
+            "test.yml",
+        )
+        .unwrap();
+        assert!(engine.single_line(0));
+        assert_eq!(engine.scan("x.txt", b"token = abcdef12\n").len(), 1);
+        assert!(engine.scan("x.txt", b"token =\nabcdef12\n").is_empty());
+        // A keyword far into a long line still sees its own assignment.
+        let mut long = vec![b'x'; 5000];
+        long.extend_from_slice(b" token = abcdef12");
+        assert_eq!(engine.scan("x.txt", &long).len(), 1);
+    }
 
     #[test]
     fn redaction_never_shows_much() {

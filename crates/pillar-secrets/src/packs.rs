@@ -153,6 +153,7 @@ fn external_rule(
         unicode: false,
         min_entropy: 0.0,
         min_length: 0,
+        max_length: None,
         secret_group: None,
         validate: None,
         drop_invalid: false,

@@ -14,6 +14,7 @@
 //!   unicode: false                 # default: regex::bytes with Unicode off
 //!   min_entropy: 3.0               # Shannon bits per character of the secret
 //!   min_length: 8                  # of the secret
+//!   max_length: 500                # of the secret (optional; longer ones are dropped)
 //!   validate: aws-access-key-id    # optional structural check, see `validate`
 //!   drop_invalid: false            # drop (not keep at low confidence) what fails it
 //!   filter_placeholders: true      # drop references (`${VAR}`, `<password>`, `****`);
@@ -92,6 +93,11 @@ pub struct RuleDef {
     /// Minimum length of the secret.
     #[serde(default)]
     pub min_length: usize,
+    /// Maximum length of the secret: a longer match is dropped (a blob of
+    /// data, not a credential). Lets a pattern say `{12,}` rather than a
+    /// counted `{12,500}`, which makes its automaton much larger.
+    #[serde(default)]
+    pub max_length: Option<usize>,
     /// The capture group that holds the secret (default: the first that
     /// took part in the match, else the whole match).
     #[serde(default)]

@@ -104,19 +104,27 @@ pub fn classify(data: &[u8]) -> Option<PassOver> {
         return Some(PassOver::Binary);
     }
     // Minified: the first 64 KiB hold a line longer than 32 KiB, or on
-    // average lines longer than 1,000 bytes.
+    // average lines longer than 1,000 bytes (fewer than one line break per
+    // 1,000 bytes: the count stops as soon as there are enough).
     let window = data.get(..65536).unwrap_or(data);
     if window.len() >= 4096 {
-        let lines = memchr::memchr_iter(b'\n', window).count() + 1;
-        if window.len() / lines > 1000 {
+        let enough = window.len() / 1000;
+        if memchr::memchr_iter(b'\n', window).take(enough).count() < enough {
             return Some(PassOver::Minified);
         }
-        let mut last = 0usize;
-        for nl in memchr::memchr_iter(b'\n', window).chain(std::iter::once(window.len())) {
-            if nl - last > 32768 {
-                return Some(PassOver::Minified);
+        // A line longer than 32 KiB covers a whole aligned 16 KiB chunk:
+        // only a chunk without a line break calls for the exact check.
+        if window
+            .chunks(16384)
+            .any(|c| memchr::memchr(b'\n', c).is_none())
+        {
+            let mut last = 0usize;
+            for nl in memchr::memchr_iter(b'\n', window).chain(std::iter::once(window.len())) {
+                if nl - last > 32768 {
+                    return Some(PassOver::Minified);
+                }
+                last = nl + 1;
             }
-            last = nl + 1;
         }
     }
     None
