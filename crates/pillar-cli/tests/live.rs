@@ -162,9 +162,51 @@ fn live_scan_finds_the_planted_problems_and_collect_scans_the_same() {
         "s3control-get-public-access-block.json",
         "us-east-1/ec2-describe-security-groups.json",
         "us-east-1/kms-list-keys.json",
+        "organizations-list-policies.json",
+        "organizations-list-policies-rcp.json",
+        "organizations-list-parents/123456789012.json",
     ] {
         assert!(snap.join(file).is_file(), "{file} was written");
     }
+    let read = |file: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(snap.join(file)).unwrap()).unwrap()
+    };
+    // Resource control policies are listed apart from SCPs, and the
+    // account's parent (the root, here) is recorded for the OU path.
+    let rcps = read("organizations-list-policies-rcp.json");
+    let rcp = rcps["Policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["Name"] == "deny-external-s3")
+        .unwrap_or_else(|| panic!("the seeded RCP is listed: {rcps}"));
+    let rcp_id = rcp["Id"].as_str().unwrap();
+    assert!(
+        snap.join(format!("organizations-describe-policy/{rcp_id}.json"))
+            .is_file(),
+        "the RCP's document is read"
+    );
+    let parents = read("organizations-list-parents/123456789012.json");
+    assert!(
+        parents["Parents"][0]["Id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("r-")),
+        "{parents}"
+    );
+    // Only the account's own snapshots are read (moto answers
+    // describe-snapshots with the 1,000-odd snapshots of Amazon's public
+    // AMIs as well, and would need one attribute call for each).
+    let snaps = read("us-east-1/ec2-describe-snapshots.json");
+    let snaps = snaps["Snapshots"].as_array().unwrap();
+    assert!(!snaps.is_empty());
+    assert!(
+        snaps.iter().all(|s| s["OwnerId"] == "123456789012"),
+        "{snaps:?}"
+    );
+    let attribute_files = std::fs::read_dir(snap.join("us-east-1/ec2-describe-snapshot-attribute"))
+        .unwrap()
+        .count();
+    assert_eq!(attribute_files, snaps.len());
     // IAM policy documents are printed decoded, as the CLI does.
     let auth: Value = serde_json::from_str(
         &std::fs::read_to_string(snap.join("iam-get-account-authorization-details.json")).unwrap(),
@@ -458,4 +500,61 @@ fn reachability_judges_every_layer_of_the_live_network() {
         checked += 1;
     }
     assert_eq!(checked, 6, "{scenarios}");
+}
+
+#[test]
+fn an_assume_role_profile_is_followed() {
+    // `--profile P` where P names a role to assume from another profile's
+    // keys: the SDK's profile chain calls STS AssumeRole and the scan runs
+    // as the role. (SSO profiles need an SSO portal, which moto does not
+    // emulate; they go through the same profile chain.)
+    let Some(moto) = Moto::start() else { return };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/live/seed_role.py");
+    let role_arn = moto.python(&script, &["pillar-auditor"]);
+    let role_arn = role_arn.trim();
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile base]\naws_access_key_id = AKIABASEEXAMPLE00001\n\
+             aws_secret_access_key = base-secret\nregion = us-east-1\n\n\
+             [profile audit]\nrole_arn = {role_arn}\nsource_profile = base\n\
+             role_session_name = pillar-review\nregion = us-east-1\n"
+        ),
+    )
+    .unwrap();
+    let snap = dir.path().join("s");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pillar"));
+    cmd.args([
+        "collect",
+        "--aws",
+        "--profile",
+        "audit",
+        "--endpoint-url",
+        &moto.endpoint,
+        "-o",
+        snap.to_str().unwrap(),
+    ]);
+    common::moto::aws_env(&mut cmd);
+    // Only the profile gives credentials; the STS call that assumes the
+    // role goes to the emulator too.
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_ENDPOINT_URL", &moto.endpoint);
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let who: Value = serde_json::from_str(
+        &std::fs::read_to_string(snap.join("sts-get-caller-identity.json")).unwrap(),
+    )
+    .unwrap();
+    let arn = who["Arn"].as_str().unwrap();
+    assert!(
+        arn.contains(":assumed-role/pillar-auditor/pillar-review"),
+        "the scan ran as the assumed role: {who}"
+    );
 }

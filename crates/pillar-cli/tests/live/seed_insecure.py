@@ -153,6 +153,34 @@ ec2.run_instances(
 )
 plant("ec2-instance-imdsv1-allowed")
 
+# --- organization ------------------------------------------------------
+# The account runs an organization whose only SCP is FullAWSAccess, with
+# a workload OU and a resource control policy that is not attached yet.
+org = client("organizations")
+org.create_organization(FeatureSet="ALL")
+root = org.list_roots()["Roots"][0]["Id"]
+org.create_organizational_unit(ParentId=root, Name="workloads")
+org.create_policy(
+    Name="deny-external-s3",
+    Description="not attached",
+    Type="RESOURCE_CONTROL_POLICY",
+    Content=json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": "*",
+                    "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-example"}},
+                }
+            ],
+        }
+    ),
+)
+plant("organizations-scp-guardrails-missing")
+
 # --- detection -----------------------------------------------------------
 # No CloudTrail trail, no GuardDuty detector, no Config recorder: nothing
 # to create. (moto implements the list/describe calls, so these are judged.)

@@ -252,7 +252,7 @@ fn list<T>(name: &str, items: &[T], one: impl Fn(&T) -> Value) -> Value {
 
 /// Every EC2 collection of one region, then the per-resource calls
 /// (prefix list entries, snapshot permissions).
-pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>) {
+pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>) {
     let r = &c.region;
     let ec2 = &c.ec2;
     let f = |name: &str| format!("{r}/ec2-{name}.json");
@@ -480,6 +480,15 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>) {
         },
     )
     .await;
+    // `--owner-ids self` asks for the account's own snapshots, the only
+    // ones whose createVolumePermission it may read. Emulators may ignore
+    // the filter and answer with the snapshots behind public AMIs too
+    // (moto does: 1,177 of them, owned by Amazon's accounts), so the answer
+    // is filtered on OwnerId as well; against AWS this drops nothing.
+    let owned = |x: &t::Snapshot| match (&account, x.owner_id()) {
+        (Some(me), Some(owner)) => me == owner,
+        _ => true,
+    };
     let snapshots = ctx
         .call(
             &f("describe-snapshots"),
@@ -490,7 +499,8 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>) {
                 .send()
                 .try_collect(),
             |v| {
-                list("Snapshots", v, |x: &t::Snapshot| {
+                let own: Vec<t::Snapshot> = v.iter().filter(|x| owned(x)).cloned().collect();
+                list("Snapshots", &own, |x: &t::Snapshot| {
                     json!({
                         "SnapshotId": s(x.snapshot_id()),
                         "VolumeId": s(x.volume_id()),
@@ -568,6 +578,7 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>) {
     .await;
     let ids: Vec<String> = snapshots
         .iter()
+        .filter(|x| owned(x))
         .filter_map(|x| x.snapshot_id().map(str::to_owned))
         .collect();
     let client = c.clone();

@@ -5,6 +5,7 @@ use super::call::{key, prune, ApiError, Ctx};
 use super::clients::Global;
 use super::json::{boolean, int, policy_document, s, strings, time};
 use super::spawn_all;
+use aws_sdk_organizations::types::PolicyType;
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -560,7 +561,7 @@ fn policy_summary(p: &aws_sdk_organizations::types::PolicySummary) -> Value {
 }
 
 /// Organizations: the organization, its SCPs and their targets.
-pub(crate) async fn organizations(ctx: Arc<Ctx>, g: Arc<Global>) {
+pub(crate) async fn organizations(ctx: Arc<Ctx>, g: Arc<Global>, account: Option<String>) {
     let org = &g.organizations;
     ctx.call(
         "organizations-describe-organization.json",
@@ -579,30 +580,86 @@ pub(crate) async fn organizations(ctx: Arc<Ctx>, g: Arc<Global>) {
         },
     )
     .await;
-    let pages = ctx
-        .call(
+    // The account's place in the organization (account -> OUs -> root), so
+    // that only the SCPs and RCPs attached to its own levels apply. A
+    // handful of levels (AWS allows five levels of OUs); bounded.
+    if let Some(account) = account {
+        let mut child = account;
+        for _ in 0..8 {
+            if child.starts_with("r-") {
+                break;
+            }
+            let parent = ctx
+                .call(
+                    &format!("organizations-list-parents/{}.json", key(&child)),
+                    org.list_parents()
+                        .child_id(&child)
+                        .into_paginator()
+                        .send()
+                        .try_collect(),
+                    |pages| {
+                        let list: Vec<Value> = pages
+                            .iter()
+                            .flat_map(|p| p.parents())
+                            .map(|x| json!({"Id": s(x.id()), "Type": s(x.r#type().map(|t| t.as_str()))}))
+                            .collect();
+                        json!({ "Parents": list })
+                    },
+                )
+                .await
+                .and_then(|pages| {
+                    pages
+                        .iter()
+                        .flat_map(|p| p.parents())
+                        .find_map(|x| x.id().map(str::to_owned))
+                });
+            match parent {
+                Some(p) if p != child => child = p,
+                _ => break,
+            }
+        }
+    }
+    // Service control policies and resource control policies: the same
+    // calls with another filter, into two files.
+    let mut ids: Vec<String> = Vec::new();
+    for (file, filter) in [
+        (
             "organizations-list-policies.json",
-            org.list_policies()
-                .filter(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
-                .into_paginator()
-                .send()
-                .try_collect(),
-            |pages| {
-                let list: Vec<Value> = pages
-                    .iter()
-                    .flat_map(|p| p.policies())
-                    .map(policy_summary)
-                    .collect();
-                json!({ "Policies": list })
-            },
-        )
-        .await
-        .unwrap_or_default();
-    let ids: Vec<String> = pages
-        .iter()
-        .flat_map(|p| p.policies())
-        .filter_map(|p| p.id().map(str::to_owned))
-        .collect();
+            PolicyType::ServiceControlPolicy,
+        ),
+        (
+            "organizations-list-policies-rcp.json",
+            PolicyType::ResourceControlPolicy,
+        ),
+    ] {
+        let pages = ctx
+            .call(
+                file,
+                org.list_policies()
+                    .filter(filter)
+                    .into_paginator()
+                    .send()
+                    .try_collect(),
+                |pages| {
+                    let list: Vec<Value> = pages
+                        .iter()
+                        .flat_map(|p| p.policies())
+                        .map(policy_summary)
+                        .collect();
+                    json!({ "Policies": list })
+                },
+            )
+            .await
+            .unwrap_or_default();
+        ids.extend(
+            pages
+                .iter()
+                .flat_map(|p| p.policies())
+                .filter_map(|p| p.id().map(str::to_owned)),
+        );
+    }
+    ids.sort();
+    ids.dedup();
     spawn_all(&ctx, ids, |ctx, id| {
         let org = g.organizations.clone();
         async move {

@@ -228,13 +228,17 @@ async fn collect_async(opts: &Options, ctx: Arc<Ctx>) -> Result<Summary, LiveErr
     let mut set = JoinSet::new();
     set.spawn(global::iam(ctx.clone(), g.clone()));
     set.spawn(global::s3(ctx.clone(), g.clone()));
-    set.spawn(global::organizations(ctx.clone(), g.clone()));
+    set.spawn(global::organizations(
+        ctx.clone(),
+        g.clone(),
+        account.clone(),
+    ));
     if let Some(id) = &account {
         set.spawn(global::s3control(ctx.clone(), g.clone(), id.clone()));
     }
     for region in &regions {
         let c = Arc::new(Regional::new(&config, region));
-        set.spawn(ec2::ec2(ctx.clone(), c.clone()));
+        set.spawn(ec2::ec2(ctx.clone(), c.clone(), account.clone()));
         set.spawn(services::load_balancers(ctx.clone(), c.clone()));
         set.spawn(services::waf(ctx.clone(), c.clone()));
         set.spawn(services::kms(ctx.clone(), c.clone()));
