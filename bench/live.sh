@@ -108,6 +108,8 @@ PROWLER_CHECKS = {
     "ec2-ebs-default-encryption-disabled": ["ec2_ebs_default_encryption"],
     "ec2-ebs-volume-unencrypted": ["ec2_ebs_volume_encryption"],
     "ec2-ebs-snapshot-public": ["ec2_ebs_public_snapshot"],
+    # Prowler has no "any guardrail SCP" check; its region-deny SCP check is the closest.
+    "organizations-scp-guardrails-missing": ["organizations_scp_check_deny_regions"],
     "ec2-vpc-flow-logs-disabled": ["vpc_flow_logs_enabled"],
     "ec2-sg-admin-port-open": ["ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22", "ec2_securitygroup_allow_ingress_from_internet_to_port_22"],
     "ec2-sg-database-port-open": ["ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_mysql_3306", "ec2_securitygroup_allow_ingress_from_internet_to_port_mysql_3306"],
