@@ -548,6 +548,33 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>
         },
     )
     .await;
+    // Endpoint policies bind requests that go through the endpoint; the
+    // CLI prints `PolicyDocument` as the JSON text EC2 returns.
+    ctx.call(
+        &f("describe-vpc-endpoints"),
+        ec2.describe_vpc_endpoints()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
+        |v| {
+            list("VpcEndpoints", v, |x: &t::VpcEndpoint| {
+                json!({
+                    "VpcEndpointId": s(x.vpc_endpoint_id()),
+                    "VpcEndpointType": s(x.vpc_endpoint_type().map(|s| s.as_str())),
+                    "VpcId": s(x.vpc_id()),
+                    "ServiceName": s(x.service_name()),
+                    "State": s(x.state().map(|s| s.as_str())),
+                    "PolicyDocument": s(x.policy_document()),
+                    "RouteTableIds": x.route_table_ids(),
+                    "SubnetIds": x.subnet_ids(),
+                    "OwnerId": s(x.owner_id()),
+                    "Tags": ec2_tags(x.tags()),
+                })
+            })
+        },
+    )
+    .await;
 
     let ids: Vec<String> = prefix_lists
         .iter()
