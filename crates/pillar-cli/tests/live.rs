@@ -558,3 +558,73 @@ fn an_assume_role_profile_is_followed() {
         "the scan ran as the assumed role: {who}"
     );
 }
+
+#[test]
+fn queue_topic_and_endpoint_policies_are_collected() {
+    // Resource policies of SQS queues and SNS topics, and VPC endpoint
+    // policies, read through the API answer `iam who-can` as a snapshot
+    // written by hand would.
+    let Some(moto) = Moto::start() else { return };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/live/seed_messaging.py");
+    let seeded = moto.python(&script, &[]);
+    let mut lines = seeded.lines();
+    let (queue, topic, endpoint) = (
+        lines.next().unwrap().to_owned(),
+        lines.next().unwrap().to_owned(),
+        lines.next().unwrap().to_owned(),
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("s");
+    let snap_s = snap.to_str().unwrap();
+    let mut collect = vec!["collect", "-o", snap_s];
+    collect.extend_from_slice(&live_args(&moto));
+    let out = pillar(&moto, &collect);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for file in [
+        "us-east-1/sqs-list-queues.json",
+        "us-east-1/sqs-get-queue-attributes/public-orders.json",
+        "us-east-1/sns-list-topics.json",
+        "us-east-1/sns-get-topic-attributes/alerts.json",
+        "us-east-1/ec2-describe-vpc-endpoints.json",
+        "us-east-1/ecs-list-clusters.json",
+    ] {
+        assert!(snap.join(file).is_file(), "{file} was written");
+    }
+
+    let who_can = |action: &str, resource: &str| -> String {
+        let out = pillar(&moto, &["iam", "who-can", action, resource, snap_s]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let senders = who_can("sqs:SendMessage", &queue);
+    assert!(senders.contains("anonymous"), "{senders}");
+    let publishers = who_can("sns:Publish", &topic);
+    assert!(!publishers.contains("anonymous"), "{publishers}");
+
+    let endpoints: Value = serde_json::from_str(
+        &std::fs::read_to_string(snap.join("us-east-1/ec2-describe-vpc-endpoints.json")).unwrap(),
+    )
+    .unwrap();
+    let found = endpoints["VpcEndpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["VpcEndpointId"] == endpoint.as_str())
+        .unwrap_or_else(|| panic!("{endpoints}"));
+    assert!(
+        found["PolicyDocument"]
+            .as_str()
+            .is_some_and(|p| p.contains("approved-bucket")),
+        "{found}"
+    );
+}

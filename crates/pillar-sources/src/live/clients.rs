@@ -151,6 +151,9 @@ pub(crate) struct Regional {
     pub analyzer: aws_sdk_accessanalyzer::Client,
     pub events: aws_sdk_eventbridge::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub sqs: aws_sdk_sqs::Client,
+    pub sns: aws_sdk_sns::Client,
+    pub ecs: aws_sdk_ecs::Client,
 }
 
 impl Regional {
@@ -177,6 +180,9 @@ impl Regional {
             analyzer: aws_sdk_accessanalyzer::Client::new(&config),
             events: aws_sdk_eventbridge::Client::new(&config),
             logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+            sqs: aws_sdk_sqs::Client::new(&config),
+            sns: aws_sdk_sns::Client::new(&config),
+            ecs: aws_sdk_ecs::Client::new(&config),
         }
     }
 }

@@ -251,6 +251,9 @@ async fn collect_async(opts: &Options, ctx: Arc<Ctx>) -> Result<Summary, LiveErr
         set.spawn(services::config(ctx.clone(), c.clone()));
         set.spawn(services::access_analyzer(ctx.clone(), c.clone()));
         set.spawn(services::events(ctx.clone(), c.clone()));
+        set.spawn(services::queues(ctx.clone(), c.clone()));
+        set.spawn(services::topics(ctx.clone(), c.clone()));
+        set.spawn(services::ecs(ctx.clone(), c.clone()));
         set.spawn(services::logs(ctx.clone(), c));
     }
     join(&ctx, set).await;

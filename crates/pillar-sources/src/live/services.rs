@@ -1,6 +1,6 @@
 //! The other regional services: load balancers, WAF, KMS, Secrets Manager,
 //! RDS, Lambda, CloudTrail, GuardDuty, Security Hub, Config, IAM Access
-//! Analyzer, EventBridge, CloudWatch Logs.
+//! Analyzer, EventBridge, CloudWatch Logs, SQS, SNS, ECS.
 
 use super::call::{key, Ctx};
 use super::clients::Regional;
@@ -1079,5 +1079,219 @@ pub(crate) async fn logs(ctx: Arc<Ctx>, c: Arc<Regional>) {
             json!({ "logGroups": list })
         },
     )
+    .await;
+}
+
+// ------------------------------------------------------- SQS, SNS, ECS
+
+/// Queue and topic attributes as the CLI prints them: `{"Attributes":
+/// {name: text}}`, the access policy being JSON text under `Policy`.
+fn attributes<'a>(list: impl Iterator<Item = (&'a str, &'a String)>) -> Value {
+    let map: serde_json::Map<String, Value> = list
+        .map(|(k, v)| (k.to_owned(), Value::String(v.clone())))
+        .collect();
+    json!({ "Attributes": map })
+}
+
+pub(crate) async fn queues(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    let pages = ctx
+        .call(
+            &path(&c, "sqs-list-queues"),
+            c.sqs.list_queues().into_paginator().send().try_collect(),
+            |pages| {
+                let urls: Vec<&String> = pages.iter().flat_map(|p| p.queue_urls()).collect();
+                json!({ "QueueUrls": urls })
+            },
+        )
+        .await
+        .unwrap_or_default();
+    let urls: Vec<String> = pages.iter().flat_map(|p| p.queue_urls()).cloned().collect();
+    spawn_all(&ctx, urls, move |ctx, url| {
+        let c = c.clone();
+        async move {
+            let name = url
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or(&url)
+                .to_owned();
+            ctx.call(
+                &per(&c, "sqs-get-queue-attributes", &name),
+                c.sqs
+                    .get_queue_attributes()
+                    .queue_url(&url)
+                    .attribute_names(aws_sdk_sqs::types::QueueAttributeName::All)
+                    .send(),
+                |o| {
+                    attributes(
+                        o.attributes()
+                            .into_iter()
+                            .flatten()
+                            .map(|(k, v)| (k.as_str(), v)),
+                    )
+                },
+            )
+            .await;
+        }
+    })
+    .await;
+}
+
+pub(crate) async fn topics(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    let pages = ctx
+        .call(
+            &path(&c, "sns-list-topics"),
+            c.sns.list_topics().into_paginator().send().try_collect(),
+            |pages| {
+                let list: Vec<Value> = pages
+                    .iter()
+                    .flat_map(|p| p.topics())
+                    .map(|t| json!({"TopicArn": s(t.topic_arn())}))
+                    .collect();
+                json!({ "Topics": list })
+            },
+        )
+        .await
+        .unwrap_or_default();
+    let arns: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.topics())
+        .filter_map(|t| t.topic_arn().map(str::to_owned))
+        .collect();
+    spawn_all(&ctx, arns, move |ctx, arn| {
+        let c = c.clone();
+        async move {
+            let name = arn.rsplit(':').next().unwrap_or(&arn).to_owned();
+            ctx.call(
+                &per(&c, "sns-get-topic-attributes", &name),
+                c.sns.get_topic_attributes().topic_arn(&arn).send(),
+                |o| {
+                    attributes(
+                        o.attributes()
+                            .into_iter()
+                            .flatten()
+                            .map(|(k, v)| (k.as_str(), v)),
+                    )
+                },
+            )
+            .await;
+        }
+    })
+    .await;
+}
+
+/// `describe-tasks` takes at most 100 tasks a call.
+const ECS_TASKS_PER_CALL: usize = 100;
+
+pub(crate) async fn ecs(ctx: Arc<Ctx>, c: Arc<Regional>) {
+    let pages = ctx
+        .call(
+            &path(&c, "ecs-list-clusters"),
+            c.ecs.list_clusters().into_paginator().send().try_collect(),
+            |pages| {
+                let arns: Vec<&String> = pages.iter().flat_map(|p| p.cluster_arns()).collect();
+                json!({ "clusterArns": arns })
+            },
+        )
+        .await
+        .unwrap_or_default();
+    let clusters: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.cluster_arns())
+        .cloned()
+        .collect();
+    // Task definitions are shared between tasks and clusters: read once.
+    let seen = Arc::new(std::sync::Mutex::new(std::collections::HashSet::new()));
+    spawn_all(&ctx, clusters, move |ctx, cluster| {
+        let c = c.clone();
+        let seen = seen.clone();
+        async move {
+            let name = cluster.rsplit('/').next().unwrap_or(&cluster).to_owned();
+            let Some(pages) = ctx
+                .call(
+                    &per(&c, "ecs-list-tasks", &name),
+                    c.ecs
+                        .list_tasks()
+                        .cluster(&cluster)
+                        .into_paginator()
+                        .send()
+                        .try_collect(),
+                    |pages| {
+                        let arns: Vec<&String> = pages.iter().flat_map(|p| p.task_arns()).collect();
+                        json!({ "taskArns": arns })
+                    },
+                )
+                .await
+            else {
+                return;
+            };
+            let arns: Vec<String> = pages.iter().flat_map(|p| p.task_arns()).cloned().collect();
+            if arns.is_empty() {
+                return;
+            }
+            // Every task, in calls of 100, into one file.
+            let file = per(&c, "ecs-describe-tasks", &name);
+            let mut tasks = Vec::new();
+            for chunk in arns.chunks(ECS_TASKS_PER_CALL) {
+                let call = c
+                    .ecs
+                    .describe_tasks()
+                    .cluster(&cluster)
+                    .set_tasks(Some(chunk.to_vec()))
+                    .send();
+                match ctx.run(call).await {
+                    Ok(o) => tasks.extend(o.tasks().iter().cloned()),
+                    Err(e) => {
+                        ctx.fail(&file, e);
+                        return;
+                    }
+                }
+            }
+            let list: Vec<Value> = tasks
+                .iter()
+                .map(|t| {
+                    json!({
+                        "taskArn": s(t.task_arn()),
+                        "clusterArn": s(t.cluster_arn()),
+                        "taskDefinitionArn": s(t.task_definition_arn()),
+                        "lastStatus": s(t.last_status()),
+                        "enableExecuteCommand": t.enable_execute_command(),
+                        "overrides": t.overrides().map_or(Value::Null, |o| json!({
+                            "taskRoleArn": s(o.task_role_arn()),
+                        })),
+                    })
+                })
+                .collect();
+            ctx.write(&file, &super::call::prune(json!({ "tasks": list })));
+            let defs: Vec<String> = tasks
+                .iter()
+                .filter_map(|t| t.task_definition_arn().map(str::to_owned))
+                .filter(|d| seen.lock().map_or(true, |mut s| s.insert(d.clone())))
+                .collect();
+            for def in defs {
+                let family = def.rsplit('/').next().unwrap_or(&def).to_owned();
+                ctx.call(
+                    &per(&c, "ecs-describe-task-definition", &family),
+                    c.ecs
+                        .describe_task_definition()
+                        .task_definition(&def)
+                        .send(),
+                    |o| {
+                        let v = o.task_definition().map_or(Value::Null, |d| {
+                            json!({
+                                "taskDefinitionArn": s(d.task_definition_arn()),
+                                "family": s(d.family()),
+                                "revision": d.revision(),
+                                "taskRoleArn": s(d.task_role_arn()),
+                                "executionRoleArn": s(d.execution_role_arn()),
+                            })
+                        });
+                        json!({ "taskDefinition": v })
+                    },
+                )
+                .await;
+            }
+        }
+    })
     .await;
 }
