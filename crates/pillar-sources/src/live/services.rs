@@ -1086,9 +1086,11 @@ pub(crate) async fn logs(ctx: Arc<Ctx>, c: Arc<Regional>) {
 
 /// Queue and topic attributes as the CLI prints them: `{"Attributes":
 /// {name: text}}`, the access policy being JSON text under `Policy`.
-fn attributes<'a>(list: impl Iterator<Item = (&'a str, &'a String)>) -> Value {
-    let map: serde_json::Map<String, Value> = list
-        .map(|(k, v)| (k.to_owned(), Value::String(v.clone())))
+fn attributes<K: AsRef<str>>(map: Option<&std::collections::HashMap<K, String>>) -> Value {
+    let map: serde_json::Map<String, Value> = map
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.as_ref().to_owned(), Value::String(v.clone())))
         .collect();
     json!({ "Attributes": map })
 }
@@ -1122,14 +1124,7 @@ pub(crate) async fn queues(ctx: Arc<Ctx>, c: Arc<Regional>) {
                     .queue_url(&url)
                     .attribute_names(aws_sdk_sqs::types::QueueAttributeName::All)
                     .send(),
-                |o| {
-                    attributes(
-                        o.attributes()
-                            .into_iter()
-                            .flatten()
-                            .map(|(k, v)| (k.as_str(), v)),
-                    )
-                },
+                |o| attributes(o.attributes()),
             )
             .await;
         }
@@ -1165,14 +1160,7 @@ pub(crate) async fn topics(ctx: Arc<Ctx>, c: Arc<Regional>) {
             ctx.call(
                 &per(&c, "sns-get-topic-attributes", &name),
                 c.sns.get_topic_attributes().topic_arn(&arn).send(),
-                |o| {
-                    attributes(
-                        o.attributes()
-                            .into_iter()
-                            .flatten()
-                            .map(|(k, v)| (k.as_str(), v)),
-                    )
-                },
+                |o| attributes(o.attributes()),
             )
             .await;
         }
