@@ -277,38 +277,6 @@ impl R {
 
 const UNDECLARED_LB: &str = "the load balancer is not declared in this template";
 
-/// The load balancer a listener belongs to; when the template does not
-/// declare it, a stand-in Application Load Balancer (scheme unknown) for
-/// `HTTP`/`HTTPS` listeners, which only ALBs have, so the listener is still
-/// judged.
-fn lb_for<'i>(inv: &'i mut Inventory, r: &R, listener: &Listener) -> Option<&'i mut LoadBalancer> {
-    let key = r.s("LoadBalancerArn");
-    let found = key
-        .as_ref()
-        .and_then(|k| inv.load_balancers.iter().position(|l| &l.arn == k));
-    let i = match found {
-        Some(i) => i,
-        None if matches!(listener.protocol.as_str(), "HTTP" | "HTTPS") => {
-            let name = key.unwrap_or_else(|| format!("(load balancer of {})", r.id));
-            inv.load_balancers.push(LoadBalancer {
-                resource: r
-                    .rref("AWS::ElasticLoadBalancingV2::LoadBalancer")
-                    .named(name.clone()),
-                location: r.loc(),
-                arn: name.clone(),
-                name,
-                kind: "application".to_owned(),
-                scheme: Known::unknown(UNDECLARED_LB),
-                listeners: Known::Known(Vec::new()),
-                ..LoadBalancer::default()
-            });
-            inv.load_balancers.len() - 1
-        }
-        None => return None,
-    };
-    inv.load_balancers.get_mut(i)
-}
-
 /// The protocol of a listener's default redirect: AWS's `#{protocol}` when
 /// `RedirectConfig` names none, `None` when unresolved, when there is no
 /// redirect, or when the redirect has no `RedirectConfig` (which
@@ -1104,11 +1072,15 @@ fn join(r: &R, inv: &mut Inventory) {
                 redirect_protocol: redirect_protocol(&actions),
                 location: r.loc(),
             };
-            if let Some(l) = lb_for(inv, r, &listener) {
-                if let Known::Known(ls) = &mut l.listeners {
-                    ls.push(listener);
-                }
-            }
+            crate::terraform::map::add_listener(
+                inv,
+                r.s("LoadBalancerArn"),
+                listener,
+                &r.id,
+                UNDECLARED_LB,
+                r.rref("AWS::ElasticLoadBalancingV2::LoadBalancer"),
+                r.loc(),
+            );
         }
         "AWS::WAFv2::WebACLAssociation" | "AWS::WAFRegional::WebACLAssociation" => {
             let Some(target) = r.s("ResourceArn") else {

@@ -923,40 +923,46 @@ fn region_settings<'i>(
 
 const UNDECLARED_LB: &str = "the load balancer is not declared in this configuration";
 
-/// The load balancer a listener belongs to; when the configuration does
-/// not declare it, a stand-in Application Load Balancer (scheme unknown)
-/// for `HTTP`/`HTTPS` listeners, which only ALBs have, so the listener is
-/// still judged.
-fn lb_for<'i>(
-    inv: &'i mut Inventory,
-    r: &R<'_>,
-    listener: &Listener,
-) -> Option<&'i mut LoadBalancer> {
-    let key = r.s("load_balancer_arn");
-    let found = key
+/// Add a listener to the load balancer it belongs to (by ARN). When the
+/// IaC does not declare that load balancer, an `HTTP`/`HTTPS` listener —
+/// which only ALBs have — gets a stand-in Application Load Balancer
+/// (identity `stand_in`, named by the ARN or after `owner`; scheme unknown
+/// because `why`), so the listener is still judged; other listeners of
+/// undeclared load balancers are dropped. Shared by Terraform and
+/// CloudFormation.
+pub(crate) fn add_listener(
+    inv: &mut Inventory,
+    lb_arn: Option<String>,
+    listener: Listener,
+    owner: &str,
+    why: &str,
+    stand_in: ResourceRef,
+    location: Option<Location>,
+) {
+    let found = lb_arn
         .as_ref()
         .and_then(|k| inv.load_balancers.iter().position(|l| &l.arn == k));
     let i = match found {
         Some(i) => i,
         None if matches!(listener.protocol.as_str(), "HTTP" | "HTTPS") => {
-            let name = key.unwrap_or_else(|| format!("(load balancer of {})", r.addr));
+            let name = lb_arn.unwrap_or_else(|| format!("(load balancer of {owner})"));
             inv.load_balancers.push(LoadBalancer {
-                resource: r
-                    .rref("AWS::ElasticLoadBalancingV2::LoadBalancer")
-                    .named(name.clone()),
-                location: r.loc(),
+                resource: stand_in.named(name.clone()),
+                location,
                 arn: name.clone(),
                 name,
                 kind: "application".to_owned(),
-                scheme: Known::unknown(UNDECLARED_LB),
+                scheme: Known::unknown(why),
                 listeners: Known::Known(Vec::new()),
                 ..LoadBalancer::default()
             });
             inv.load_balancers.len() - 1
         }
-        None => return None,
+        None => return,
     };
-    inv.load_balancers.get_mut(i)
+    if let Some(Known::Known(ls)) = inv.load_balancers.get_mut(i).map(|l| &mut l.listeners) {
+        ls.push(listener);
+    }
 }
 
 /// The protocol of a listener's default redirect: AWS's `#{protocol}` when
@@ -1387,11 +1393,15 @@ fn join(r: &R<'_>, inv: &mut Inventory) {
                 redirect_protocol: redirect_protocol(&actions),
                 location: r.loc(),
             };
-            if let Some(l) = lb_for(inv, r, &listener) {
-                if let Known::Known(ls) = &mut l.listeners {
-                    ls.push(listener);
-                }
-            }
+            add_listener(
+                inv,
+                r.s("load_balancer_arn"),
+                listener,
+                &r.addr,
+                UNDECLARED_LB,
+                r.rref("AWS::ElasticLoadBalancingV2::LoadBalancer"),
+                r.loc(),
+            );
         }
         "aws_secretsmanager_secret_rotation" => {
             let Some(id) = r.s("secret_id") else { return };
