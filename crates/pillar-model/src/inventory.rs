@@ -159,6 +159,9 @@ pub struct Inventory {
     /// ECS tasks.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ecs_tasks: Vec<EcsTask>,
+    /// EC2 launch template versions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub launch_templates: Vec<LaunchTemplate>,
     /// In-source suppressions read from Terraform and CloudFormation.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suppressions: Vec<crate::suppression::Suppression>,
@@ -265,6 +268,7 @@ impl Inventory {
             topics,
             vpc_endpoints,
             ecs_tasks,
+            launch_templates,
             suppressions,
         } = other;
         self.collected_at = match (self.collected_at, collected_at) {
@@ -313,6 +317,7 @@ impl Inventory {
         self.topics.extend(topics);
         self.vpc_endpoints.extend(vpc_endpoints);
         self.ecs_tasks.extend(ecs_tasks);
+        self.launch_templates.extend(launch_templates);
         self.suppressions.extend(suppressions);
     }
 

@@ -51,6 +51,7 @@ resources!(
     ManagedPrefixList,
     NetworkInterface,
     Instance,
+    LaunchTemplate,
     ElasticIp,
     LoadBalancer,
     TargetGroup,
@@ -784,6 +785,29 @@ pub struct Instance {
     pub image_id: Option<String>,
     /// Tags.
     pub tags: Tags,
+    /// User data as the EC2 API holds it (base64 text, possibly of gzip);
+    /// `Known(None)` when the instance has none.
+    pub user_data: Known<Option<String>>,
+}
+
+/// An EC2 launch template version (its user data; the rest of its launch
+/// data is not modelled).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LaunchTemplate {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Launch template id.
+    pub id: String,
+    /// Launch template name.
+    pub name: String,
+    /// Version number, when known.
+    pub version: Option<i64>,
+    /// User data as the EC2 API holds it (base64 text, possibly of gzip);
+    /// `Known(None)` when the version has none.
+    pub user_data: Known<Option<String>>,
 }
 
 /// An Elastic IP address.
