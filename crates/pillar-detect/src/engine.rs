@@ -296,6 +296,9 @@ pub struct Engine {
     /// Gather principals' activity for the stateful detections
     /// ([`crate::stateful`]); off unless asked.
     pub track_activity: bool,
+    /// Gather the calls of EC2 instance sessions
+    /// ([`crate::instance_creds`]); off unless asked.
+    pub track_instance_creds: bool,
 }
 
 impl Engine {
@@ -377,6 +380,7 @@ impl Engine {
             used_by,
             corr_reported,
             track_activity: false,
+            track_instance_creds: false,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod engine;
 pub mod event;
 pub mod flow;
 pub mod follow;
+pub mod instance_creds;
 pub mod matcher;
 mod pack;
 pub mod reader;

@@ -255,6 +255,9 @@ fn process_event(
     if engine.track_activity && kind == LogKind::CloudTrail {
         out.activity.add(ev, file, line);
     }
+    if engine.track_instance_creds && kind == LogKind::CloudTrail {
+        out.activity.instance.add(ev, file, line);
+    }
     let has_corr = !engine.set.correlations.is_empty();
     let t = if has_corr { time_ms(ev) } else { None };
     if has_corr && t.is_none() {

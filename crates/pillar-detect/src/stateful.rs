@@ -72,6 +72,8 @@ pub struct Activity {
     pub regions: BTreeMap<String, BTreeMap<String, Seen>>,
     /// Successful console sign-ins.
     pub logins: Vec<Login>,
+    /// Calls of EC2 instance sessions ([`crate::instance_creds`]).
+    pub instance: crate::instance_creds::InstanceUse,
 }
 
 fn keep_earliest(map: &mut BTreeMap<String, Seen>, key: &str, seen: impl FnOnce() -> Seen) {
@@ -137,6 +139,7 @@ impl Activity {
             }
         }
         self.logins.extend(o.logins);
+        self.instance.merge(o.instance);
     }
 }
 
@@ -160,6 +163,10 @@ pub struct History {
     /// Per principal.
     #[serde(default)]
     pub principals: BTreeMap<String, PrincipalHistory>,
+    /// Per EC2 instance session (`…:assumed-role/ROLE/i-…`): the public
+    /// addresses its credentials were used from, not reported as foreign.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub instance_addresses: BTreeMap<String, BTreeSet<String>>,
 }
 
 fn one() -> u32 {
@@ -209,6 +216,17 @@ impl History {
         for (p, m) in &a.regions {
             let e = self.principals.entry(p.clone()).or_default();
             e.regions.extend(m.keys().cloned());
+        }
+    }
+
+    /// Add instance sessions' addresses (from
+    /// [`crate::instance_creds::learnable`]).
+    pub fn learn_instances(&mut self, learnt: BTreeMap<String, BTreeSet<String>>) {
+        for (session, addrs) in learnt {
+            self.instance_addresses
+                .entry(session)
+                .or_default()
+                .extend(addrs);
         }
     }
 }
