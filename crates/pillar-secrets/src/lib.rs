@@ -20,6 +20,7 @@ pub mod filter;
 pub mod finding;
 pub mod fixplan;
 pub mod git;
+pub mod inline;
 pub mod packs;
 pub mod rules;
 pub mod validate;

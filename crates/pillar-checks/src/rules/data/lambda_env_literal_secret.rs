@@ -1,5 +1,6 @@
 //! `lambda-env-literal-secret`
 
+use super::secrets_common::{hit_evidence, pass_message, split_hits};
 use crate::meta::{Meta, Rule};
 use crate::out::Out;
 use pillar_model::{Domain, Inventory, Known, Severity};
@@ -39,24 +40,24 @@ static META: Meta = Meta {
         }\n  \
         }\n}",
     docs: "## What it does\n\
-        Reports Lambda functions with environment variables that hold a secret in plain text: \
-        a variable whose name suggests a secret (`PASSWORD`, `PASSWD`, `PWD`, `PASSPHRASE`, \
-        `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE_KEY`, `ACCESS_KEY`, `CREDENTIAL`, `AUTH_KEY`, \
-        `SIGNING_KEY`) with a non-empty literal value, or any variable whose value has the shape \
-        of a well-known credential (AWS access key id `AKIA…`/`ASIA…`, a PEM private key, GitHub \
-        `ghp_…`/`github_pat_…` tokens, Slack `xox?-…` tokens, a URL with an embedded password). \
-        References are not secrets: Secrets Manager or SSM ARNs, `{{resolve:…}}` dynamic \
-        references, `${…}` interpolations, and names ending in `_ARN`, `_NAME`, `_ID`, `_PATH`, \
-        `_PARAM` and similar. Evidence carries only the variable name and a redacted value \
-        (first four characters of long values and the length). Unknown environments are \
-        *unknown*.\n\n\
+        Reports Lambda functions with environment variables that hold a secret in plain text. \
+        The variables are scanned by the secrets engine of `pillar secrets`, with the same \
+        rules, placeholder filters and redaction as files: credential formats (AWS access \
+        keys, private keys, database URLs with a password, GitHub, Slack, Stripe and other \
+        SaaS tokens, JWTs) in any variable, and literal values of password-, secret-, token- \
+        and key-named variables that pass the rules' length and entropy checks. References \
+        are not secrets: Secrets Manager or SSM ARNs, `{{resolve:…}}` dynamic references, \
+        `${…}` interpolations and placeholders such as `changeme`. Documented example keys \
+        (e.g. `AKIAIOSFODNN7EXAMPLE`) are low confidence and do not fail the function. \
+        Evidence names the variable and the secret rule, with the value redacted to its first \
+        and last characters; never the value. Unknown environments are *unknown*.\n\n\
         ## Why is this bad?\n\
         Environment values are readable through the Lambda API and console, copied into \
         Terraform state and CloudFormation templates, and rarely rotated, so one read-only \
         credential or leaked state file exposes production secrets.\n\n\
         ## How to fix\n\
-        Store the value in Secrets Manager (or a SecureString parameter), pass only its ARN or \
-        name to the function, read it at runtime, and rotate the exposed credential.\n\n\
+        Store the value in Secrets Manager (or an SSM SecureString parameter), pass only its \
+        ARN or name to the function, read it at runtime, and rotate the exposed credential.\n\n\
         ## References\n\
         - AWS Lambda Developer Guide: Securing environment variables\n\
         - AWS Secrets Manager User Guide: Use AWS Secrets Manager secrets in AWS Lambda \
@@ -65,197 +66,24 @@ static META: Meta = Meta {
     since: "0.1.0",
 };
 
-/// Name fragments that suggest the value is a secret.
-const SECRET_WORDS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "PASSPHRASE",
-    "SECRET",
-    "TOKEN",
-    "APIKEY",
-    "API_KEY",
-    "PRIVATE_KEY",
-    "PRIVATEKEY",
-    "ACCESS_KEY",
-    "CREDENTIAL",
-    "AUTH_KEY",
-    "SIGNING_KEY",
-];
-
-/// Name endings that say the value points at a secret or describes one.
-const REFERENCE_SUFFIXES: &[&str] = &[
-    "ARN",
-    "NAME",
-    "ID",
-    "PATH",
-    "PARAM",
-    "PARAMETER",
-    "REF",
-    "FILE",
-    "URL",
-    "URI",
-    "ENDPOINT",
-    "HOST",
-    "LENGTH",
-    "TTL",
-    "EXPIRY",
-    "SECONDS",
-    "HEADER",
-    "ENABLED",
-    "REGION",
-    "TYPE",
-    "VERSION",
-];
-
-fn name_suggests_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    let tokens: Vec<&str> = upper.split(|c: char| !c.is_ascii_alphanumeric()).collect();
-    if tokens
-        .last()
-        .is_some_and(|t| REFERENCE_SUFFIXES.contains(t))
-    {
-        return false;
-    }
-    SECRET_WORDS.iter().any(|w| upper.contains(w))
-        || tokens.iter().any(|t| *t == "PWD" || *t == "PASS")
-}
-
-/// Whether a value is a reference to a secret, not the secret.
-fn is_reference(value: &str) -> bool {
-    let v = value.trim();
-    let arn = v.starts_with("arn:") && (v.contains(":secretsmanager:") || v.contains(":ssm:"));
-    arn || v.starts_with("{{resolve:")
-        || v.contains("${")
-        || v.starts_with("/aws/reference/secretsmanager/")
-}
-
-/// Whether a value cannot be a secret: empty, a boolean, a short number.
-fn is_trivial(value: &str) -> bool {
-    let v = value.trim();
-    v.is_empty()
-        || v.eq_ignore_ascii_case("true")
-        || v.eq_ignore_ascii_case("false")
-        || (v.len() < 6 && v.chars().all(|c| c.is_ascii_digit()))
-}
-
-fn run_len(s: &str, ok: impl Fn(char) -> bool) -> usize {
-    s.chars().take_while(|&c| ok(c)).count()
-}
-
-fn boundary_before(value: &str, i: usize) -> bool {
-    value
-        .get(..i)
-        .and_then(|p| p.chars().next_back())
-        .is_none_or(|c| !c.is_ascii_alphanumeric())
-}
-
-fn aws_key_id(value: &str) -> bool {
-    ["AKIA", "ASIA"].iter().any(|prefix| {
-        value.match_indices(prefix).any(|(i, _)| {
-            let rest = value.get(i + 4..).unwrap_or("");
-            let body = run_len(rest, |c| c.is_ascii_uppercase() || c.is_ascii_digit());
-            boundary_before(value, i) && body == 16
-        })
-    })
-}
-
-fn github_token(value: &str) -> bool {
-    let classic = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
-        .iter()
-        .any(|prefix| {
-            value.match_indices(prefix).any(|(i, _)| {
-                let rest = value.get(i + 4..).unwrap_or("");
-                boundary_before(value, i) && run_len(rest, |c| c.is_ascii_alphanumeric()) >= 36
-            })
-        });
-    let fine = value.match_indices("github_pat_").any(|(i, _)| {
-        let rest = value.get(i + 11..).unwrap_or("");
-        run_len(rest, |c| c.is_ascii_alphanumeric() || c == '_') >= 22
-    });
-    classic || fine
-}
-
-fn slack_token(value: &str) -> bool {
-    value.match_indices("xox").any(|(i, _)| {
-        let rest = value.get(i + 3..).unwrap_or("");
-        let mut chars = rest.chars();
-        matches!(chars.next(), Some('b' | 'p' | 'a' | 's'))
-            && chars.next() == Some('-')
-            && run_len(rest.get(2..).unwrap_or(""), |c| {
-                c.is_ascii_alphanumeric() || c == '-'
-            }) >= 10
-    })
-}
-
-fn private_key(value: &str) -> bool {
-    value.match_indices("-----BEGIN ").any(|(i, _)| {
-        let rest = value.get(i + 11..).unwrap_or("");
-        rest.split("-----")
-            .next()
-            .is_some_and(|label| label.len() <= 40 && label.ends_with("PRIVATE KEY"))
-    })
-}
-
-fn url_with_password(value: &str) -> bool {
-    value.match_indices("://").any(|(i, _)| {
-        let rest = value.get(i + 3..).unwrap_or("");
-        let authority = rest.split(['/', '?', '#', ' ']).next().unwrap_or("");
-        match authority.rsplit_once('@') {
-            Some((userinfo, _)) => userinfo.split_once(':').is_some_and(|(_, pass)| {
-                !pass.is_empty() && !pass.starts_with("${") && pass != "*"
-            }),
-            None => false,
-        }
-    })
-}
-
-/// The credential shape a value has, if any.
-fn credential_shape(value: &str) -> Option<&'static str> {
-    if aws_key_id(value) {
-        Some("value looks like an AWS access key id")
-    } else if private_key(value) {
-        Some("value is a PEM private key")
-    } else if github_token(value) {
-        Some("value looks like a GitHub token")
-    } else if slack_token(value) {
-        Some("value looks like a Slack token")
-    } else if url_with_password(value) {
-        Some("value is a URL with an embedded password")
-    } else {
-        None
-    }
-}
-
-/// A redacted rendering: the first four characters of values of 16
-/// characters or more, then the length. Never the value.
-pub(crate) fn redact(value: &str) -> String {
-    let n = value.chars().count();
-    if n >= 16 {
-        let head: String = value.chars().take(4).collect();
-        format!("{head}…({n} chars)")
-    } else {
-        format!("…({n} chars)")
-    }
-}
-
-/// Why a variable holds a literal secret, if it does.
-fn secret_reason(name: &str, value: &str) -> Option<&'static str> {
-    if is_reference(value) {
-        return None;
-    }
-    if let Some(shape) = credential_shape(value) {
-        return Some(shape);
-    }
-    (name_suggests_secret(name) && !is_trivial(value))
-        .then_some("name suggests a secret and the value is a literal")
-}
-
 impl Rule for LambdaEnvLiteralSecret {
     fn meta(&self) -> &'static Meta {
         &META
     }
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
+        if inv.functions.is_empty() {
+            return;
+        }
+        let engine = match pillar_secrets::inline::builtin() {
+            Ok(e) => e,
+            Err(e) => {
+                for function in &inv.functions {
+                    out.unknown(function, format!("secret rules do not compile: {e}"));
+                }
+                return;
+            }
+        };
         for function in &inv.functions {
             let env = match &function.environment {
                 Known::Known(env) => env,
@@ -264,29 +92,24 @@ impl Rule for LambdaEnvLiteralSecret {
                     continue;
                 }
             };
-            let hits: Vec<_> = env
-                .iter()
-                .filter_map(|(name, value)| {
-                    secret_reason(name, value).map(
-                        |reason| json!({ "name": name, "value": redact(value), "reason": reason }),
-                    )
-                })
-                .collect();
-            if hits.is_empty() {
-                out.pass(function, "no environment variable holds a literal secret");
+            let hits = pillar_secrets::inline::scan_environment(engine, env);
+            let (sure, low) = split_hits(&hits);
+            if sure.is_empty() {
+                out.pass(function, pass_message(low.len(), "environment variable"));
                 continue;
             }
-            let names: Vec<&str> = hits
-                .iter()
-                .filter_map(|h| h.get("name").and_then(|n| n.as_str()))
-                .collect();
+            let mut names: Vec<&str> = sure.iter().filter_map(|h| h.variable.as_deref()).collect();
+            names.dedup();
             out.fail(
                 function,
                 format!(
                     "environment variable(s) {} hold a literal secret",
                     names.join(", ")
                 ),
-                json!({ "function": function.name, "variables": hits }),
+                json!({
+                    "function": function.name,
+                    "variables": sure.iter().map(|h| hit_evidence(h)).collect::<Vec<_>>(),
+                }),
             );
         }
     }
@@ -295,57 +118,63 @@ impl Rule for LambdaEnvLiteralSecret {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pillar_model::Function;
+    use std::collections::BTreeMap;
 
-    #[test]
-    fn names() {
-        assert!(name_suggests_secret("DB_PASSWORD"));
-        assert!(name_suggests_secret("stripe_api_key"));
-        assert!(name_suggests_secret("DB_PWD"));
-        assert!(!name_suggests_secret("DB_PASSWORD_SECRET_ARN"));
-        assert!(!name_suggests_secret("TOKEN_TTL"));
-        assert!(!name_suggests_secret("LOG_LEVEL"));
-        assert!(!name_suggests_secret("PASSTHROUGH_MODE"));
+    fn function(vars: &[(&str, &str)]) -> Inventory {
+        let env: BTreeMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Inventory {
+            functions: vec![Function {
+                name: "f".to_owned(),
+                environment: Known::Known(env),
+                ..Function::default()
+            }],
+            ..Inventory::default()
+        }
+    }
+
+    fn statuses(inv: &Inventory) -> Vec<(pillar_model::Status, String)> {
+        let mut out = Out::new(&META);
+        RULE.check(inv, &mut out);
+        out.into_findings()
+            .into_iter()
+            .map(|f| (f.status, f.message))
+            .collect()
     }
 
     #[test]
-    fn shapes() {
-        assert!(aws_key_id("AKIAIOSFODNN7EXAMPLE"));
-        assert!(aws_key_id("key=AKIAIOSFODNN7EXAMPLE;"));
-        assert!(!aws_key_id("AKIAIOSFODNN7EXAMPLEX"));
-        assert!(!aws_key_id("XAKIAIOSFODNN7EXAMPLE"));
-        assert!(github_token(&format!("ghp_{}", "a".repeat(36))));
-        assert!(!github_token("ghp_short"));
-        assert!(slack_token("xoxb-123456789012-abcdef"));
-        assert!(!slack_token("xoxz-123456789012"));
-        assert!(private_key("-----BEGIN RSA PRIVATE KEY-----\nMIIE"));
-        assert!(!private_key("-----BEGIN CERTIFICATE-----\nMIIE"));
-        assert!(url_with_password(
-            "postgres://app:hunter22@db.internal:5432/app"
-        ));
-        assert!(!url_with_password("https://example.com/a@b"));
-        assert!(!url_with_password("postgres://app@db.internal/app"));
-    }
-
-    #[test]
-    fn references_and_redaction() {
-        assert_eq!(
-            secret_reason(
+    fn engine_judges_the_variables() {
+        use pillar_model::Status;
+        let fail = statuses(&function(&[
+            ("DB_PASSWORD", "Tr0ub4dor&3-orders"),
+            ("LOG_LEVEL", "debug"),
+        ]));
+        assert_eq!(fail.len(), 1);
+        assert_eq!(fail[0].0, Status::Fail);
+        assert!(fail[0].1.contains("DB_PASSWORD"));
+        assert!(!fail[0].1.contains("Tr0ub4dor"));
+        for clean in [
+            (
                 "DB_PASSWORD",
-                "{{resolve:secretsmanager:db:SecretString:password}}"
+                "{{resolve:secretsmanager:db:SecretString:password}}",
             ),
-            None
-        );
-        assert_eq!(
-            secret_reason(
+            (
                 "API_TOKEN",
-                "arn:aws:ssm:us-east-1:111122223333:parameter/app/token"
+                "arn:aws:ssm:us-east-1:111122223333:parameter/app/token",
             ),
-            None
-        );
-        assert_eq!(secret_reason("DB_PASSWORD", ""), None);
-        assert!(secret_reason("DB_PASSWORD", "hunter2").is_some());
-        assert!(secret_reason("FOO", "AKIAIOSFODNN7EXAMPLE").is_some());
-        assert_eq!(redact("AKIAIOSFODNN7EXAMPLE"), "AKIA…(20 chars)");
-        assert_eq!(redact("hunter2"), "…(7 chars)");
+            ("DB_PASSWORD", ""),
+            ("DB_PASSWORD", "${DB_PASSWORD}"),
+            ("TOKEN_TTL", "3600"),
+        ] {
+            let got = statuses(&function(&[clean]));
+            assert_eq!(got[0].0, Status::Pass, "{clean:?}: {got:?}");
+        }
+        // A documented example key is low confidence: it does not fail.
+        let got = statuses(&function(&[("LEGACY", "AKIAIOSFODNN7EXAMPLE")]));
+        assert_eq!(got[0].0, Status::Pass, "{got:?}");
+        assert!(got[0].1.contains("1 low-confidence"), "{got:?}");
     }
 }

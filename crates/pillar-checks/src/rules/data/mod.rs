@@ -6,6 +6,7 @@ mod common;
 mod ec2_ebs_default_encryption_disabled;
 mod ec2_ebs_snapshot_public;
 mod ec2_ebs_volume_unencrypted;
+mod ec2_user_data_literal_secret;
 mod kms_key_policy_public;
 mod kms_key_rotation_disabled;
 mod lambda_env_literal_secret;
@@ -17,6 +18,7 @@ mod s3_bucket_public_acl;
 mod s3_bucket_public_policy;
 mod s3_bucket_tls_not_enforced;
 mod s3_bucket_versioning_disabled;
+mod secrets_common;
 mod secretsmanager_secret_rotation_disabled;
 
 /// The rules of this area, in a stable order.
@@ -37,5 +39,6 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &kms_key_policy_public::RULE,
         &secretsmanager_secret_rotation_disabled::RULE,
         &lambda_env_literal_secret::RULE,
+        &ec2_user_data_literal_secret::RULE,
     ]
 }
