@@ -408,6 +408,11 @@ pub struct DetectArgs {
     /// locating source addresses.
     #[arg(long, value_name = "FILE")]
     pub geoip: Option<PathBuf>,
+    /// A snapshot of the account (folder, repeatable): instance credentials used from an
+    /// address that is not the instance's (its IPs, Elastic IPs, its VPC's NAT gateways) are
+    /// reported as high. Without it, a key used from a second public address is (medium).
+    #[arg(long, value_name = "DIR")]
+    pub snapshot: Vec<PathBuf>,
     /// Groups one correlation keeps at most (bounded memory); events of further groups are
     /// dropped and the report says so.
     #[arg(long, value_name = "N", default_value_t = 100_000)]

@@ -3,6 +3,7 @@
 
 use crate::args::{DetectArgs, ScanFormat, SqlDialect};
 use crate::output;
+use pillar_detect::instance_creds::{self, InstanceNetworks};
 use pillar_detect::sql::Dialect;
 use pillar_detect::stateful::{self, Geo, History};
 use pillar_detect::{Engine, ReadOptions, RuleSet};
@@ -140,6 +141,36 @@ fn follow(args: &DetectArgs, engine: &Engine) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `--snapshot`: the instances' expected addresses, from snapshot
+/// folders read like `pillar scan` reads them.
+fn load_snapshot(paths: &[std::path::PathBuf]) -> anyhow::Result<Option<InstanceNetworks>> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    if let Some(p) = paths.iter().find(|p| !p.exists()) {
+        anyhow::bail!("--snapshot {}: no such file or folder", p.display());
+    }
+    let loaded = pillar_sources::load_paths(paths, &pillar_sources::LoadOptions::default());
+    for s in &loaded.skipped {
+        eprintln!("skipped: {s}");
+    }
+    if loaded.files_read == 0 {
+        anyhow::bail!(
+            "--snapshot: nothing could be read from {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let nets = InstanceNetworks::from_inventory(&loaded.inventory);
+    if nets.instances.is_empty() {
+        eprintln!("snapshot: no EC2 instance described; instance credentials are judged by their first address");
+    }
+    Ok(Some(nets))
+}
+
 pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
     if args.check_rules {
         return check_rules(args);
@@ -159,8 +190,8 @@ pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
     }
     let mut engine = Engine::new(set);
     if args.follow {
-        if args.history.is_some() || args.geoip.is_some() {
-            anyhow::bail!("--history and --geoip read whole runs, not --follow");
+        if args.history.is_some() || args.geoip.is_some() || !args.snapshot.is_empty() {
+            anyhow::bail!("--history, --geoip and --snapshot read whole runs, not --follow");
         }
         return follow(args, &engine);
     }
@@ -172,7 +203,10 @@ pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
         Some(p) => Some(Geo::load(p)?),
         None => None,
     };
+    let nets = load_snapshot(&args.snapshot)?;
     engine.track_activity = history.is_some() || geo.is_some();
+    // The instance-credentials detection is part of the shipped pack.
+    engine.track_instance_creds = !args.no_default_rules || nets.is_some();
     let started = Instant::now();
     let out = pillar_detect::detect(&engine, &args.logs, &read_options(args));
     let elapsed = started.elapsed().as_secs_f64();
@@ -216,10 +250,20 @@ pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
         out.findings
             .extend(stateful::impossible_travel(&out.activity, g));
     }
+    if engine.track_instance_creds {
+        out.findings.extend(instance_creds::outside_instance(
+            &out.activity.instance,
+            nets.as_ref(),
+            history.as_ref(),
+        ));
+        out.rules.push(instance_creds::rule_info());
+    }
     out.rules
         .extend(stateful::rule_infos(history.is_some(), geo.is_some()));
     if let (Some(mut h), Some(path), true) = (history, &args.history, args.update_history) {
+        let learnt = instance_creds::learnable(&out.activity.instance, nets.as_ref(), Some(&h));
         h.learn(&out.activity);
+        h.learn_instances(learnt);
         let text = serde_json::to_string_pretty(&h)?;
         std::fs::write(path, text + "\n")
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
@@ -235,6 +279,11 @@ pub fn run(args: &DetectArgs) -> anyhow::Result<ExitCode> {
             .logs
             .iter()
             .map(|p| format!("logs {}", p.display()))
+            .chain(
+                args.snapshot
+                    .iter()
+                    .map(|p| format!("snapshot {}", p.display())),
+            )
             .collect(),
         rules: out.rules,
         findings: out.findings,

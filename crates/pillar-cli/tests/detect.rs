@@ -511,3 +511,94 @@ fn follow_prints_detections_as_lines_are_appended() {
     assert_eq!(second["resource"]["id"], "arn:aws:iam::1:user/second");
     assert_eq!(second["location"]["line"], 2);
 }
+
+/// A call of the demo's web instance (private, behind the NAT gateway
+/// 3.214.88.17) with its role credentials.
+fn instance_call(ip: &str, t: &str, id: &str) -> String {
+    format!(
+        "{{\"eventTime\":\"2026-01-05T{t}Z\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"GetObject\",\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"{ip}\",\"eventID\":\"{id}\",\"userIdentity\":{{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::111122223333:assumed-role/acme-web-ec2/i-0a1b2c3d4e5f60002\",\"accountId\":\"111122223333\",\"accessKeyId\":\"ASIAEXAMPLEWEB00001\",\"sessionContext\":{{\"sessionIssuer\":{{\"arn\":\"arn:aws:iam::111122223333:role/acme-web-ec2\"}},\"ec2RoleDelivery\":\"1.0\"}}}}}}\n"
+    )
+}
+
+#[test]
+fn instance_credentials_outside_the_instance() {
+    let rule = "cloudtrail-instance-credentials-outside-instance";
+    let text = [
+        instance_call("3.214.88.17", "10:00:00", "ok-1"),
+        instance_call("ec2.amazonaws.com", "10:01:00", "svc-1"),
+        instance_call("203.0.113.66", "10:05:00", "bad-1"),
+    ]
+    .concat();
+    let findings = |out: &str| -> Vec<serde_json::Value> {
+        let v: serde_json::Value = serde_json::from_str(out).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .cloned()
+            .collect()
+    };
+    // With the demo snapshot: the NAT gateway is the instance's way out,
+    // the stranger is not (high).
+    let (code, out, err) = pillar(
+        &[
+            "detect",
+            "-",
+            "--snapshot",
+            "examples/demo/snapshot",
+            "-f",
+            "json",
+            "--fail-on",
+            "high",
+        ],
+        Some(text.as_bytes()),
+    );
+    assert_eq!(code, 1, "{err}");
+    let f = findings(&out);
+    assert_eq!(f.len(), 1, "{out}");
+    assert_eq!(f[0]["severity"], "high");
+    assert_eq!(f[0]["evidence"]["source_ip"], "203.0.113.66");
+    assert_eq!(f[0]["evidence"]["instance_id"], "i-0a1b2c3d4e5f60002");
+    assert_eq!(f[0]["evidence"]["events"][0]["eventID"], "bad-1");
+    assert!(f[0]["evidence"]["expected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a == "3.214.88.17"));
+    // Without it: the same key's first address is the instance's
+    // (medium), in text and SARIF too.
+    let (code, out, err) = pillar(&["detect", "-", "-f", "json"], Some(text.as_bytes()));
+    assert_eq!(code, 0, "{err}");
+    let f = findings(&out);
+    assert_eq!(f.len(), 1, "{out}");
+    assert_eq!(f[0]["severity"], "medium");
+    assert_eq!(f[0]["evidence"]["expected"][0], "3.214.88.17");
+    let (_, text_out, _) = pillar(&["detect", "-", "--color", "never"], Some(text.as_bytes()));
+    assert!(text_out.contains(rule), "{text_out}");
+    assert!(text_out.contains("203.0.113.66"), "{text_out}");
+    let (_, sarif, _) = pillar(&["detect", "-", "-f", "sarif"], Some(text.as_bytes()));
+    assert!(sarif.contains(rule), "{sarif}");
+    // Only the user's rules: the shipped detection does not run.
+    let rules = root().join("rules/cloudtrail/root_account_used.yml");
+    let (_, out, _) = pillar(
+        &[
+            "detect",
+            "-",
+            "--no-default-rules",
+            "--rules",
+            rules.to_str().unwrap(),
+            "-f",
+            "json",
+        ],
+        Some(text.as_bytes()),
+    );
+    assert!(findings(&out).is_empty(), "{out}");
+    // A snapshot folder that does not exist: a usage error.
+    let (code, _, err) = pillar(
+        &["detect", "-", "--snapshot", "no/such/dir"],
+        Some(text.as_bytes()),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no/such/dir"), "{err}");
+}
