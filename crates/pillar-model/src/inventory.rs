@@ -162,6 +162,12 @@ pub struct Inventory {
     /// EC2 launch template versions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub launch_templates: Vec<LaunchTemplate>,
+    /// VPC Block Public Access options, one per account and region read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vpc_bpa: Vec<VpcBlockPublicAccess>,
+    /// VPC Block Public Access exclusions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vpc_bpa_exclusions: Vec<VpcBpaExclusion>,
     /// In-source suppressions read from Terraform and CloudFormation.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suppressions: Vec<crate::suppression::Suppression>,
@@ -269,6 +275,8 @@ impl Inventory {
             vpc_endpoints,
             ecs_tasks,
             launch_templates,
+            vpc_bpa,
+            vpc_bpa_exclusions,
             suppressions,
         } = other;
         self.collected_at = match (self.collected_at, collected_at) {
@@ -317,6 +325,8 @@ impl Inventory {
         self.topics.extend(topics);
         self.vpc_endpoints.extend(vpc_endpoints);
         self.ecs_tasks.extend(ecs_tasks);
+        self.vpc_bpa.extend(vpc_bpa);
+        self.vpc_bpa_exclusions.extend(vpc_bpa_exclusions);
         self.launch_templates.extend(launch_templates);
         self.suppressions.extend(suppressions);
     }

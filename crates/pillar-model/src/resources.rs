@@ -588,6 +588,57 @@ pub struct EgressOnlyInternetGateway {
     pub vpc_ids: Vec<String>,
 }
 
+/// VPC Block Public Access options of one account and region
+/// (`ec2 describe-vpc-block-public-access-options`). Per the Amazon VPC User
+/// Guide ("Block public access to VPCs and subnets"): `block-bidirectional`
+/// blocks all traffic through internet gateways and egress-only internet
+/// gateways of the region, `block-ingress` blocks inbound internet traffic
+/// (outbound through NAT and egress-only gateways stays allowed), `off`
+/// blocks nothing; VPCs and subnets may be excluded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VpcBlockPublicAccess {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Region (empty when unknown, e.g. a Terraform provider region).
+    pub region: String,
+    /// Account id, when known.
+    pub account: Option<String>,
+    /// `off`, `block-bidirectional` or `block-ingress`.
+    pub mode: String,
+    /// `default-state`, `update-in-progress` or `update-complete` (empty
+    /// when the source does not say, e.g. IaC).
+    pub state: String,
+    /// `allowed` or `not-allowed` (an organization-level declarative policy
+    /// may forbid exclusions); empty when unknown.
+    pub exclusions_allowed: String,
+}
+
+/// A VPC Block Public Access exclusion
+/// (`ec2 describe-vpc-block-public-access-exclusions`): a VPC or subnet
+/// exempted from the region's block mode.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VpcBpaExclusion {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Exclusion id (`exclusion-…`), or the IaC address.
+    pub id: String,
+    /// Region (empty when unknown).
+    pub region: String,
+    /// `allow-bidirectional` or `allow-egress`.
+    pub mode: String,
+    /// The VPC or subnet id excluded.
+    pub target_id: String,
+    /// `create-complete`, `update-complete`, `create-in-progress`, … (empty
+    /// when the source does not say, e.g. IaC: taken as in effect).
+    pub state: String,
+}
+
 /// Port range, inclusive.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortRange {
@@ -881,6 +932,10 @@ pub struct LoadBalancer {
     pub security_groups: Vec<String>,
     /// DNS name.
     pub dns_name: Option<String>,
+    /// `ipv4`, `dualstack` or `dualstack-without-public-ipv4` (ELBv2
+    /// `IpAddressType`); `None` when not known (taken as `ipv4`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_address_type: Option<String>,
     /// Listeners.
     pub listeners: Known<Vec<Listener>>,
 }

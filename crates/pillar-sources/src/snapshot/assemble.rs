@@ -287,6 +287,8 @@ pub(crate) fn assemble(
             Data::InternetGateways(v) => inv.internet_gateways.extend(v),
             Data::NatGateways(v) => inv.nat_gateways.extend(v),
             Data::EgressOnlyInternetGateways(v) => inv.egress_only_internet_gateways.extend(v),
+            Data::VpcBpa(v) => inv.vpc_bpa.extend(v),
+            Data::VpcBpaExclusions(v) => inv.vpc_bpa_exclusions.extend(v),
             Data::NetworkAcls(v) => inv.network_acls.extend(v),
             Data::SecurityGroups(v) => inv.security_groups.extend(v),
             Data::PrefixLists(v) => {

@@ -6,7 +6,7 @@ use pillar_model::{
     EbsSnapshot, EgressOnlyInternetGateway, ElasticIp, FlowLog, Instance, InternetGateway, Known,
     ManagedPrefixList, MetadataOptions, NaclEntry, NatGateway, NetworkAcl, NetworkInterface,
     PortRange, PrivateIp, Route, RouteTable, RouteTableAssociation, SecurityGroup, SgRule, Subnet,
-    Volume, Vpc,
+    Volume, Vpc, VpcBlockPublicAccess, VpcBpaExclusion,
 };
 use serde::Deserialize;
 
@@ -276,6 +276,113 @@ pub(crate) fn internet_gateways(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fai
         })
         .collect();
     Ok(Data::InternetGateways(list))
+}
+
+// ------------------------------------------- VPC Block Public Access
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct BpaOptionsOut {
+    vpc_block_public_access_options: Option<BpaOptionsShape>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct BpaOptionsShape {
+    aws_account_id: Option<String>,
+    aws_region: Option<String>,
+    state: String,
+    internet_gateway_block_mode: String,
+    exclusions_allowed: String,
+}
+
+/// `ec2 describe-vpc-block-public-access-options`: the region's mode.
+pub(crate) fn vpc_bpa_options(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> {
+    let out: BpaOptionsOut = serde_json::from_slice(bytes)?;
+    let mut lines = Lines::new(bytes);
+    Ok(Data::VpcBpa(out.vpc_block_public_access_options.map(|o| {
+        let region = o
+            .aws_region
+            .or_else(|| ctx.region.map(str::to_owned))
+            .unwrap_or_default();
+        let account = o.aws_account_id.or_else(|| ctx.account.map(str::to_owned));
+        VpcBlockPublicAccess {
+            resource: ctx.rref(
+                "AWS::EC2::VPCBlockPublicAccessOptions",
+                format!("vpc-bpa/{region}"),
+                account.as_deref(),
+            ),
+            location: ctx.loc(&mut lines, &o.internet_gateway_block_mode),
+            region,
+            account,
+            mode: o.internet_gateway_block_mode,
+            state: o.state,
+            exclusions_allowed: o.exclusions_allowed,
+        }
+    })))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct BpaExclusionsOut {
+    vpc_block_public_access_exclusions: Vec<BpaExclusionShape>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct BpaExclusionShape {
+    exclusion_id: String,
+    internet_gateway_exclusion_mode: String,
+    resource_arn: String,
+    state: String,
+}
+
+/// `ec2 describe-vpc-block-public-access-exclusions`: VPCs and subnets
+/// exempted. The excluded resource is the last part of its ARN
+/// (`…:vpc/vpc-1`, `…:subnet/subnet-1`).
+pub(crate) fn vpc_bpa_exclusions(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> {
+    let out: BpaExclusionsOut = serde_json::from_slice(bytes)?;
+    let mut lines = Lines::new(bytes);
+    let list = out
+        .vpc_block_public_access_exclusions
+        .into_iter()
+        .map(|e| {
+            let target_id = e
+                .resource_arn
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            // The region is the fourth field of the ARN, else the folder's.
+            let region = e
+                .resource_arn
+                .split(':')
+                .nth(3)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned)
+                .or_else(|| ctx.region.map(str::to_owned))
+                .unwrap_or_default();
+            VpcBpaExclusion {
+                resource: ctx.rref(
+                    "AWS::EC2::VPCBlockPublicAccessExclusion",
+                    ctx.arn_or_id(
+                        "ec2",
+                        None,
+                        "vpc-block-public-access-exclusion",
+                        &e.exclusion_id,
+                    ),
+                    None,
+                ),
+                location: ctx.loc(&mut lines, &e.exclusion_id),
+                id: e.exclusion_id,
+                region,
+                mode: e.internet_gateway_exclusion_mode,
+                target_id,
+                state: e.state,
+            }
+        })
+        .collect();
+    Ok(Data::VpcBpaExclusions(list))
 }
 
 #[derive(Debug, Default, Deserialize)]

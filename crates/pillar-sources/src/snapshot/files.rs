@@ -37,6 +37,8 @@ pub(crate) enum Kind {
     InternetGateways,
     NatGateways,
     EgressOnlyInternetGateways,
+    VpcBpaOptions,
+    VpcBpaExclusions,
     NetworkAcls,
     SecurityGroups,
     PrefixLists,
@@ -157,6 +159,14 @@ pub(crate) const REGION_FILES: &[(&str, Kind)] = &[
     (
         "ec2-describe-egress-only-internet-gateways.json",
         Kind::EgressOnlyInternetGateways,
+    ),
+    (
+        "ec2-describe-vpc-block-public-access-options.json",
+        Kind::VpcBpaOptions,
+    ),
+    (
+        "ec2-describe-vpc-block-public-access-exclusions.json",
+        Kind::VpcBpaExclusions,
     ),
     ("ec2-describe-network-acls.json", Kind::NetworkAcls),
     ("ec2-describe-security-groups.json", Kind::SecurityGroups),

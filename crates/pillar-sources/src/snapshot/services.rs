@@ -34,6 +34,7 @@ struct LbShape {
     kind: String,
     availability_zones: Vec<LbZone>,
     security_groups: Vec<String>,
+    ip_address_type: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -73,6 +74,7 @@ pub(crate) fn load_balancers(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> 
                 .collect(),
             security_groups: l.security_groups,
             dns_name: l.dns_name,
+            ip_address_type: l.ip_address_type,
             listeners: Known::default(),
             ..LoadBalancer::default()
         })

@@ -164,6 +164,67 @@ pub fn map_module(module: &Module, inv: &mut Inventory) {
     map_all(&all, inv);
 }
 
+/// Every route table holds the local route of its VPC's CIDR blocks,
+/// which Terraform does not declare (Amazon VPC User Guide, "Route
+/// tables": the local route cannot be removed).
+fn local_routes(inv: &mut Inventory) {
+    let vpcs: BTreeMap<String, Vec<String>> = inv
+        .vpcs
+        .iter()
+        .map(|v| (v.id.clone(), v.cidr_blocks.clone()))
+        .collect();
+    for t in inv
+        .route_tables
+        .iter_mut()
+        .filter(|t| t.resource.source == Some(SourceKind::Terraform))
+    {
+        for c in vpcs.get(&t.vpc_id).into_iter().flatten() {
+            if !t
+                .routes
+                .iter()
+                .any(|r| r.destination_cidr.as_deref() == Some(c.as_str()))
+            {
+                t.routes.insert(
+                    0,
+                    Route {
+                        destination_cidr: Some(c.clone()),
+                        target: "local".to_owned(),
+                        state: "active".to_owned(),
+                        ..Route::default()
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// A DB instance's subnets are those of the `aws_db_subnet_group` its
+/// `db_subnet_group_name` names (by name, id or address); without one,
+/// RDS uses the default VPC's default subnets, which are left unknown.
+fn db_subnet_groups(all: &[R<'_>], inv: &mut Inventory) {
+    let groups: Vec<(&R<'_>, Vec<String>)> = all
+        .iter()
+        .filter(|r| r.kind == "aws_db_subnet_group")
+        .map(|r| (r, r.strings("subnet_ids")))
+        .collect();
+    if groups.is_empty() {
+        return;
+    }
+    for r in all.iter().filter(|r| r.kind == "aws_db_instance") {
+        let Some(name) = r.s("db_subnet_group_name") else {
+            continue;
+        };
+        let Some((_, subnets)) = groups.iter().find(|(g, _)| {
+            g.s("name").as_deref() == Some(name.as_str()) || g.addr == name || g.id() == name
+        }) else {
+            continue;
+        };
+        if let Some(d) = inv.db_instances.iter_mut().find(|d| d.arn == r.addr) {
+            d.subnet_ids.clone_from(subnets);
+        }
+    }
+}
+
 /// One resource of a plan: address, type and values.
 pub struct PlanResource {
     /// `aws_s3_bucket.b`, `module.x.aws_s3_bucket.b[0]`.
@@ -197,6 +258,8 @@ fn map_all(all: &[R<'_>], inv: &mut Inventory) {
     for r in all {
         join(r, inv);
     }
+    db_subnet_groups(all, inv);
+    local_routes(inv);
     // Settings joined from the configuration: what was not declared is absent.
     for b in &mut inv.buckets {
         if b.resource.source == Some(SourceKind::Terraform) {
@@ -380,6 +443,42 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
             map_public_ip_on_launch: r.b("map_public_ip_on_launch", false),
             tags: r.tags(),
             ..Subnet::default()
+        }),
+        "aws_route_table" => inv.route_tables.push(RouteTable {
+            resource: r.rref("AWS::EC2::RouteTable"),
+            location: r.loc(),
+            id: r.id(),
+            vpc_id: r.s("vpc_id").unwrap_or_default(),
+            routes: r.blocks("route").into_iter().map(tf_route).collect(),
+            ..RouteTable::default()
+        }),
+        "aws_egress_only_internet_gateway" => {
+            inv.egress_only_internet_gateways
+                .push(EgressOnlyInternetGateway {
+                    resource: r.rref("AWS::EC2::EgressOnlyInternetGateway"),
+                    location: r.loc(),
+                    id: r.id(),
+                    vpc_ids: r.s("vpc_id").into_iter().collect(),
+                })
+        }
+        "aws_vpc_block_public_access_options" => inv.vpc_bpa.push(VpcBlockPublicAccess {
+            resource: r.rref("AWS::EC2::VPCBlockPublicAccessOptions"),
+            location: r.loc(),
+            region: r.region.unwrap_or_default().to_owned(),
+            mode: r.s("internet_gateway_block_mode").unwrap_or_default(),
+            ..VpcBlockPublicAccess::default()
+        }),
+        "aws_vpc_block_public_access_exclusion" => inv.vpc_bpa_exclusions.push(VpcBpaExclusion {
+            resource: r.rref("AWS::EC2::VPCBlockPublicAccessExclusion"),
+            location: r.loc(),
+            id: r.id(),
+            region: r.region.unwrap_or_default().to_owned(),
+            mode: r.s("internet_gateway_exclusion_mode").unwrap_or_default(),
+            target_id: r
+                .s("subnet_id")
+                .or_else(|| r.s("vpc_id"))
+                .unwrap_or_default(),
+            state: String::new(),
         }),
         "aws_internet_gateway" => inv.internet_gateways.push(InternetGateway {
             resource: r.rref("AWS::EC2::InternetGateway"),
@@ -766,6 +865,7 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
                     .map(|i| if i { "internal" } else { "internet-facing" }.to_owned()),
                 subnets: r.strings("subnets"),
                 security_groups: r.strings("security_groups"),
+                ip_address_type: r.s("ip_address_type"),
                 listeners,
                 ..LoadBalancer::default()
             });
@@ -1121,8 +1221,50 @@ fn principal_name(r: &R<'_>, key: &str) -> String {
     r.s(key).unwrap_or_else(|| format!("({key} of {})", r.addr))
 }
 
+/// A route of an `aws_route_table` block or an `aws_route` resource.
+fn tf_route(v: &V) -> Route {
+    let s = |k: &str| text(v.get(k));
+    Route {
+        destination_cidr: s("cidr_block").or_else(|| s("destination_cidr_block")),
+        destination_ipv6_cidr: s("ipv6_cidr_block").or_else(|| s("destination_ipv6_cidr_block")),
+        destination_prefix_list: s("destination_prefix_list_id"),
+        target: [
+            "gateway_id",
+            "nat_gateway_id",
+            "egress_only_gateway_id",
+            "transit_gateway_id",
+            "vpc_peering_connection_id",
+            "network_interface_id",
+            "vpc_endpoint_id",
+            "local_gateway_id",
+            "carrier_gateway_id",
+            "core_network_arn",
+        ]
+        .iter()
+        .find_map(|k| s(k))
+        .unwrap_or_default(),
+        state: "active".to_owned(),
+    }
+}
+
 fn join(r: &R<'_>, inv: &mut Inventory) {
     match r.kind {
+        "aws_route" => {
+            let id = r.s("route_table_id").unwrap_or_default();
+            if let Some(t) = inv.route_tables.iter_mut().find(|t| t.id == id) {
+                t.routes.push(tf_route(&r.v));
+            }
+        }
+        "aws_route_table_association" | "aws_main_route_table_association" => {
+            let id = r.s("route_table_id").unwrap_or_default();
+            if let Some(t) = inv.route_tables.iter_mut().find(|t| t.id == id) {
+                t.associations.push(RouteTableAssociation {
+                    main: r.kind == "aws_main_route_table_association",
+                    subnet_id: r.s("subnet_id"),
+                    gateway_id: r.s("gateway_id"),
+                });
+            }
+        }
         "aws_security_group_rule" => {
             let i = sg_for(inv, r);
             let Some(sg) = inv.security_groups.get_mut(i) else {
