@@ -17,9 +17,9 @@ use serde::Serialize;
 /// the traffic through (or, at the blocking hop, why not).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Hop {
-    /// `internet-gateway`, `route-table`, `network-acl-inbound`,
-    /// `security-group`, `network-acl-outbound`, `network-interface`,
-    /// `load-balancer`, `listener`, `target-group`.
+    /// `internet-gateway`, `vpc-block-public-access`, `route-table`,
+    /// `network-acl-inbound`, `security-group`, `network-acl-outbound`,
+    /// `network-interface`, `load-balancer`, `listener`, `target-group`.
     pub kind: &'static str,
     /// Resource id.
     pub id: String,
@@ -41,6 +41,7 @@ impl Hop {
         let id = match self.kind {
             "network-acl-inbound" => format!("{} inbound", self.id),
             "network-acl-outbound" => format!("{} reply outbound", self.id),
+            "vpc-block-public-access" => format!("VPC block public access {}", self.id),
             _ => self.id.clone(),
         };
         if self.notes.is_empty() {
@@ -76,7 +77,7 @@ pub struct Block {
     /// `NO_PUBLIC_ADDRESS`, `NO_INTERNET_GATEWAY`, `NO_ROUTE_TABLE`,
     /// `NO_RETURN_ROUTE_TO_IGW`, `NACL_INBOUND_DENY`, `SG_NO_MATCHING_RULE`,
     /// `NACL_OUTBOUND_DENY`, `LB_NOT_INTERNET_FACING`, `NO_LISTENER`,
-    /// `INSTANCE_NOT_RUNNING`.
+    /// `INSTANCE_NOT_RUNNING`, `VPC_BPA_BLOCKS_INGRESS`.
     pub code: &'static str,
     /// The reason in words.
     pub reason: String,
@@ -198,6 +199,26 @@ fn judge(
     };
     j.hops
         .push(Hop::new("internet-gateway", igw.clone(), Vec::new()));
+    // VPC Block Public Access: the region's mode, unless the subnet or its
+    // VPC is excluded both ways.
+    let bpa = crate::bpa::inbound(ix, &ep.subnet, &ep.vpc);
+    j.unknown.extend(bpa.unknown.iter().cloned());
+    if let Some(region) = &bpa.region {
+        j.hops.push(Hop::new(
+            "vpc-block-public-access",
+            region.clone(),
+            bpa.notes.clone(),
+        ));
+        if bpa.blocks {
+            j.blocked = block(
+                "vpc-block-public-access",
+                region,
+                "VPC_BPA_BLOCKS_INGRESS",
+                bpa.reason,
+            );
+            return j;
+        }
+    }
     // Ingress routing: a gateway route table may send traffic for the
     // subnet to a middlebox first; its verdict is not modelled.
     if let Some(edge) = ix.edge_route_table(igw) {
@@ -673,6 +694,54 @@ fn instance_endpoint<'a>(ix: &Index<'a>, i: &'a Instance) -> Option<Endpoint<'a>
     })
 }
 
+/// The address a publicly accessible DB instance without a known ENI is
+/// given (RDS assigns it).
+pub const RDS_PUBLIC_ADDRESS: &str = "public IPv4 address RDS assigns";
+
+/// Endpoints of a DB instance no ENI of the inventory stands for (IaC, or a
+/// snapshot without its network interfaces): one per subnet of its DB
+/// subnet group, since RDS places the instance in one of them. A publicly
+/// accessible instance gets a public IPv4 address from RDS (Amazon RDS User
+/// Guide, "Working with a DB instance in a VPC": the instance must sit in
+/// subnets that route to an internet gateway to be reached).
+fn db_endpoints<'a>(
+    ix: &Index<'a>,
+    d: &'a pillar_model::resources::DbInstance,
+) -> Vec<Endpoint<'a>> {
+    let mut unknown = Vec::new();
+    let groups = groups_of(ix, &d.security_groups, &mut unknown);
+    let addresses = match &d.publicly_accessible {
+        Known::Known(true) => vec![(Family::V4, RDS_PUBLIC_ADDRESS.to_owned())],
+        Known::Known(false) => Vec::new(),
+        Known::Unknown(r) => {
+            unknown.push(format!("whether {} is publicly accessible: {r}", d.id));
+            Vec::new()
+        }
+    };
+    d.subnet_ids
+        .iter()
+        .map(|s| Endpoint {
+            resource: d.resource.clone(),
+            location: d.location.clone(),
+            kind: "db-instance",
+            id: d.id.clone(),
+            eni: None,
+            subnet: s.clone(),
+            vpc: ix
+                .subnets
+                .get(s.as_str())
+                .map(|x| x.vpc_id.clone())
+                .or_else(|| d.vpc_id.clone())
+                .unwrap_or_default(),
+            groups: groups.clone(),
+            has_sg_layer: true,
+            addresses: addresses.clone(),
+            state: None,
+            unknown: unknown.clone(),
+        })
+        .collect()
+}
+
 /// Every ENI-like endpoint of the inventory (load balancers apart).
 pub fn endpoints<'a>(ix: &Index<'a>) -> Vec<Endpoint<'a>> {
     let mut out: Vec<Endpoint<'a>> = ix
@@ -685,6 +754,16 @@ pub fn endpoints<'a>(ix: &Index<'a>) -> Vec<Endpoint<'a>> {
     for i in &ix.inv.instances {
         if !ix.enis_by_instance.contains_key(i.id.as_str()) {
             out.extend(instance_endpoint(ix, i));
+        }
+    }
+    let seen: std::collections::HashSet<String> = out
+        .iter()
+        .filter(|e| e.kind == "db-instance")
+        .map(|e| e.id.clone())
+        .collect();
+    for d in &ix.inv.db_instances {
+        if !seen.contains(&d.id) {
+            out.extend(db_endpoints(ix, d));
         }
     }
     out
@@ -778,24 +857,45 @@ fn lb_endpoints<'a>(ix: &Index<'a>, lb: &'a LoadBalancer) -> Vec<Endpoint<'a>> {
                 .unwrap_or_default(),
             groups: groups.clone(),
             has_sg_layer: !lb.security_groups.is_empty(),
-            addresses: vec![(
-                Family::V4,
-                lb.dns_name.clone().unwrap_or_else(|| lb.name.clone()),
-            )],
+            addresses: lb_addresses(lb),
             state: None,
             unknown: unknown.clone(),
         })
         .collect()
 }
 
-/// The front of a load balancer for one listener: the union over its
-/// subnets (one node per zone).
-fn lb_front(ix: &Index<'_>, eps: &[Endpoint<'_>], proto: Proto, port: u16) -> Judgement {
+/// The address families a load balancer answers on (ELBv2
+/// `IpAddressType`): `ipv4` (the default), `dualstack` (IPv4 and IPv6),
+/// `dualstack-without-public-ipv4` (IPv6 only from the internet; Elastic
+/// Load Balancing User Guide, "IP address types").
+fn lb_addresses(lb: &LoadBalancer) -> Vec<(Family, String)> {
+    let name = lb.dns_name.clone().unwrap_or_else(|| lb.name.clone());
+    match lb.ip_address_type.as_deref() {
+        Some("dualstack") => vec![(Family::V4, name.clone()), (Family::V6, name)],
+        Some("dualstack-without-public-ipv4") => vec![(Family::V6, name)],
+        _ => vec![(Family::V4, name)],
+    }
+}
+
+/// The families a load balancer answers on.
+fn lb_families(lb: &LoadBalancer) -> Vec<Family> {
+    lb_addresses(lb).into_iter().map(|(f, _)| f).collect()
+}
+
+/// The front of a load balancer for one listener and family: the union
+/// over its subnets (one node per zone).
+fn lb_front(
+    ix: &Index<'_>,
+    eps: &[Endpoint<'_>],
+    family: Family,
+    proto: Proto,
+    port: u16,
+) -> Judgement {
     let ports = PortSet::single(port);
     let mut acc: Option<Judgement> = None;
     for ep in eps {
-        let cx = family_ctx(ix, ep, Family::V4);
-        let j = judge(ix, ep, &cx, Family::V4, proto, &ports, false);
+        let cx = family_ctx(ix, ep, family);
+        let j = judge(ix, ep, &cx, family, proto, &ports, false);
         acc = Some(match acc {
             None => j,
             Some(mut a) => {
@@ -813,7 +913,7 @@ fn lb_front(ix: &Index<'_>, eps: &[Endpoint<'_>], proto: Proto, port: u16) -> Ju
         });
     }
     acc.unwrap_or(Judgement {
-        sources: AddrSet::empty(Family::V4),
+        sources: AddrSet::empty(family),
         hops: Vec::new(),
         blocked: block(
             "load-balancer",
@@ -868,23 +968,32 @@ fn expose_lb(
     let lb_subnets = eps.iter().fold(AddrSet::empty(Family::V4), |a, e| {
         a.union(&ix.subnet_set(&e.subnet, Family::V4))
     });
-    let mut front: Vec<(Proto, u16, Judgement, &pillar_model::resources::Listener)> = Vec::new();
-    for l in listeners {
-        let Some(port) = l.port else { continue };
-        for proto in listener_protos(&l.protocol) {
-            let j = lb_front(ix, &eps, proto, port);
-            unknown.extend(j.unknown.iter().cloned());
-            if !j.sources.is_empty() {
-                front.push((proto, port, j, l));
+    type Front<'l> = (
+        Family,
+        Proto,
+        u16,
+        Judgement,
+        &'l pillar_model::resources::Listener,
+    );
+    let mut front: Vec<Front<'_>> = Vec::new();
+    for family in lb_families(lb) {
+        for l in listeners {
+            let Some(port) = l.port else { continue };
+            for proto in listener_protos(&l.protocol) {
+                let j = lb_front(ix, &eps, family, proto, port);
+                unknown.extend(j.unknown.iter().cloned());
+                if !j.sources.is_empty() {
+                    front.push((family, proto, port, j, l));
+                }
             }
         }
     }
-    // The load balancer itself, one exposure per (protocol, sources).
+    // The load balancer itself, one exposure per (family, protocol, sources).
     let mut grouped: Vec<Exposure> = Vec::new();
-    for (proto, port, j, _) in &front {
+    for (family, proto, port, j, _) in &front {
         match grouped
             .iter_mut()
-            .find(|e| e.protocol == *proto && e.sources == j.sources)
+            .find(|e| e.family == *family && e.protocol == *proto && e.sources == j.sources)
         {
             Some(e) => {
                 e.ports = e.ports.union(&PortSet::single(*port));
@@ -898,7 +1007,7 @@ fn expose_lb(
                 eni: None,
                 via: None,
                 addresses: vec![lb.dns_name.clone().unwrap_or_else(|| lb.name.clone())],
-                family: Family::V4,
+                family: *family,
                 protocol: *proto,
                 ports: PortSet::single(*port),
                 sources: j.sources.clone(),
@@ -912,7 +1021,7 @@ fn expose_lb(
     // Through the load balancer to its targets.
     let alb = lb.kind == "application";
     let mut via_out: Vec<Exposure> = Vec::new();
-    for (proto, port, j, l) in &front {
+    for (family, proto, port, j, l) in &front {
         for tg_arn in &l.target_groups {
             let Some(tg) = ix.target_groups.get(tg_arn.as_str()) else {
                 unknown.push(format!("target group {tg_arn} is not in the inventory"));
@@ -941,8 +1050,10 @@ fn expose_lb(
                     .iter()
                     .any(|(_, refs)| refs.iter().any(|r| lb.security_groups.contains(r)));
                 // ALBs (and NLBs the target's group names) connect from their
-                // own addresses; NLBs otherwise preserve the client address.
-                let from_lb = alb || by_ref;
+                // own addresses; NLBs otherwise preserve the client address,
+                // except an IPv6 client's to an IPv4 target (the NLB then
+                // connects from its own IPv4 address).
+                let from_lb = alb || by_ref || *family == Family::V6;
                 let mut sources = j.sources.clone();
                 let mut notes: Vec<(String, String)> = Vec::new();
                 if from_lb {
@@ -1050,6 +1161,7 @@ fn expose_lb(
                 let via_lb = Some(lb.name.clone());
                 if let Some(e) = via_out.iter_mut().find(|e: &&mut Exposure| {
                     e.id == tep.id
+                        && e.family == *family
                         && e.protocol == tproto
                         && e.ports == tports
                         && e.sources == sources
@@ -1065,7 +1177,7 @@ fn expose_lb(
                     eni: tep.eni.clone(),
                     via: via_lb,
                     addresses: vec![lb.dns_name.clone().unwrap_or_else(|| lb.name.clone())],
-                    family: Family::V4,
+                    family: *family,
                     protocol: tproto,
                     ports: tports,
                     sources,
@@ -1077,6 +1189,30 @@ fn expose_lb(
         }
     }
     out.extend(via_out);
+}
+
+fn add_exposures(to: &mut Vec<Exposure>, more: Vec<Exposure>, merge: bool) {
+    for e in more {
+        let same = merge
+            .then(|| {
+                to.iter_mut().find(|x| {
+                    x.id == e.id
+                        && x.kind == e.kind
+                        && x.family == e.family
+                        && x.protocol == e.protocol
+                        && x.ports == e.ports
+                        && x.sources == e.sources
+                })
+            })
+            .flatten();
+        match same {
+            Some(x) => {
+                merge_hops(&mut x.path, &e.path);
+                x.single_layer = x.single_layer && e.single_layer;
+            }
+            None => to.push(e),
+        }
+    }
 }
 
 /// Analyse every endpoint and internet-facing load balancer of `inv`.
@@ -1097,10 +1233,13 @@ pub fn analyze(inv: &Inventory) -> Analysis {
             id: ep.id.clone(),
             addressed,
         });
-        a.exposures.extend(ex);
+        // A DB instance judged once per subnet it may be placed in: one
+        // exposure per service, the paths merged.
+        let merge = ep.kind == "db-instance" && ep.eni.is_none();
+        add_exposures(&mut a.exposures, ex, merge);
         if !addressed {
             let (lat, _) = expose(&ix, ep, true);
-            a.latent.extend(lat);
+            add_exposures(&mut a.latent, lat, merge);
         }
         if !unknown.is_empty() {
             a.incomplete.push(Incomplete {
@@ -1230,19 +1369,24 @@ pub fn path(inv: &Inventory, to: &str, proto: Proto, port: u16) -> Vec<PathResul
             .cloned()
             .collect();
         if let Some(first) = lb_eps.first() {
-            let j = lb_front(&ix, &lb_eps, proto, port);
-            out.push(PathResult {
-                resource: first.resource.clone(),
-                id: first.id.clone(),
-                eni: None,
-                via: None,
-                family: Family::V4,
-                addresses: first.addresses_of(Family::V4),
-                sources: j.sources,
-                hops: j.hops,
-                blocked: j.blocked,
-                unknown: j.unknown,
-            });
+            for family in Family::BOTH {
+                if first.addresses_of(family).is_empty() {
+                    continue;
+                }
+                let j = lb_front(&ix, &lb_eps, family, proto, port);
+                out.push(PathResult {
+                    resource: first.resource.clone(),
+                    id: first.id.clone(),
+                    eni: None,
+                    via: None,
+                    family,
+                    addresses: first.addresses_of(family),
+                    sources: j.sources,
+                    hops: j.hops,
+                    blocked: j.blocked,
+                    unknown: j.unknown,
+                });
+            }
         }
         eps.retain(|e| e.kind != "load-balancer");
     }

@@ -3,7 +3,7 @@
 use crate::addr::{AddrSet, Cidr, Family};
 use pillar_model::resources::{
     ElasticIp, Instance, LoadBalancer, ManagedPrefixList, NetworkAcl, NetworkInterface, RouteTable,
-    SecurityGroup, Subnet, TargetGroup,
+    SecurityGroup, Subnet, TargetGroup, VpcBlockPublicAccess, VpcBpaExclusion,
 };
 use pillar_model::{Inventory, Known};
 use std::collections::HashMap;
@@ -28,6 +28,7 @@ pub struct Index<'a> {
     pub(crate) eips_by_eni: HashMap<&'a str, Vec<&'a ElasticIp>>,
     pub(crate) target_groups: HashMap<&'a str, &'a TargetGroup>,
     pub(crate) lbs: Vec<&'a LoadBalancer>,
+    bpa_exclusions: HashMap<&'a str, Vec<&'a VpcBpaExclusion>>,
 }
 
 impl<'a> Index<'a> {
@@ -118,7 +119,42 @@ impl<'a> Index<'a> {
                 .map(|t| (t.arn.as_str(), t))
                 .collect(),
             lbs: inv.load_balancers.iter().collect(),
+            bpa_exclusions: {
+                let mut m: HashMap<&str, Vec<&VpcBpaExclusion>> = HashMap::new();
+                for e in &inv.vpc_bpa_exclusions {
+                    m.entry(e.target_id.as_str()).or_default().push(e);
+                }
+                m
+            },
         }
+    }
+
+    /// The VPC Block Public Access options in force for a region: those of
+    /// the region, else options whose region is unknown (IaC), else, for a
+    /// subnet whose region is unknown, the only options there are.
+    pub fn bpa_options(&self, region: &str) -> Option<&'a VpcBlockPublicAccess> {
+        let all = &self.inv.vpc_bpa;
+        if all.is_empty() {
+            return None;
+        }
+        all.iter()
+            .find(|o| !region.is_empty() && o.region == region)
+            .or_else(|| all.iter().find(|o| o.region.is_empty()))
+            .or_else(|| {
+                if region.is_empty() && all.len() == 1 {
+                    all.first()
+                } else {
+                    None
+                }
+            })
+    }
+
+    /// VPC Block Public Access exclusions naming a VPC or subnet.
+    pub fn bpa_exclusions(&self, target: &str) -> &[&'a VpcBpaExclusion] {
+        self.bpa_exclusions
+            .get(target)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The route table in force for a subnet: its explicit association,

@@ -15,16 +15,19 @@
 //! gateway), network ACLs (stateless, ascending rule number, first match,
 //! implicit deny, the reply to the client's ephemeral port checked
 //! outbound), security groups (stateful, allow-only, the union of an ENI's
-//! groups; group references match private addresses of members only).
+//! groups; group references match private addresses of members only),
+//! and VPC Block Public Access ([`bpa`]).
 
 pub mod addr;
 pub mod analysis;
+pub mod bpa;
 pub mod graph;
 pub mod index;
 pub mod ipset;
 pub mod json;
 pub mod layers;
 pub mod proto;
+pub mod verdict;
 
 pub use addr::{AddrSet, Cidr, Family};
 pub use analysis::{analyze, path, Analysis, Block, Exposure, Hop, PathResult};
