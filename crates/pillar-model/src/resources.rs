@@ -902,6 +902,9 @@ pub struct Listener {
     /// no redirect, or the source did not say (unresolved in IaC).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_protocol: Option<String>,
+    /// Classic Load Balancer: the policies the listener uses (`PolicyNames`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub policy_names: Vec<String>,
     /// Where the listener is declared, when it came from a file and is not
     /// part of its load balancer's declaration.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -938,6 +941,33 @@ pub struct LoadBalancer {
     pub ip_address_type: Option<String>,
     /// Listeners.
     pub listeners: Known<Vec<Listener>>,
+    /// Classic Load Balancer SSL negotiation policies
+    /// (`SSLNegotiationPolicyType`) defined on it; not serialized unless
+    /// some are known.
+    #[serde(skip_serializing_if = "no_tls_policies")]
+    pub tls_policies: Known<Vec<TlsNegotiationPolicy>>,
+}
+
+fn no_tls_policies(p: &Known<Vec<TlsNegotiationPolicy>>) -> bool {
+    p.get().is_none_or(Vec::is_empty)
+}
+
+/// A Classic Load Balancer SSL negotiation policy: which protocols and
+/// ciphers its HTTPS/SSL listeners accept.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TlsNegotiationPolicy {
+    /// Policy name.
+    pub name: String,
+    /// `Reference-Security-Policy`: the predefined policy it copies.
+    pub reference_policy: Option<String>,
+    /// `Protocol-*` attributes as written (`Protocol-TLSv1` → `"true"`).
+    pub protocols: BTreeMap<String, String>,
+    /// Listener ports using the policy, when known.
+    pub listener_ports: Vec<u16>,
+    /// Where the policy is declared, when it came from a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
 }
 
 impl LoadBalancer {

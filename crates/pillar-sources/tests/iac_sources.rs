@@ -439,3 +439,169 @@ Resources:
         .iter()
         .any(|(s, m)| *s == Status::Fail && m.contains("Classic Load Balancer cannot redirect")));
 }
+
+/// Findings of one rule on one inventory: (status, message), sorted.
+fn rule_findings(inv: &Inventory, id: &str) -> Vec<(pillar_model::Status, String)> {
+    let rules: Vec<_> = pillar_checks::all()
+        .into_iter()
+        .filter(|r| r.meta().id == id)
+        .collect();
+    let mut out: Vec<_> = pillar_checks::run(inv, &rules, &pillar_checks::RunOptions::default())
+        .findings
+        .into_iter()
+        .map(|f| (f.status, f.message))
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+#[test]
+fn classic_tls_policies_from_terraform_cloudformation_and_snapshot() {
+    use pillar_model::Status;
+    let text = r#"
+resource "aws_elb" "web" {
+  name = "web"
+  listener {
+    instance_port     = 80
+    instance_protocol = "http"
+    lb_port           = 443
+    lb_protocol       = "https"
+  }
+}
+resource "aws_load_balancer_policy" "old" {
+  load_balancer_name = aws_elb.web.name
+  policy_name        = "old"
+  policy_type_name   = "SSLNegotiationPolicyType"
+  policy_attribute {
+    name  = "Protocol-TLSv1"
+    value = "true"
+  }
+}
+resource "aws_load_balancer_policy" "stickiness" {
+  load_balancer_name = aws_elb.web.name
+  policy_name        = "sticky"
+  policy_type_name   = "LBCookieStickinessPolicyType"
+}
+resource "aws_load_balancer_listener_policy" "https" {
+  load_balancer_name = aws_elb.web.name
+  load_balancer_port = 443
+  policy_names       = [aws_load_balancer_policy.old.policy_name]
+}
+resource "aws_lb_ssl_negotiation_policy" "modern" {
+  name          = "modern"
+  load_balancer = var.other
+  lb_port       = 443
+  attribute {
+    name  = "Reference-Security-Policy"
+    value = "ELBSecurityPolicy-TLS-1-2-2017-01"
+  }
+}
+variable "other" {}
+"#;
+    let loaded = tf(&[("main.tf", text)], &LoadOptions::default());
+    assert!(loaded.skipped.is_empty(), "{:?}", loaded.skipped);
+    let web = &loaded.inventory.load_balancers[0];
+    let ps = web.tls_policies.clone().into_option().unwrap();
+    assert_eq!(ps.len(), 1, "only SSL negotiation policies: {ps:?}");
+    assert_eq!(ps[0].listener_ports, vec![443]);
+    assert_eq!(loaded.inventory.load_balancers.len(), 2, "a stand-in");
+    let found = rule_findings(&loaded.inventory, "elb-tls-policy-outdated");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, Status::Pass, "{found:?}");
+    assert_eq!(found[1].0, Status::Fail, "{found:?}");
+    assert!(found[1].1.contains("enables TLSv1 (used on port 443)"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let cfn = dir.path().join("lb.yaml");
+    std::fs::write(
+        &cfn,
+        r#"Resources:
+  Lb:
+    Type: AWS::ElasticLoadBalancing::LoadBalancer
+    Properties:
+      Listeners:
+        - LoadBalancerPort: '443'
+          InstancePort: '80'
+          Protocol: HTTPS
+          PolicyNames: [Tls]
+      Policies:
+        - PolicyName: Tls
+          PolicyType: SSLNegotiationPolicyType
+          Attributes:
+            - Name: Reference-Security-Policy
+              Value: ELBSecurityPolicy-2016-08
+"#,
+    )
+    .unwrap();
+    let loaded = cloudformation::load_file(&cfn, &LoadOptions::default());
+    let ps = loaded.inventory.load_balancers[0]
+        .tls_policies
+        .clone()
+        .into_option()
+        .unwrap();
+    assert_eq!(ps[0].listener_ports, vec![443]);
+    assert_eq!(ps[0].location.as_ref().unwrap().line, Some(11));
+    let found = rule_findings(&loaded.inventory, "elb-tls-policy-outdated");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Status::Fail);
+    assert!(found[0].1.contains("ELBSecurityPolicy-2016-08"), "{found:?}");
+
+    // Snapshot: only the policies a listener uses are judged.
+    let snap = tempfile::tempdir().unwrap();
+    let region = snap.path().join("us-east-1");
+    std::fs::create_dir_all(region.join("elb-describe-load-balancer-policies")).unwrap();
+    std::fs::write(
+        region.join("elb-describe-load-balancers.json"),
+        r#"{"LoadBalancerDescriptions": [{"LoadBalancerName": "web", "Scheme": "internet-facing",
+            "ListenerDescriptions": [{"Listener": {"Protocol": "HTTPS", "LoadBalancerPort": 443},
+                                      "PolicyNames": ["tls"]}]}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        region.join("elb-describe-load-balancer-policies/web.json"),
+        r#"{"PolicyDescriptions": [
+            {"PolicyName": "tls", "PolicyTypeName": "SSLNegotiationPolicyType",
+             "PolicyAttributeDescriptions": [
+                {"AttributeName": "Protocol-TLSv1.2", "AttributeValue": "true"},
+                {"AttributeName": "Protocol-TLSv1.1", "AttributeValue": "true"},
+                {"AttributeName": "ECDHE-RSA-AES128-GCM-SHA256", "AttributeValue": "true"}]},
+            {"PolicyName": "unused", "PolicyTypeName": "SSLNegotiationPolicyType",
+             "PolicyAttributeDescriptions": [
+                {"AttributeName": "Reference-Security-Policy", "AttributeValue": "ELBSecurityPolicy-2015-05"}]},
+            {"PolicyName": "sticky", "PolicyTypeName": "LBCookieStickinessPolicyType",
+             "PolicyAttributeDescriptions": []}]}"#,
+    )
+    .unwrap();
+    let loaded = load_paths(&[snap.path().to_path_buf()], &LoadOptions::default());
+    assert!(loaded.skipped.is_empty(), "{:?}", loaded.skipped);
+    let lb = &loaded.inventory.load_balancers[0];
+    let ps = lb.tls_policies.clone().into_option().unwrap();
+    assert_eq!(ps.len(), 2, "{ps:?}");
+    assert_eq!(ps[0].listener_ports, vec![443]);
+    assert!(ps[1].listener_ports.is_empty());
+    let found = rule_findings(&loaded.inventory, "elb-tls-policy-outdated");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("policy tls ") && found[0].1.contains("TLSv1.1"));
+}
+
+#[test]
+fn each_declared_trail_is_judged_for_multi_region() {
+    use pillar_model::Status;
+    let one = r#"
+resource "aws_cloudtrail" "regional" {
+  name           = "regional"
+  s3_bucket_name = "logs"
+}
+"#;
+    let loaded = tf(&[("main.tf", one)], &LoadOptions::default());
+    let found = rule_findings(&loaded.inventory, "cloudtrail-trail-single-region");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Status::Fail);
+    let both = format!(
+        "{one}\nresource \"aws_cloudtrail\" \"main\" {{\n  name = \"main\"\n  s3_bucket_name = \"logs\"\n  is_multi_region_trail = true\n}}\n"
+    );
+    let loaded = tf(&[("main.tf", &both)], &LoadOptions::default());
+    let found = rule_findings(&loaded.inventory, "cloudtrail-trail-single-region");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|f| f.0 == Status::Pass), "{found:?}");
+}

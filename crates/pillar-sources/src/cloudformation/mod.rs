@@ -292,6 +292,48 @@ fn redirect_protocol(actions: &[&V]) -> Option<String> {
     }
 }
 
+/// A Classic Load Balancer's `Policies` of type `SSLNegotiationPolicyType`,
+/// with the listener ports that use each (the policy's `LoadBalancerPorts`
+/// and the listeners whose `PolicyNames` name it).
+fn classic_tls_policies(r: &R) -> Vec<TlsNegotiationPolicy> {
+    let listeners = r.list("Listeners");
+    r.list("Policies")
+        .into_iter()
+        .filter(|p| text(p.get("PolicyType")).as_deref() == Some("SSLNegotiationPolicyType"))
+        .map(|p| {
+            let name = text(p.get("PolicyName")).unwrap_or_default();
+            let attrs = items(p.get("Attributes"))
+                .into_iter()
+                .filter_map(|a| text(a.get("Name")).map(|n| (n, text(a.get("Value")))))
+                .collect();
+            let mut ports: Vec<u16> = p
+                .get("LoadBalancerPorts")
+                .map(|v| v.known_strings().into_option().unwrap_or_default())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|x| x.parse().ok())
+                .collect();
+            for l in &listeners {
+                let uses = l
+                    .get("PolicyNames")
+                    .map(|v| v.known_strings().into_option().unwrap_or_default())
+                    .unwrap_or_default()
+                    .contains(&name);
+                if let Some(port) = l
+                    .get("LoadBalancerPort")
+                    .and_then(|x| x.to_num().ok())
+                    .filter(|_| uses)
+                {
+                    ports.push(port as u16);
+                }
+            }
+            ports.sort_unstable();
+            ports.dedup();
+            crate::terraform::map::tls_policy(name, attrs, ports, r.loc_of(p))
+        })
+        .collect()
+}
+
 fn items(v: Option<&V>) -> Vec<&V> {
     match v {
         Some(V::List(l)) => l.iter().filter(|x| matches!(x, V::Map(_))).collect(),
@@ -771,6 +813,11 @@ fn primary(r: &R, inv: &mut Inventory) {
             inv.functions.push(Function {
                 resource: r.rref("AWS::Lambda::Function").named(name.clone()),
                 location: r.loc(),
+                tls_policies: if classic {
+                    Known::Known(classic_tls_policies(&r))
+                } else {
+                    Known::unknown("not a Classic Load Balancer")
+                },
                 name,
                 arn: r.id.clone(),
                 runtime: r.s("Runtime"),
@@ -1088,6 +1135,7 @@ fn join(r: &R, inv: &mut Inventory) {
             };
             // An ACL declared elsewhere still protects the target.
             let acl = r
+                policy_names: Vec::new(),
                 .s("WebACLArn")
                 .or_else(|| r.s("WebACLId"))
                 .unwrap_or_else(|| r.id.clone());

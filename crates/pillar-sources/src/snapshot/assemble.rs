@@ -327,6 +327,25 @@ pub(crate) fn assemble(
                     tg.targets = known(b.take(Kind::TargetHealth, region, &name), |d| match d {
                         Data::Targets(t) => Some(t),
                         _ => None,
+                    } else {
+                        let mut policies = known(
+                            b.take(Kind::ClassicLbPolicies, region, &lb.name),
+                            |d| match d {
+                                Data::TlsPolicies(p) => Some(p),
+                                _ => None,
+                            },
+                        );
+                        if let (Known::Known(ps), Known::Known(ls)) = (&mut policies, &lb.listeners)
+                        {
+                            for p in ps.iter_mut() {
+                                p.listener_ports = ls
+                                    .iter()
+                                    .filter(|l| l.policy_names.contains(&p.name))
+                                    .filter_map(|l| l.port)
+                                    .collect();
+                            }
+                        }
+                        lb.tls_policies = policies;
                     });
                     inv.target_groups.push(tg);
                 }

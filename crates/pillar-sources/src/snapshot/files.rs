@@ -58,6 +58,7 @@ pub(crate) enum Kind {
     ClassicLoadBalancers,
     WebAcls,
     WebAclResources,
+    ClassicLbPolicies,
     KmsKeys,
     KmsAliases,
     KmsDescribeKey,
@@ -248,6 +249,10 @@ pub(crate) const REGION_DIRS: &[(&str, Kind)] = &[
     (
         "rds-describe-db-cluster-snapshot-attributes",
         Kind::DbClusterSnapshotAttributes,
+    (
+        "elb-describe-load-balancer-policies",
+        Kind::ClassicLbPolicies,
+    ),
     ),
     ("lambda-get-policy", Kind::LambdaPolicy),
     ("lambda-get-function-url-config", Kind::LambdaUrlConfig),

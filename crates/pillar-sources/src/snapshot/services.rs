@@ -7,7 +7,7 @@ use super::util::{time, Ctx, Lines};
 use pillar_model::{
     Analyzer, ConfigRecorder, DbInstance, DbSnapshot, Detector, EventRule, EventSelector, Function,
     KmsKey, Known, Listener, LoadBalancer, LogGroup, Secret, SecurityHub, TargetGroup, Timestamp,
-    Trail, TrailStatus, WebAcl,
+    TlsNegotiationPolicy, Trail, TrailStatus, WebAcl,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -159,6 +159,7 @@ pub(crate) fn listeners(bytes: &[u8]) -> Result<Data, Fail> {
                     target_groups,
                     default_actions,
                     redirect_protocol,
+                    policy_names: Vec::new(),
                     location: None,
                 }
             })
@@ -260,6 +261,7 @@ struct ClassicShape {
 #[serde(rename_all = "PascalCase", default)]
 struct ClassicListenerDescription {
     listener: ClassicListener,
+    policy_names: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -301,6 +303,7 @@ pub(crate) fn classic_load_balancers(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data
                         .map(|d| Listener {
                             port: d.listener.load_balancer_port,
                             protocol: d.listener.protocol,
+                            policy_names: d.policy_names,
                             ..Listener::default()
                         })
                         .collect(),
@@ -310,6 +313,58 @@ pub(crate) fn classic_load_balancers(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data
         })
         .collect();
     Ok(Data::LoadBalancers(list))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct LbPoliciesOut {
+    policy_descriptions: Vec<LbPolicyShape>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct LbPolicyShape {
+    policy_name: String,
+    policy_type_name: String,
+    policy_attribute_descriptions: Vec<LbPolicyAttribute>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct LbPolicyAttribute {
+    attribute_name: String,
+    attribute_value: Option<String>,
+}
+
+/// `aws elb describe-load-balancer-policies --load-balancer-name X`: the
+/// load balancer's `SSLNegotiationPolicyType` policies (other types are
+/// dropped); which listeners use them comes from the load balancer's
+/// `PolicyNames`.
+pub(crate) fn classic_lb_policies(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> {
+    let out: LbPoliciesOut = serde_json::from_slice(bytes)?;
+    let mut lines = Lines::new(bytes);
+    Ok(Data::TlsPolicies(
+        out.policy_descriptions
+            .into_iter()
+            .filter(|p| p.policy_type_name == "SSLNegotiationPolicyType")
+            .map(|p| {
+                let mut t = TlsNegotiationPolicy {
+                    location: ctx.loc(&mut lines, &p.policy_name),
+                    name: p.policy_name,
+                    ..TlsNegotiationPolicy::default()
+                };
+                for a in p.policy_attribute_descriptions {
+                    let v = a.attribute_value.unwrap_or_default();
+                    if a.attribute_name == "Reference-Security-Policy" {
+                        t.reference_policy = Some(v);
+                    } else if a.attribute_name.starts_with("Protocol-") {
+                        t.protocols.insert(a.attribute_name, v);
+                    }
+                }
+                t
+            })
+            .collect(),
+    ))
 }
 
 // ---------------------------------------------------------------- WAF

@@ -283,6 +283,9 @@ fn map_all(all: &[R<'_>], inv: &mut Inventory) {
                 b.encryption = Known::Known(Some(BucketEncryption {
                     algorithm: "AES256".to_owned(),
                     ..BucketEncryption::default()
+    for r in all {
+        attach_listener_policy(r, inv);
+    }
                 }));
             }
             if b.acl.reason() == Some(PENDING) {
@@ -877,6 +880,7 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
                 Some(e) => match e.get("variables") {
                     Some(V::Map(m)) => {
                         let mut out = BTreeMap::new();
+                            policy_names: Vec::new(),
                         for (k, v) in m.iter().filter(|(k, _)| !k.starts_with("__")) {
                             if let Ok(t) = v.to_text() {
                                 out.insert(k.clone(), t);
@@ -903,6 +907,7 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
         }
         "aws_wafv2_web_acl" | "aws_wafregional_web_acl" | "aws_waf_web_acl" => {
             let name = r.s("name").unwrap_or_else(|| r.addr.clone());
+                tls_policies: Known::Known(Vec::new()),
             let scope = match r.kind {
                 "aws_waf_web_acl" => "CLOUDFRONT".to_owned(),
                 "aws_wafregional_web_acl" => "REGIONAL".to_owned(),
@@ -1101,6 +1106,85 @@ fn bucket_for<'i>(inv: &'i mut Inventory, r: &R<'_>) -> Option<&'i mut Bucket> {
                 region: r.region.map(str::to_owned),
                 acl: Known::unknown(UNDECLARED_BUCKET),
                 policy: Known::unknown(UNDECLARED_BUCKET),
+/// A Classic Load Balancer SSL negotiation policy from its `(name, value)`
+/// attributes: `Reference-Security-Policy` and the `Protocol-*` switches
+/// are kept (ciphers are not judged); an unresolved value is kept as
+/// `(unresolved)`.
+pub(crate) fn tls_policy(
+    name: String,
+    attributes: Vec<(String, Option<String>)>,
+    listener_ports: Vec<u16>,
+    location: Option<Location>,
+) -> TlsNegotiationPolicy {
+    let mut p = TlsNegotiationPolicy {
+        name,
+        listener_ports,
+        location,
+        ..TlsNegotiationPolicy::default()
+    };
+    for (k, v) in attributes {
+        let v = v.unwrap_or_else(|| "(unresolved)".to_owned());
+        if k.eq_ignore_ascii_case("Reference-Security-Policy") {
+            p.reference_policy = Some(v);
+        } else if k.starts_with("Protocol-") {
+            p.protocols.insert(k, v);
+        }
+    }
+    p
+}
+
+/// Add an SSL negotiation policy to the Classic Load Balancer named `lb`
+/// (by name or address). When the IaC does not declare that load balancer,
+/// a stand-in classic load balancer (identity `stand_in`, scheme unknown)
+/// carries it, so the policy is still judged. Shared by Terraform and
+/// CloudFormation.
+pub(crate) fn add_tls_policy(
+    inv: &mut Inventory,
+    lb: Option<String>,
+    policy: TlsNegotiationPolicy,
+    owner: &str,
+    stand_in: ResourceRef,
+) {
+    let found = lb.as_ref().and_then(|k| {
+        inv.load_balancers
+            .iter()
+            .position(|l| l.kind == "classic" && (&l.name == k || &l.arn == k))
+    });
+    let i = match found {
+        Some(i) => i,
+        None => {
+            let name = lb.unwrap_or_else(|| format!("(load balancer of {owner})"));
+            inv.load_balancers.push(LoadBalancer {
+                resource: stand_in.named(name.clone()),
+                location: policy.location.clone(),
+                arn: name.clone(),
+                name,
+                kind: "classic".to_owned(),
+                scheme: Known::unknown("the load balancer is not declared in this configuration"),
+                listeners: Known::unknown(
+                    "the load balancer is not declared in this configuration",
+                ),
+                ..LoadBalancer::default()
+            });
+            inv.load_balancers.len() - 1
+        }
+    };
+    if let Some(lb) = inv.load_balancers.get_mut(i) {
+        match &mut lb.tls_policies {
+            Known::Known(ps) => ps.push(policy),
+            other => *other = Known::Known(vec![policy]),
+        }
+    }
+}
+
+/// `(name, value)` pairs of attribute blocks or items.
+fn name_values(items: &[&V], name: &str, value: &str) -> Vec<(String, Option<String>)> {
+    items
+        .iter()
+        .filter_map(|a| text(a.get(name)).map(|n| (n, text(a.get(value)))))
+        .collect()
+}
+
                 public_access_block: Known::unknown(UNDECLARED_BUCKET),
                 encryption: Known::unknown(UNDECLARED_BUCKET),
                 versioning: Known::unknown(UNDECLARED_BUCKET),
@@ -1257,6 +1341,34 @@ fn join(r: &R<'_>, inv: &mut Inventory) {
         }
         "aws_route_table_association" | "aws_main_route_table_association" => {
             let id = r.s("route_table_id").unwrap_or_default();
+/// After the join pass: listener policies name the listener ports that use
+/// a Classic Load Balancer's policies (`aws_load_balancer_listener_policy`).
+fn attach_listener_policy(r: &R<'_>, inv: &mut Inventory) {
+    if r.kind != "aws_load_balancer_listener_policy" {
+        return;
+    }
+    let (Some(lb), Some(port)) = (
+        r.s("load_balancer_name"),
+        r.get("load_balancer_port")
+            .and_then(|p| p.to_num().ok())
+            .map(|n| n as u16),
+    ) else {
+        return;
+    };
+    let names = r.strings("policy_names");
+    for l in inv
+        .load_balancers
+        .iter_mut()
+        .filter(|l| l.kind == "classic" && (l.name == lb || l.arn == lb))
+    {
+        if let Known::Known(ps) = &mut l.tls_policies {
+            for p in ps.iter_mut().filter(|p| names.contains(&p.name)) {
+                p.listener_ports.push(port);
+            }
+        }
+    }
+}
+
             if let Some(t) = inv.route_tables.iter_mut().find(|t| t.id == id) {
                 t.associations.push(RouteTableAssociation {
                     main: r.kind == "aws_main_route_table_association",
@@ -1553,6 +1665,36 @@ fn join(r: &R<'_>, inv: &mut Inventory) {
                 .and_then(|b| b.get("automatically_after_days"))
                 .and_then(|d| d.to_num().ok())
                 .map(|n| n as i64);
+        "aws_load_balancer_policy" => {
+            if r.s("policy_type_name").as_deref() != Some("SSLNegotiationPolicyType") {
+                return;
+            }
+            let name = r.s("policy_name").unwrap_or_else(|| r.addr.clone());
+            let attrs = name_values(&r.blocks("policy_attribute"), "name", "value");
+            add_tls_policy(
+                inv,
+                r.s("load_balancer_name"),
+                tls_policy(name, attrs, Vec::new(), r.loc()),
+                &r.addr,
+                r.rref("AWS::ElasticLoadBalancing::LoadBalancer"),
+            );
+        }
+        "aws_lb_ssl_negotiation_policy" => {
+            let name = r.s("name").unwrap_or_else(|| r.addr.clone());
+            let attrs = name_values(&r.blocks("attribute"), "name", "value");
+            let ports = r
+                .get("lb_port")
+                .and_then(|p| p.to_num().ok())
+                .map(|n| vec![n as u16])
+                .unwrap_or_default();
+            add_tls_policy(
+                inv,
+                r.s("load_balancer"),
+                tls_policy(name, attrs, ports, r.loc()),
+                &r.addr,
+                r.rref("AWS::ElasticLoadBalancing::LoadBalancer"),
+            );
+        }
             if let Some(s) = inv.secrets.iter_mut().find(|s| s.arn == id || s.name == id) {
                 s.rotation_enabled = Known::Known(true);
                 s.rotation_days = days;
@@ -1569,6 +1711,7 @@ fn join(r: &R<'_>, inv: &mut Inventory) {
                 .unwrap_or_else(|| r.addr.clone());
             associate_web_acl(inv, &acl, target, || WebAcl {
                 resource: r.rref("AWS::WAFv2::WebACL"),
+                policy_names: Vec::new(),
                 location: r.loc(),
                 arn: acl.clone(),
                 name: String::new(),

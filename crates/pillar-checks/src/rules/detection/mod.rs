@@ -7,6 +7,7 @@ mod cloudtrail_log_validation_disabled;
 mod cloudtrail_multi_region_missing;
 mod cloudtrail_not_encrypted_kms;
 mod cloudtrail_not_logging;
+mod cloudtrail_trail_single_region;
 mod config_recorder_disabled;
 mod ec2_vpc_flow_logs_disabled;
 mod guardduty_disabled;
@@ -18,6 +19,7 @@ pub(crate) mod util;
 pub fn rules() -> Vec<&'static dyn Rule> {
     vec![
         &cloudtrail_multi_region_missing::RULE,
+        &cloudtrail_trail_single_region::RULE,
         &cloudtrail_log_validation_disabled::RULE,
         &cloudtrail_not_encrypted_kms::RULE,
         &cloudtrail_not_logging::RULE,

@@ -15,6 +15,7 @@ mod ec2_sg_admin_port_open;
 mod ec2_sg_all_ports_open;
 mod ec2_sg_database_port_open;
 mod ec2_subnet_auto_assign_public_ip;
+mod elb_tls_policy_outdated;
 mod elbv2_internet_facing_without_waf;
 mod elbv2_listener_plaintext_http;
 mod rds_instance_publicly_accessible;
@@ -34,6 +35,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &elbv2_internet_facing_without_waf::RULE,
         &rds_instance_publicly_accessible::RULE,
         &elbv2_listener_plaintext_http::RULE,
+        &elb_tls_policy_outdated::RULE,
         &ec2_admin_port_internet_reachable::RULE,
         &ec2_database_port_internet_reachable::RULE,
         &ec2_all_ports_internet_reachable::RULE,
