@@ -547,3 +547,53 @@ fn single_layer_flag_reflects_the_nacl() {
     let a = analyze(&inv(&v));
     assert!(a.exposures.iter().all(|e| !e.single_layer));
 }
+
+/// VPC Block Public Access (Amazon VPC User Guide): a blocking mode stops
+/// inbound traffic through the internet gateway, also over IPv6 and for the
+/// latent (one Elastic IP away) analysis; an allow-bidirectional exclusion
+/// of the VPC lifts it, an allow-egress one does not.
+#[test]
+fn vpc_block_public_access_blocks_inbound_unless_excluded_both_ways() {
+    let with = |mode: &str, exclusion: Option<(&str, &str)>| {
+        let mut v = base();
+        v["vpc_bpa"] = json!([{"region": "", "mode": mode, "state": "update-complete"}]);
+        if let Some((m, target)) = exclusion {
+            v["vpc_bpa_exclusions"] = json!([{"id": "exclusion-1", "mode": m, "target_id": target, "state": "create-complete"}]);
+        }
+        v
+    };
+    for mode in ["block-ingress", "block-bidirectional"] {
+        let v = with(mode, None);
+        let p = ssh(&v, 22);
+        assert_eq!(code(&p), "VPC_BPA_BLOCKS_INGRESS", "{mode}");
+        assert!(p.sources.is_empty());
+        let a = analyze(&inv(&v));
+        assert!(a.exposures.is_empty(), "{mode}: {:?}", a.exposures);
+        // The same instance without a public address is not latent either.
+        let mut v = v.clone();
+        v["network_interfaces"][0]["private_ips"][0]["public_ip"] = Value::Null;
+        assert!(analyze(&inv(&v)).latent.is_empty(), "{mode}");
+    }
+    let p = ssh(
+        &with("block-ingress", Some(("allow-bidirectional", "vpc-1"))),
+        22,
+    );
+    assert_eq!(code(&p), "REACHABLE");
+    assert!(p.hops.iter().any(|h| h.kind == "vpc-block-public-access"
+        && h.notes.iter().any(|n| n.contains("exclusion-1"))));
+    let p = ssh(
+        &with("block-bidirectional", Some(("allow-egress", "subnet-pub"))),
+        22,
+    );
+    assert_eq!(code(&p), "VPC_BPA_BLOCKS_INGRESS");
+    assert_eq!(code(&ssh(&with("off", None), 22)), "REACHABLE");
+    // IPv6 through the same gateway is blocked as well.
+    let mut v = with("block-ingress", None);
+    v["network_interfaces"][0]["ipv6_addresses"] = json!(["2600:1f18::10"]);
+    let six: Vec<_> = path(&inv(&v), "i-1", Proto::TCP, 22)
+        .into_iter()
+        .filter(|p| p.family == Family::V6)
+        .collect();
+    assert_eq!(six.len(), 1);
+    assert_eq!(code(&six[0]), "VPC_BPA_BLOCKS_INGRESS");
+}
