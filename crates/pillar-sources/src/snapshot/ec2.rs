@@ -994,6 +994,95 @@ pub(crate) fn instances(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
+struct UserDataOut {
+    instance_id: Option<String>,
+    user_data: Option<AttributeValue>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct AttributeValue {
+    value: Option<String>,
+}
+
+/// `ec2 describe-instance-attribute --attribute userData`: the base64 user
+/// data, `None` when the instance has none (`"UserData": {}`).
+pub(crate) fn instance_user_data(bytes: &[u8]) -> Result<Data, Fail> {
+    let out: UserDataOut = serde_json::from_slice(bytes)?;
+    if out.instance_id.is_none() && out.user_data.is_none() {
+        return Err(Fail::Other(
+            "no InstanceId or UserData in the file".to_owned(),
+        ));
+    }
+    Ok(Data::Text(
+        out.user_data
+            .and_then(|u| u.value)
+            .filter(|v| !v.is_empty()),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct LaunchTemplateVersionsOut {
+    launch_template_versions: Vec<LaunchTemplateVersionShape>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct LaunchTemplateVersionShape {
+    launch_template_id: String,
+    launch_template_name: String,
+    version_number: Option<i64>,
+    launch_template_data: Option<LaunchTemplateDataShape>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct LaunchTemplateDataShape {
+    user_data: Option<String>,
+}
+
+/// `ec2 describe-launch-template-versions --versions '$Latest' '$Default'`:
+/// each version with its user data (one entry when both name the same).
+pub(crate) fn launch_template_versions(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> {
+    let out: LaunchTemplateVersionsOut = serde_json::from_slice(bytes)?;
+    let mut lines = Lines::new(bytes);
+    let mut list: Vec<pillar_model::LaunchTemplate> = Vec::new();
+    for v in out.launch_template_versions {
+        if list
+            .iter()
+            .any(|t| t.id == v.launch_template_id && t.version == v.version_number)
+        {
+            continue;
+        }
+        let id = match v.version_number {
+            Some(n) => format!("{}:{n}", v.launch_template_id),
+            None => v.launch_template_id.clone(),
+        };
+        list.push(pillar_model::LaunchTemplate {
+            resource: ctx
+                .rref(
+                    "AWS::EC2::LaunchTemplate",
+                    ctx.arn_or_id("ec2", None, "launch-template", &id),
+                    None,
+                )
+                .named(v.launch_template_name.clone()),
+            location: ctx.loc(&mut lines, &v.launch_template_id),
+            name: v.launch_template_name,
+            version: v.version_number,
+            user_data: Known::Known(
+                v.launch_template_data
+                    .and_then(|d| d.user_data)
+                    .filter(|u| !u.is_empty()),
+            ),
+            id: v.launch_template_id,
+        });
+    }
+    Ok(Data::LaunchTemplates(list))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 struct AddressesOut {
     addresses: Vec<AddressShape>,
 }
