@@ -544,7 +544,10 @@ variable "other" {}
     let found = rule_findings(&loaded.inventory, "elb-tls-policy-outdated");
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, Status::Fail);
-    assert!(found[0].1.contains("ELBSecurityPolicy-2016-08"), "{found:?}");
+    assert!(
+        found[0].1.contains("ELBSecurityPolicy-2016-08"),
+        "{found:?}"
+    );
 
     // Snapshot: only the policies a listener uses are judged.
     let snap = tempfile::tempdir().unwrap();

@@ -505,25 +505,7 @@ fn primary(r: &R, inv: &mut Inventory) {
                 }),
                 iam_instance_profile: r.s("IamInstanceProfile"),
                 image_id: r.s("ImageId"),
-                // `UserData` is base64 (usually `Fn::Base64` of a script).
-                user_data: crate::terraform::map::user_data(None, r.get("UserData")),
                 ..Instance::default()
-            });
-        }
-        "AWS::EC2::LaunchTemplate" => {
-            let name = r.s("LaunchTemplateName").unwrap_or_else(|| r.id.clone());
-            let data = r.get("LaunchTemplateData");
-            inv.launch_templates.push(LaunchTemplate {
-                resource: r.rref("AWS::EC2::LaunchTemplate").named(name.clone()),
-                location: r.loc(),
-                id: r.id.clone(),
-                name,
-                version: None,
-                user_data: match data {
-                    Some(V::Unknown(why)) => Known::Unknown(why.clone()),
-                    Some(d) => crate::terraform::map::user_data(None, d.get("UserData")),
-                    None => Known::Known(None),
-                },
             });
         }
         "AWS::EC2::Volume" => inv.volumes.push(Volume {
@@ -813,6 +795,11 @@ fn primary(r: &R, inv: &mut Inventory) {
                 subnets: r.strings("Subnets"),
                 security_groups: r.strings("SecurityGroups"),
                 listeners: Known::Known(listeners),
+                tls_policies: if classic {
+                    Known::Known(classic_tls_policies(&r))
+                } else {
+                    Known::unknown("not a Classic Load Balancer")
+                },
                 ..LoadBalancer::default()
             });
         }
@@ -831,11 +818,6 @@ fn primary(r: &R, inv: &mut Inventory) {
             inv.functions.push(Function {
                 resource: r.rref("AWS::Lambda::Function").named(name.clone()),
                 location: r.loc(),
-                tls_policies: if classic {
-                    Known::Known(classic_tls_policies(&r))
-                } else {
-                    Known::unknown("not a Classic Load Balancer")
-                },
                 name,
                 arn: r.id.clone(),
                 runtime: r.s("Runtime"),
@@ -1135,6 +1117,7 @@ fn join(r: &R, inv: &mut Inventory) {
                 target_groups: Vec::new(),
                 default_actions: actions.iter().filter_map(|a| text(a.get("Type"))).collect(),
                 redirect_protocol: redirect_protocol(&actions),
+                policy_names: Vec::new(),
                 location: r.loc(),
             };
             crate::terraform::map::add_listener(
@@ -1153,7 +1136,6 @@ fn join(r: &R, inv: &mut Inventory) {
             };
             // An ACL declared elsewhere still protects the target.
             let acl = r
-                policy_names: Vec::new(),
                 .s("WebACLArn")
                 .or_else(|| r.s("WebACLId"))
                 .unwrap_or_else(|| r.id.clone());

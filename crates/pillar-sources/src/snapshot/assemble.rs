@@ -298,17 +298,7 @@ pub(crate) fn assemble(
                 }
             }
             Data::NetworkInterfaces(v) => inv.network_interfaces.extend(v),
-            Data::Instances(v) => {
-                for mut i in v {
-                    i.user_data =
-                        known(b.take(Kind::InstanceUserData, region, &i.id), |d| match d {
-                            Data::Text(t) => Some(t),
-                            _ => None,
-                        });
-                    inv.instances.push(i);
-                }
-            }
-            Data::LaunchTemplates(v) => inv.launch_templates.extend(v),
+            Data::Instances(v) => inv.instances.extend(v),
             Data::ElasticIps(v) => inv.elastic_ips.extend(v),
             Data::Volumes(v) => inv.volumes.extend(v),
             Data::EbsSnapshots(v) => {
@@ -327,16 +317,6 @@ pub(crate) fn assemble(
                                 Data::Listeners(l) => Some(l),
                                 _ => None,
                             });
-                    }
-                    inv.load_balancers.push(lb);
-                }
-            }
-            Data::TargetGroups(v) => {
-                for mut tg in v {
-                    let name = tg.resource.name.clone().unwrap_or_default();
-                    tg.targets = known(b.take(Kind::TargetHealth, region, &name), |d| match d {
-                        Data::Targets(t) => Some(t),
-                        _ => None,
                     } else {
                         let mut policies = known(
                             b.take(Kind::ClassicLbPolicies, region, &lb.name),
@@ -356,6 +336,16 @@ pub(crate) fn assemble(
                             }
                         }
                         lb.tls_policies = policies;
+                    }
+                    inv.load_balancers.push(lb);
+                }
+            }
+            Data::TargetGroups(v) => {
+                for mut tg in v {
+                    let name = tg.resource.name.clone().unwrap_or_default();
+                    tg.targets = known(b.take(Kind::TargetHealth, region, &name), |d| match d {
+                        Data::Targets(t) => Some(t),
+                        _ => None,
                     });
                     inv.target_groups.push(tg);
                 }

@@ -89,29 +89,6 @@ impl R<'_> {
     }
 }
 
-/// User data as the EC2 API holds it (base64), from a text form (encoded
-/// here) or a base64 form (kept). `Known(None)` when neither is set; unknown
-/// when the set one cannot be evaluated.
-pub(crate) fn user_data(text: Option<&V>, base64_form: Option<&V>) -> Known<Option<String>> {
-    use base64::Engine as _;
-    fn given(v: Option<&V>) -> Option<&V> {
-        v.filter(|v| !matches!(v, V::Null))
-    }
-    match (given(text), given(base64_form)) {
-        (Some(v), _) => match v.to_text() {
-            Ok(t) if t.is_empty() => Known::Known(None),
-            Ok(t) => Known::Known(Some(base64::engine::general_purpose::STANDARD.encode(t))),
-            Err(why) => Known::Unknown(format!("user data: {why}")),
-        },
-        (None, Some(v)) => match v.to_text() {
-            Ok(t) if t.is_empty() => Known::Known(None),
-            Ok(t) => Known::Known(Some(t)),
-            Err(why) => Known::Unknown(format!("user data: {why}")),
-        },
-        (None, None) => Known::Known(None),
-    }
-}
-
 fn blocks<'v>(v: &'v V, k: &str) -> Vec<&'v V> {
     match v.get(k) {
         Some(V::List(l)) => l.iter().filter(|x| matches!(x, V::Map(_))).collect(),
@@ -283,6 +260,9 @@ fn map_all(all: &[R<'_>], inv: &mut Inventory) {
     }
     db_subnet_groups(all, inv);
     local_routes(inv);
+    for r in all {
+        attach_listener_policy(r, inv);
+    }
     // Settings joined from the configuration: what was not declared is absent.
     for b in &mut inv.buckets {
         if b.resource.source == Some(SourceKind::Terraform) {
@@ -306,9 +286,6 @@ fn map_all(all: &[R<'_>], inv: &mut Inventory) {
                 b.encryption = Known::Known(Some(BucketEncryption {
                     algorithm: "AES256".to_owned(),
                     ..BucketEncryption::default()
-    for r in all {
-        attach_listener_policy(r, inv);
-    }
                 }));
             }
             if b.acl.reason() == Some(PENDING) {
@@ -563,20 +540,7 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
                 iam_instance_profile: r.s("iam_instance_profile"),
                 image_id: r.s("ami"),
                 tags: r.tags(),
-                user_data: user_data(r.get("user_data"), r.get("user_data_base64")),
                 ..Instance::default()
-            });
-        }
-        "aws_launch_template" => {
-            let name = r.s("name").unwrap_or_else(|| r.addr.clone());
-            inv.launch_templates.push(LaunchTemplate {
-                resource: r.rref("AWS::EC2::LaunchTemplate").named(name.clone()),
-                location: r.loc(),
-                id: r.id(),
-                name,
-                version: None,
-                // The provider takes launch template user data in base64.
-                user_data: user_data(None, r.get("user_data")),
             });
         }
         "aws_ebs_volume" => inv.volumes.push(Volume {
@@ -880,6 +844,7 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
                             target_groups: Vec::new(),
                             default_actions: vec!["forward".to_owned()],
                             redirect_protocol: None,
+                            policy_names: Vec::new(),
                             location: r.loc_of(l),
                         })
                         .collect(),
@@ -906,6 +871,7 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
                 security_groups: r.strings("security_groups"),
                 ip_address_type: r.s("ip_address_type"),
                 listeners,
+                tls_policies: Known::Known(Vec::new()),
                 ..LoadBalancer::default()
             });
         }
@@ -916,7 +882,6 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
                 Some(e) => match e.get("variables") {
                     Some(V::Map(m)) => {
                         let mut out = BTreeMap::new();
-                            policy_names: Vec::new(),
                         for (k, v) in m.iter().filter(|(k, _)| !k.starts_with("__")) {
                             if let Ok(t) = v.to_text() {
                                 out.insert(k.clone(), t);
@@ -943,7 +908,6 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
         }
         "aws_wafv2_web_acl" | "aws_wafregional_web_acl" | "aws_waf_web_acl" => {
             let name = r.s("name").unwrap_or_else(|| r.addr.clone());
-                tls_policies: Known::Known(Vec::new()),
             let scope = match r.kind {
                 "aws_waf_web_acl" => "CLOUDFRONT".to_owned(),
                 "aws_wafregional_web_acl" => "REGIONAL".to_owned(),
@@ -1106,42 +1070,6 @@ pub(crate) fn add_listener(
     }
 }
 
-/// The protocol of a listener's default redirect: AWS's `#{protocol}` when
-/// the redirect names none, `None` when unresolved or there is no redirect.
-fn redirect_protocol(actions: &[&V]) -> Option<String> {
-    let action = actions
-        .iter()
-        .find(|a| text(a.get("type")).is_some_and(|t| t.eq_ignore_ascii_case("redirect")))?;
-    let redirect = blocks(action, "redirect").into_iter().next()?;
-    match redirect.get("protocol") {
-        None | Some(V::Null) => Some("#{protocol}".to_owned()),
-        Some(v) => v.to_text().ok().filter(|p| !p.is_empty()),
-    }
-}
-
-const UNDECLARED_BUCKET: &str = "the bucket is not declared in this configuration";
-
-/// The bucket a split S3 resource configures; a stand-in when the
-/// configuration does not declare it (its other settings unknown), so the
-/// setting is still judged.
-fn bucket_for<'i>(inv: &'i mut Inventory, r: &R<'_>) -> Option<&'i mut Bucket> {
-    let key = r.s("bucket");
-    let found = key.as_ref().and_then(|k| {
-        inv.buckets
-            .iter()
-            .position(|b| &b.name == k || &b.resource.id == k)
-    });
-    let i = match found {
-        Some(i) => i,
-        None => {
-            let name = key.unwrap_or_else(|| format!("(bucket of {})", r.addr));
-            inv.buckets.push(Bucket {
-                resource: r.rref("AWS::S3::Bucket").named(name.clone()),
-                location: r.loc(),
-                name,
-                region: r.region.map(str::to_owned),
-                acl: Known::unknown(UNDECLARED_BUCKET),
-                policy: Known::unknown(UNDECLARED_BUCKET),
 /// A Classic Load Balancer SSL negotiation policy from its `(name, value)`
 /// attributes: `Reference-Security-Policy` and the `Protocol-*` switches
 /// are kept (ciphers are not judged); an unresolved value is kept as
@@ -1221,6 +1149,42 @@ fn name_values(items: &[&V], name: &str, value: &str) -> Vec<(String, Option<Str
         .collect()
 }
 
+/// The protocol of a listener's default redirect: AWS's `#{protocol}` when
+/// the redirect names none, `None` when unresolved or there is no redirect.
+fn redirect_protocol(actions: &[&V]) -> Option<String> {
+    let action = actions
+        .iter()
+        .find(|a| text(a.get("type")).is_some_and(|t| t.eq_ignore_ascii_case("redirect")))?;
+    let redirect = blocks(action, "redirect").into_iter().next()?;
+    match redirect.get("protocol") {
+        None | Some(V::Null) => Some("#{protocol}".to_owned()),
+        Some(v) => v.to_text().ok().filter(|p| !p.is_empty()),
+    }
+}
+
+const UNDECLARED_BUCKET: &str = "the bucket is not declared in this configuration";
+
+/// The bucket a split S3 resource configures; a stand-in when the
+/// configuration does not declare it (its other settings unknown), so the
+/// setting is still judged.
+fn bucket_for<'i>(inv: &'i mut Inventory, r: &R<'_>) -> Option<&'i mut Bucket> {
+    let key = r.s("bucket");
+    let found = key.as_ref().and_then(|k| {
+        inv.buckets
+            .iter()
+            .position(|b| &b.name == k || &b.resource.id == k)
+    });
+    let i = match found {
+        Some(i) => i,
+        None => {
+            let name = key.unwrap_or_else(|| format!("(bucket of {})", r.addr));
+            inv.buckets.push(Bucket {
+                resource: r.rref("AWS::S3::Bucket").named(name.clone()),
+                location: r.loc(),
+                name,
+                region: r.region.map(str::to_owned),
+                acl: Known::unknown(UNDECLARED_BUCKET),
+                policy: Known::unknown(UNDECLARED_BUCKET),
                 public_access_block: Known::unknown(UNDECLARED_BUCKET),
                 encryption: Known::unknown(UNDECLARED_BUCKET),
                 versioning: Known::unknown(UNDECLARED_BUCKET),
@@ -1341,6 +1305,34 @@ fn principal_name(r: &R<'_>, key: &str) -> String {
     r.s(key).unwrap_or_else(|| format!("({key} of {})", r.addr))
 }
 
+/// After the join pass: listener policies name the listener ports that use
+/// a Classic Load Balancer's policies (`aws_load_balancer_listener_policy`).
+fn attach_listener_policy(r: &R<'_>, inv: &mut Inventory) {
+    if r.kind != "aws_load_balancer_listener_policy" {
+        return;
+    }
+    let (Some(lb), Some(port)) = (
+        r.s("load_balancer_name"),
+        r.get("load_balancer_port")
+            .and_then(|p| p.to_num().ok())
+            .map(|n| n as u16),
+    ) else {
+        return;
+    };
+    let names = r.strings("policy_names");
+    for l in inv
+        .load_balancers
+        .iter_mut()
+        .filter(|l| l.kind == "classic" && (l.name == lb || l.arn == lb))
+    {
+        if let Known::Known(ps) = &mut l.tls_policies {
+            for p in ps.iter_mut().filter(|p| names.contains(&p.name)) {
+                p.listener_ports.push(port);
+            }
+        }
+    }
+}
+
 /// A route of an `aws_route_table` block or an `aws_route` resource.
 fn tf_route(v: &V) -> Route {
     let s = |k: &str| text(v.get(k));
@@ -1377,34 +1369,6 @@ fn join(r: &R<'_>, inv: &mut Inventory) {
         }
         "aws_route_table_association" | "aws_main_route_table_association" => {
             let id = r.s("route_table_id").unwrap_or_default();
-/// After the join pass: listener policies name the listener ports that use
-/// a Classic Load Balancer's policies (`aws_load_balancer_listener_policy`).
-fn attach_listener_policy(r: &R<'_>, inv: &mut Inventory) {
-    if r.kind != "aws_load_balancer_listener_policy" {
-        return;
-    }
-    let (Some(lb), Some(port)) = (
-        r.s("load_balancer_name"),
-        r.get("load_balancer_port")
-            .and_then(|p| p.to_num().ok())
-            .map(|n| n as u16),
-    ) else {
-        return;
-    };
-    let names = r.strings("policy_names");
-    for l in inv
-        .load_balancers
-        .iter_mut()
-        .filter(|l| l.kind == "classic" && (l.name == lb || l.arn == lb))
-    {
-        if let Known::Known(ps) = &mut l.tls_policies {
-            for p in ps.iter_mut().filter(|p| names.contains(&p.name)) {
-                p.listener_ports.push(port);
-            }
-        }
-    }
-}
-
             if let Some(t) = inv.route_tables.iter_mut().find(|t| t.id == id) {
                 t.associations.push(RouteTableAssociation {
                     main: r.kind == "aws_main_route_table_association",
@@ -1665,42 +1629,6 @@ fn attach_listener_policy(r: &R<'_>, inv: &mut Inventory) {
                 u.password_enabled = Known::Known(true);
             }
         }
-        "aws_lb_listener" | "aws_alb_listener" => {
-            let actions = r.blocks("default_action");
-            let listener = Listener {
-                arn: r.addr.clone(),
-                port: r
-                    .get("port")
-                    .and_then(|p| p.to_num().ok())
-                    .map(|n| n as u16),
-                protocol: r
-                    .s("protocol")
-                    .unwrap_or_else(|| "HTTP".to_owned())
-                    .to_ascii_uppercase(),
-                ssl_policy: r.s("ssl_policy"),
-                target_groups: Vec::new(),
-                default_actions: actions.iter().filter_map(|a| text(a.get("type"))).collect(),
-                redirect_protocol: redirect_protocol(&actions),
-                location: r.loc(),
-            };
-            add_listener(
-                inv,
-                r.s("load_balancer_arn"),
-                listener,
-                &r.addr,
-                UNDECLARED_LB,
-                r.rref("AWS::ElasticLoadBalancingV2::LoadBalancer"),
-                r.loc(),
-            );
-        }
-        "aws_secretsmanager_secret_rotation" => {
-            let Some(id) = r.s("secret_id") else { return };
-            let days = r
-                .blocks("rotation_rules")
-                .first()
-                .and_then(|b| b.get("automatically_after_days"))
-                .and_then(|d| d.to_num().ok())
-                .map(|n| n as i64);
         "aws_load_balancer_policy" => {
             if r.s("policy_type_name").as_deref() != Some("SSLNegotiationPolicyType") {
                 return;
@@ -1731,6 +1659,43 @@ fn attach_listener_policy(r: &R<'_>, inv: &mut Inventory) {
                 r.rref("AWS::ElasticLoadBalancing::LoadBalancer"),
             );
         }
+        "aws_lb_listener" | "aws_alb_listener" => {
+            let actions = r.blocks("default_action");
+            let listener = Listener {
+                arn: r.addr.clone(),
+                port: r
+                    .get("port")
+                    .and_then(|p| p.to_num().ok())
+                    .map(|n| n as u16),
+                protocol: r
+                    .s("protocol")
+                    .unwrap_or_else(|| "HTTP".to_owned())
+                    .to_ascii_uppercase(),
+                ssl_policy: r.s("ssl_policy"),
+                target_groups: Vec::new(),
+                default_actions: actions.iter().filter_map(|a| text(a.get("type"))).collect(),
+                redirect_protocol: redirect_protocol(&actions),
+                policy_names: Vec::new(),
+                location: r.loc(),
+            };
+            add_listener(
+                inv,
+                r.s("load_balancer_arn"),
+                listener,
+                &r.addr,
+                UNDECLARED_LB,
+                r.rref("AWS::ElasticLoadBalancingV2::LoadBalancer"),
+                r.loc(),
+            );
+        }
+        "aws_secretsmanager_secret_rotation" => {
+            let Some(id) = r.s("secret_id") else { return };
+            let days = r
+                .blocks("rotation_rules")
+                .first()
+                .and_then(|b| b.get("automatically_after_days"))
+                .and_then(|d| d.to_num().ok())
+                .map(|n| n as i64);
             if let Some(s) = inv.secrets.iter_mut().find(|s| s.arn == id || s.name == id) {
                 s.rotation_enabled = Known::Known(true);
                 s.rotation_days = days;
@@ -1747,7 +1712,6 @@ fn attach_listener_policy(r: &R<'_>, inv: &mut Inventory) {
                 .unwrap_or_else(|| r.addr.clone());
             associate_web_acl(inv, &acl, target, || WebAcl {
                 resource: r.rref("AWS::WAFv2::WebACL"),
-                policy_names: Vec::new(),
                 location: r.loc(),
                 arn: acl.clone(),
                 name: String::new(),
