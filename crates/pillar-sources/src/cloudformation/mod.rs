@@ -505,7 +505,25 @@ fn primary(r: &R, inv: &mut Inventory) {
                 }),
                 iam_instance_profile: r.s("IamInstanceProfile"),
                 image_id: r.s("ImageId"),
+                // `UserData` is base64 (usually `Fn::Base64` of a script).
+                user_data: crate::terraform::map::user_data(None, r.get("UserData")),
                 ..Instance::default()
+            });
+        }
+        "AWS::EC2::LaunchTemplate" => {
+            let name = r.s("LaunchTemplateName").unwrap_or_else(|| r.id.clone());
+            let data = r.get("LaunchTemplateData");
+            inv.launch_templates.push(LaunchTemplate {
+                resource: r.rref("AWS::EC2::LaunchTemplate").named(name.clone()),
+                location: r.loc(),
+                id: r.id.clone(),
+                name,
+                version: None,
+                user_data: match data {
+                    Some(V::Unknown(why)) => Known::Unknown(why.clone()),
+                    Some(d) => crate::terraform::map::user_data(None, d.get("UserData")),
+                    None => Known::Known(None),
+                },
             });
         }
         "AWS::EC2::Volume" => inv.volumes.push(Volume {

@@ -298,7 +298,17 @@ pub(crate) fn assemble(
                 }
             }
             Data::NetworkInterfaces(v) => inv.network_interfaces.extend(v),
-            Data::Instances(v) => inv.instances.extend(v),
+            Data::Instances(v) => {
+                for mut i in v {
+                    i.user_data =
+                        known(b.take(Kind::InstanceUserData, region, &i.id), |d| match d {
+                            Data::Text(t) => Some(t),
+                            _ => None,
+                        });
+                    inv.instances.push(i);
+                }
+            }
+            Data::LaunchTemplates(v) => inv.launch_templates.extend(v),
             Data::ElasticIps(v) => inv.elastic_ips.extend(v),
             Data::Volumes(v) => inv.volumes.extend(v),
             Data::EbsSnapshots(v) => {

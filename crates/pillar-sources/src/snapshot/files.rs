@@ -45,6 +45,8 @@ pub(crate) enum Kind {
     PrefixListEntries,
     NetworkInterfaces,
     Instances,
+    InstanceUserData,
+    LaunchTemplateVersions,
     Addresses,
     Volumes,
     EbsSnapshots,
@@ -177,6 +179,10 @@ pub(crate) const REGION_FILES: &[(&str, Kind)] = &[
         Kind::NetworkInterfaces,
     ),
     ("ec2-describe-instances.json", Kind::Instances),
+    (
+        "ec2-describe-launch-template-versions.json",
+        Kind::LaunchTemplateVersions,
+    ),
     ("ec2-describe-addresses.json", Kind::Addresses),
     ("ec2-describe-volumes.json", Kind::Volumes),
     ("ec2-describe-snapshots.json", Kind::EbsSnapshots),
@@ -235,6 +241,10 @@ pub(crate) const REGION_DIRS: &[(&str, Kind)] = &[
     (
         "ec2-describe-snapshot-attribute",
         Kind::EbsSnapshotAttribute,
+    ),
+    (
+        "ec2-describe-instance-attribute-userdata",
+        Kind::InstanceUserData,
     ),
     ("elbv2-describe-listeners", Kind::Listeners),
     ("elbv2-describe-target-health", Kind::TargetHealth),

@@ -89,6 +89,29 @@ impl R<'_> {
     }
 }
 
+/// User data as the EC2 API holds it (base64), from a text form (encoded
+/// here) or a base64 form (kept). `Known(None)` when neither is set; unknown
+/// when the set one cannot be evaluated.
+pub(crate) fn user_data(text: Option<&V>, base64_form: Option<&V>) -> Known<Option<String>> {
+    use base64::Engine as _;
+    fn given(v: Option<&V>) -> Option<&V> {
+        v.filter(|v| !matches!(v, V::Null))
+    }
+    match (given(text), given(base64_form)) {
+        (Some(v), _) => match v.to_text() {
+            Ok(t) if t.is_empty() => Known::Known(None),
+            Ok(t) => Known::Known(Some(base64::engine::general_purpose::STANDARD.encode(t))),
+            Err(why) => Known::Unknown(format!("user data: {why}")),
+        },
+        (None, Some(v)) => match v.to_text() {
+            Ok(t) if t.is_empty() => Known::Known(None),
+            Ok(t) => Known::Known(Some(t)),
+            Err(why) => Known::Unknown(format!("user data: {why}")),
+        },
+        (None, None) => Known::Known(None),
+    }
+}
+
 fn blocks<'v>(v: &'v V, k: &str) -> Vec<&'v V> {
     match v.get(k) {
         Some(V::List(l)) => l.iter().filter(|x| matches!(x, V::Map(_))).collect(),
@@ -540,7 +563,20 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
                 iam_instance_profile: r.s("iam_instance_profile"),
                 image_id: r.s("ami"),
                 tags: r.tags(),
+                user_data: user_data(r.get("user_data"), r.get("user_data_base64")),
                 ..Instance::default()
+            });
+        }
+        "aws_launch_template" => {
+            let name = r.s("name").unwrap_or_else(|| r.addr.clone());
+            inv.launch_templates.push(LaunchTemplate {
+                resource: r.rref("AWS::EC2::LaunchTemplate").named(name.clone()),
+                location: r.loc(),
+                id: r.id(),
+                name,
+                version: None,
+                // The provider takes launch template user data in base64.
+                user_data: user_data(None, r.get("user_data")),
             });
         }
         "aws_ebs_volume" => inv.volumes.push(Volume {
