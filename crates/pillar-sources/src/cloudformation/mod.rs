@@ -814,7 +814,7 @@ fn primary(r: &R, inv: &mut Inventory) {
                 security_groups: r.strings("SecurityGroups"),
                 listeners: Known::Known(listeners),
                 tls_policies: if classic {
-                    Known::Known(classic_tls_policies(&r))
+                    Known::Known(classic_tls_policies(r))
                 } else {
                     Known::unknown("not a Classic Load Balancer")
                 },
