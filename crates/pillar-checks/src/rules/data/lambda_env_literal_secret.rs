@@ -48,7 +48,8 @@ static META: Meta = Meta {
         and key-named variables that pass the rules' length and entropy checks. References \
         are not secrets: Secrets Manager or SSM ARNs, `{{resolve:…}}` dynamic references, \
         `${…}` interpolations and placeholders such as `changeme`. Documented example keys \
-        (e.g. `AKIAIOSFODNN7EXAMPLE`) are low confidence and do not fail the function. \
+        (the AWS documentation's example key pair) are low confidence and do not fail the \
+        function. \
         Evidence names the variable and the secret rule, with the value redacted to its first \
         and last characters; never the value. Unknown environments are *unknown*.\n\n\
         ## Why is this bad?\n\
