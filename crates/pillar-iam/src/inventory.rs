@@ -580,6 +580,13 @@ impl IamModel {
             .and_then(|r| r.account.clone())
     }
 
+    /// The resource policy (bucket, key, secret, function, queue, topic)
+    /// that covers `resource`, when the inventory has one that compiled.
+    pub fn resource_policy(&self, resource: &str) -> Option<&Policy> {
+        self.resource_policy_for(resource)
+            .and_then(|r| self.policies.get(r.policy))
+    }
+
     fn resource_policy_for(&self, resource: &str) -> Option<&ResourcePolicy> {
         if let Some(r) = self
             .resource_index

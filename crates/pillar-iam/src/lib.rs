@@ -8,7 +8,8 @@
 //! * [`case`]: simulation cases (a request with inline policy sets);
 //! * [`inventory`]: the policy sets of principals and resources in a pillar inventory;
 //! * [`lint`]: risky grants in a policy;
-//! * [`escalation`]: who can become administrator, and by which steps.
+//! * [`escalation`]: who can become administrator, and by which steps;
+//! * [`exposure`]: who outside the inventory's accounts a resource policy lets in.
 
 pub mod arn;
 pub mod case;
@@ -16,6 +17,7 @@ pub mod catalog;
 pub mod condition;
 pub mod escalation;
 pub mod eval;
+pub mod exposure;
 pub mod inventory;
 pub mod json;
 pub mod lint;

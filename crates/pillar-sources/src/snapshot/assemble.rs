@@ -450,6 +450,26 @@ pub(crate) fn assemble(
         }
     }
     inv.trails = dedupe_trails(trails);
+    // Secret resource policies are joined by the ARN inside each file.
+    let keys: Vec<Key> = b
+        .per_resource
+        .keys()
+        .filter(|k| k.0 == Kind::SecretPolicy)
+        .cloned()
+        .collect();
+    let files = keys
+        .into_iter()
+        .filter_map(|k| {
+            let data = b.per_resource.remove(&k)?;
+            Some((k.1, k.2, data))
+        })
+        .collect();
+    for arn in super::messaging::join_secret_policies(files, &mut inv.secrets) {
+        b.skipped.push(Skipped::new(
+            "secretsmanager-get-resource-policy",
+            format!("the resource policy of {arn} names a secret that secretsmanager-list-secrets does not list"),
+        ));
+    }
     Loaded {
         inventory: inv,
         skipped: b.skipped,

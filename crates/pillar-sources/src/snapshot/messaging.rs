@@ -5,8 +5,11 @@
 //! `sqs-list-queues.json`, `sqs-get-queue-attributes/<queue>.json`,
 //! `sns-list-topics.json`, `sns-get-topic-attributes/<topic>.json`,
 //! `ec2-describe-vpc-endpoints.json`, `ecs-list-clusters.json`,
-//! `ecs-describe-tasks/<cluster>.json` and
-//! `ecs-describe-task-definition/<family>_<revision>.json`.
+//! `ecs-describe-tasks/<cluster>.json`,
+//! `ecs-describe-task-definition/<family>_<revision>.json`, and the
+//! resource policies of secrets,
+//! `secretsmanager-get-resource-policy/<secret name>.json` (joined to their
+//! secret by the ARN inside).
 
 use super::files::{file_key, Kind};
 use super::parse::{Data, Fail};
@@ -29,6 +32,88 @@ pub(crate) enum Parsed {
     Attributes(Box<Attributes>),
     /// A task definition's `taskRoleArn`.
     TaskRole(Option<String>),
+    /// `secretsmanager get-resource-policy`.
+    SecretPolicy(Box<SecretPolicy>),
+}
+
+/// A secret's resource policy file.
+#[derive(Debug)]
+pub(crate) struct SecretPolicy {
+    /// The secret's ARN, as the file gives it.
+    arn: String,
+    /// The policy: absent, a document, or why it is unusable.
+    policy: Result<Option<PolicyDocument>, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SecretPolicyOut {
+    #[serde(rename = "ARN")]
+    arn: String,
+    #[serde(rename = "ResourcePolicy")]
+    resource_policy: Option<Value>,
+}
+
+/// `secretsmanager get-resource-policy --secret-id ARN`:
+/// `{"ARN": …, "Name": …, "ResourcePolicy": "<JSON text>"}`, without
+/// `ResourcePolicy` when the secret has none.
+pub(crate) fn secret_policy(bytes: &[u8]) -> Result<Data, Fail> {
+    let out: SecretPolicyOut = serde_json::from_slice(bytes)?;
+    if out.arn.is_empty() {
+        return Err(Fail::Other("no ARN in the file".to_owned()));
+    }
+    let policy = match out.resource_policy {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => policy_text(&s).map(Some),
+        Some(_) => Err("ResourcePolicy is not text".to_owned()),
+    };
+    Ok(wrap(Parsed::SecretPolicy(Box::new(SecretPolicy {
+        arn: out.arn,
+        policy,
+    }))))
+}
+
+/// Join the resource policy files of a snapshot to their secrets, by the
+/// ARN inside each file (secret names may hold `/`, which file names
+/// cannot). A file the collector recorded an error in names no ARN: it is
+/// matched by its file name (the secret's name, `/` written `%2F`).
+/// Returns the files no secret took, for the skipped list.
+pub(crate) fn join_secret_policies(
+    files: Vec<(Option<String>, String, Data)>,
+    secrets: &mut [Secret],
+) -> Vec<String> {
+    let mut left = Vec::new();
+    for (region, stem, data) in files {
+        let same_region = |s: &Secret| region.is_none() || s.resource.region == region;
+        match data {
+            Data::Messaging(Parsed::SecretPolicy(p)) => {
+                let SecretPolicy { arn, policy } = *p;
+                match secrets.iter_mut().find(|s| s.arn == arn) {
+                    Some(s) => {
+                        // The secret keeps its location in the list file,
+                        // where its rotation settings are too.
+                        s.policy = match policy {
+                            Ok(p) => Known::Known(p),
+                            Err(why) => Known::Unknown(why),
+                        };
+                    }
+                    None => left.push(arn),
+                }
+            }
+            other => {
+                let name = file_key(&stem.replace("%2F", "/").replace("%2f", "/"));
+                match secrets
+                    .iter_mut()
+                    .find(|s| same_region(s) && file_key(&s.name) == name)
+                {
+                    Some(s) => s.policy = Known::Unknown(api_unknown(other)),
+                    None => left.push(stem),
+                }
+            }
+        }
+    }
+    left
 }
 
 /// The attributes pillar reads of a queue or topic.
@@ -38,6 +123,8 @@ pub(crate) struct Attributes {
     policy: Result<Option<PolicyDocument>, String>,
     kms_key_id: Option<String>,
     sqs_managed_sse: Option<bool>,
+    /// The attributes file, at its `Policy` attribute when it has one.
+    location: Option<Location>,
 }
 
 impl Default for Attributes {
@@ -46,6 +133,7 @@ impl Default for Attributes {
             policy: Ok(None),
             kms_key_id: None,
             sqs_managed_sse: None,
+            location: None,
         }
     }
 }
@@ -145,13 +233,22 @@ struct AttributesOut {
 
 /// `sqs get-queue-attributes --attribute-names All` and
 /// `sns get-topic-attributes`: `{"Attributes": {"Policy": "<JSON text>", …}}`.
-/// A queue without a policy has no `Policy` attribute.
-pub(crate) fn attributes(bytes: &[u8]) -> Result<Data, Fail> {
+/// A queue without a policy has no `Policy` attribute. Findings about the
+/// queue or topic point at this file (its `Policy` line, when present).
+pub(crate) fn attributes(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> {
     let out: AttributesOut = serde_json::from_slice(bytes)?;
+    let mut lines = Lines::new(bytes);
+    let location = ctx
+        .loc(&mut lines, "Policy")
+        .filter(|l| l.line.is_some())
+        .or_else(|| Some(Location::new(ctx.file, None)));
     let Some(attrs) = out.attributes else {
         // `get-queue-attributes` prints nothing (or `{}`) when the queue
         // has none of the attributes asked for.
-        return Ok(wrap(Parsed::Attributes(Box::default())));
+        return Ok(wrap(Parsed::Attributes(Box::new(Attributes {
+            location,
+            ..Attributes::default()
+        }))));
     };
     let text = |k: &str| {
         attrs
@@ -177,6 +274,7 @@ pub(crate) fn attributes(bytes: &[u8]) -> Result<Data, Fail> {
         policy,
         kms_key_id: text("KmsMasterKeyId"),
         sqs_managed_sse: text("SqsManagedSseEnabled").map(|s| s.eq_ignore_ascii_case("true")),
+        location,
     }))))
 }
 
@@ -369,6 +467,9 @@ pub(crate) fn join(
                 q.policy = policy;
                 q.kms_key_id = a.kms_key_id;
                 q.sqs_managed_sse = a.sqs_managed_sse;
+                if a.location.is_some() {
+                    q.location = a.location;
+                }
                 inv.queues.push(q);
             }
         }
@@ -377,6 +478,9 @@ pub(crate) fn join(
                 let (policy, a) = attrs_of(take(Kind::TopicAttributes, &t.name));
                 t.policy = policy;
                 t.kms_key_id = a.kms_key_id;
+                if a.location.is_some() {
+                    t.location = a.location;
+                }
                 inv.topics.push(t);
             }
         }
@@ -413,7 +517,10 @@ pub(crate) fn join(
             }
         }
         // Per-resource files are taken by their collections.
-        Parsed::Tasks(_) | Parsed::Attributes(_) | Parsed::TaskRole(_) => {}
+        Parsed::Tasks(_)
+        | Parsed::Attributes(_)
+        | Parsed::TaskRole(_)
+        | Parsed::SecretPolicy(_) => {}
     }
 }
 
@@ -444,23 +551,111 @@ mod tests {
         assert_eq!(q[0].resource.account.as_deref(), Some("444455556666"));
     }
 
+    fn attributes_at(bytes: &[u8]) -> Result<Data, Fail> {
+        attributes(bytes, &ctx())
+    }
+
     #[test]
     fn attributes_policy_absent_text_and_bad() {
-        let ok = attributes(br#"{"Attributes": {"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[]}", "KmsMasterKeyId": "alias/aws/sqs"}}"#).unwrap();
+        let ok = attributes_at(br#"{"Attributes": {"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[]}", "KmsMasterKeyId": "alias/aws/sqs"}}"#).unwrap();
         let (p, a) = attrs_of(Some(ok));
         assert!(matches!(p, Known::Known(Some(_))));
         assert_eq!(a.kms_key_id.as_deref(), Some("alias/aws/sqs"));
-        let (p, _) = attrs_of(Some(attributes(b"{}").unwrap()));
+        // Findings point at the attributes file, at its Policy line.
+        let multi =
+            attributes_at(b"{\n  \"Attributes\": {\n    \"Policy\": \"{}\"\n  }\n}").unwrap();
+        let (_, a) = attrs_of(Some(multi));
+        assert_eq!(
+            a.location.map(|l| l.to_string()).as_deref(),
+            Some("us-east-1/x.json:3")
+        );
+        let (p, _) = attrs_of(Some(attributes_at(b"{}").unwrap()));
         assert_eq!(p, Known::Known(None));
         let (p, _) = attrs_of(Some(
-            attributes(br#"{"Attributes": {"Policy": "{not json"}}"#).unwrap(),
+            attributes_at(br#"{"Attributes": {"Policy": "{not json"}}"#).unwrap(),
         ));
         assert!(matches!(p, Known::Unknown(_)));
         let (p, _) = attrs_of(Some(
-            attributes(br#"{"Attributes": {"Policy": 7}}"#).unwrap(),
+            attributes_at(br#"{"Attributes": {"Policy": 7}}"#).unwrap(),
         ));
         assert!(matches!(p, Known::Unknown(_)));
-        assert!(attributes(br#"{"Attributes": [1]}"#).is_err());
+        assert!(attributes_at(br#"{"Attributes": [1]}"#).is_err());
+    }
+
+    #[test]
+    fn secret_policies_join_by_the_arn_inside() {
+        let arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf";
+        let secret = |name: &str, arn: &str| {
+            let mut s = Secret {
+                name: name.into(),
+                arn: arn.into(),
+                ..Secret::default()
+            };
+            s.resource.region = Some("us-east-1".into());
+            s
+        };
+        let mut secrets = vec![
+            secret("prod/db", arn),
+            secret(
+                "plain",
+                "arn:aws:secretsmanager:us-east-1:111122223333:secret:plain-x1Y2z3",
+            ),
+            secret(
+                "locked",
+                "arn:aws:secretsmanager:us-east-1:111122223333:secret:locked-q1W2e3",
+            ),
+        ];
+        let with = r#"{
+  "ARN": "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf",
+  "Name": "prod/db",
+  "ResourcePolicy": "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+}"#;
+        let without = br#"{"ARN": "arn:aws:secretsmanager:us-east-1:111122223333:secret:plain-x1Y2z3", "Name": "plain"}"#;
+        let files = vec![
+            // The file name does not decide: the ARN inside does.
+            (
+                Some("us-east-1".to_owned()),
+                "anything".to_owned(),
+                secret_policy(with.as_bytes()).unwrap(),
+            ),
+            (
+                Some("us-east-1".to_owned()),
+                "plain".to_owned(),
+                secret_policy(without).unwrap(),
+            ),
+            (
+                Some("us-east-1".to_owned()),
+                "locked".to_owned(),
+                Data::ApiError {
+                    code: "AccessDeniedException".into(),
+                    message: String::new(),
+                },
+            ),
+            (
+                Some("us-east-1".to_owned()),
+                "gone".to_owned(),
+                secret_policy(
+                    br#"{"ARN": "arn:aws:secretsmanager:us-east-1:111122223333:secret:gone-AAAAAA"}"#,
+                )
+                .unwrap(),
+            ),
+        ];
+        let left = join_secret_policies(files, &mut secrets);
+        assert!(matches!(secrets[0].policy, Known::Known(Some(_))));
+        assert_eq!(secrets[1].policy, Known::Known(None));
+        assert_eq!(
+            secrets[2].policy,
+            Known::Unknown("AccessDeniedException".into())
+        );
+        assert_eq!(
+            left,
+            ["arn:aws:secretsmanager:us-east-1:111122223333:secret:gone-AAAAAA"]
+        );
+        assert!(secret_policy(b"{}").is_err());
+        let bad = secret_policy(br#"{"ARN": "a", "ResourcePolicy": "{nope"}"#).unwrap();
+        let mut one = vec![secret("a", "a")];
+        join_secret_policies(vec![(None, "a".into(), bad)], &mut one);
+        assert!(matches!(one[0].policy, Known::Unknown(_)));
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod ec2_ebs_default_encryption_disabled;
 mod ec2_ebs_snapshot_public;
 mod ec2_ebs_volume_unencrypted;
 mod ec2_user_data_literal_secret;
+mod exposure;
 mod kms_key_policy_public;
 mod kms_key_rotation_disabled;
 mod lambda_env_literal_secret;
@@ -19,7 +20,10 @@ mod s3_bucket_public_policy;
 mod s3_bucket_tls_not_enforced;
 mod s3_bucket_versioning_disabled;
 mod secrets_common;
+mod secretsmanager_secret_public_policy;
 mod secretsmanager_secret_rotation_disabled;
+mod sns_topic_public_policy;
+mod sqs_queue_public_policy;
 
 /// The rules of this area, in a stable order.
 pub fn rules() -> Vec<&'static dyn Rule> {
@@ -38,6 +42,9 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &kms_key_rotation_disabled::RULE,
         &kms_key_policy_public::RULE,
         &secretsmanager_secret_rotation_disabled::RULE,
+        &secretsmanager_secret_public_policy::RULE,
+        &sqs_queue_public_policy::RULE,
+        &sns_topic_public_policy::RULE,
         &lambda_env_literal_secret::RULE,
         &ec2_user_data_literal_secret::RULE,
     ]
