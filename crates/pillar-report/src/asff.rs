@@ -26,7 +26,7 @@
 //! Lengths follow the API limits: `Title` at most 256 characters,
 //! `Description` 1024, `Remediation.Recommendation.Text` 512.
 
-use crate::{by_domain, Report, ReportError};
+use crate::{all_by_domain, Report, ReportError};
 use pillar_model::{Finding, RuleInfo, Severity, Status, SuppressionNote};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -240,15 +240,7 @@ pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(),
         .unwrap_or_default()
         .format("%Y-%m-%dT%H:%M:%S%.3fZ")
         .to_string();
-    let mut findings: Vec<(&Finding, Option<&SuppressionNote>)> =
-        report.findings.iter().map(|f| (f, None)).collect();
-    findings.extend(
-        report
-            .suppressed
-            .iter()
-            .map(|s| (&s.finding, Some(&s.suppression))),
-    );
-    findings.sort_by(|(a, _), (b, _)| by_domain(a, b));
+    let findings = all_by_domain(report);
     for chunk in findings.chunks(BATCH) {
         let batch: Vec<Value> = chunk
             .iter()

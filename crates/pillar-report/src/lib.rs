@@ -29,7 +29,7 @@ mod text;
 pub mod wa;
 mod wrap;
 
-use pillar_model::{Finding, RuleInfo, Skipped};
+use pillar_model::{Finding, RuleInfo, Skipped, SuppressionNote};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::fmt;
@@ -259,6 +259,22 @@ pub(crate) fn by_domain(a: &Finding, b: &Finding) -> Ordering {
         .cmp(&b.domain)
         .then_with(|| a.status.cmp(&b.status))
         .then_with(|| by_severity(a, b))
+}
+
+/// Every finding with its source suppression (none for the active ones),
+/// active and suppressed together in [`by_domain`] order: the machine
+/// formats that carry suppressed findings as records with a status.
+pub(crate) fn all_by_domain(report: &Report) -> Vec<(&Finding, Option<&SuppressionNote>)> {
+    let mut findings: Vec<(&Finding, Option<&SuppressionNote>)> =
+        report.findings.iter().map(|f| (f, None)).collect();
+    findings.extend(
+        report
+            .suppressed
+            .iter()
+            .map(|s| (&s.finding, Some(&s.suppression))),
+    );
+    findings.sort_by(|(a, _), (b, _)| by_domain(a, b));
+    findings
 }
 
 /// Rules ordered by domain, then id.

@@ -24,8 +24,8 @@
 //! line lets a pipeline split the two classes with one filter on
 //! `class_uid`.
 
-use crate::{by_domain, Report, ReportError};
-use pillar_model::{Finding, RuleInfo, Severity, SourceKind, Status, SuppressionNote};
+use crate::{all_by_domain, Report, ReportError};
+use pillar_model::{Finding, RuleInfo, Severity, SourceKind, Status};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -212,15 +212,7 @@ pub(crate) fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(),
     let rules: BTreeMap<&str, &RuleInfo> =
         report.rules.iter().map(|r| (r.id.as_str(), r)).collect();
     let time_ms = report.generated_at.unwrap_or(0).saturating_mul(1000);
-    let mut findings: Vec<(&Finding, Option<&SuppressionNote>)> =
-        report.findings.iter().map(|f| (f, None)).collect();
-    findings.extend(
-        report
-            .suppressed
-            .iter()
-            .map(|s| (&s.finding, Some(&s.suppression))),
-    );
-    findings.sort_by(|(a, _), (b, _)| by_domain(a, b));
+    let findings = all_by_domain(report);
     for (f, suppression) in findings {
         let mut ev = event(
             f,
