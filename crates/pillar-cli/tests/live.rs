@@ -628,3 +628,85 @@ fn queue_topic_and_endpoint_policies_are_collected() {
         "{found}"
     );
 }
+
+#[test]
+fn secret_policies_user_data_and_classic_tls_policies_are_collected() {
+    // Per-item reads beyond the core services: a secret's resource
+    // policy, an instance's user data, a classic load balancer's SSL
+    // negotiation policies, and the account's VPC Block Public Access
+    // (which moto does not answer: a failed call, never a pass).
+    let Some(moto) = Moto::start() else { return };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/live/seed_extras.py");
+    let seeded = moto.python(&script, &[]);
+    let mut lines = seeded.lines();
+    let (secret, instance, lb, template) = (
+        lines.next().unwrap().to_owned(),
+        lines.next().unwrap().to_owned(),
+        lines.next().unwrap().to_owned(),
+        lines.next().unwrap().to_owned(),
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("s");
+    let snap_s = snap.to_str().unwrap();
+    let mut collect = vec!["collect", "-o", snap_s];
+    collect.extend_from_slice(&live_args(&moto));
+    let out = pillar(&moto, &collect);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |file: &str| -> Value {
+        let path = snap.join(file);
+        serde_json::from_str(
+            &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}")),
+        )
+        .unwrap()
+    };
+
+    // Named after the secret (`/` made `_`), matched by the ARN inside.
+    let policy = read("us-east-1/secretsmanager-get-resource-policy/app_db-password.json");
+    assert_eq!(policy["ARN"], secret.as_str());
+    assert!(
+        policy["ResourcePolicy"]
+            .as_str()
+            .is_some_and(|p| p.contains("210987654321")),
+        "{policy}"
+    );
+
+    let user_data = read(&format!(
+        "us-east-1/ec2-describe-instance-attribute-userdata/{instance}.json"
+    ));
+    assert_eq!(user_data["InstanceId"], instance.as_str());
+    let encoded = user_data["UserData"]["Value"].as_str().unwrap();
+    assert!(
+        encoded.starts_with("IyEvYmluL2Jhc2gK"),
+        "base64 of the script as EC2 returns it: {encoded}"
+    );
+
+    let templates = read("us-east-1/ec2-describe-launch-template-versions.json");
+    let version = &templates["LaunchTemplateVersions"][0];
+    assert_eq!(version["LaunchTemplateId"], template.as_str(), "{templates}");
+    assert!(version["LaunchTemplateData"]["UserData"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("IyEvYmluL2Jhc2gK")));
+
+    let classic = read("us-east-1/elb-describe-load-balancers.json");
+    let listener = &classic["LoadBalancerDescriptions"][0]["ListenerDescriptions"][0];
+    assert_eq!(listener["PolicyNames"][0], "legacy-tls", "{classic}");
+    let policies = read(&format!(
+        "us-east-1/elb-describe-load-balancer-policies/{lb}.json"
+    ));
+    let attributes = policies["PolicyDescriptions"][0]["PolicyAttributeDescriptions"]
+        .as_array()
+        .unwrap();
+    assert!(attributes
+        .iter()
+        .any(|a| a["AttributeName"] == "Protocol-TLSv1" && a["AttributeValue"] == "true"));
+
+    // moto has no VPC Block Public Access: the call is listed as failed,
+    // and its file holds the error, not an answer.
+    let bpa = read("us-east-1/ec2-describe-vpc-block-public-access-options.json");
+    assert!(bpa.get("Error").is_some(), "{bpa}");
+}

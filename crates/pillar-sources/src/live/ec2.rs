@@ -410,19 +410,48 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>
         |v| list("NetworkInterfaces", v, network_interface),
     )
     .await;
+    let reservations = ctx
+        .call(
+            &f("describe-instances"),
+            ec2.describe_instances()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+            |v| {
+                list("Reservations", v, |res: &t::Reservation| {
+                    json!({
+                        "ReservationId": s(res.reservation_id()),
+                        "OwnerId": s(res.owner_id()),
+                        "Instances": res.instances().iter().map(instance).collect::<Vec<_>>(),
+                    })
+                })
+            },
+        )
+        .await
+        .unwrap_or_default();
+    user_data(&ctx, &c, &reservations).await;
+    // Every template's latest and default version (no template named:
+    // the API then answers for all of them), with its user data.
     ctx.call(
-        &f("describe-instances"),
-        ec2.describe_instances()
+        &f("describe-launch-template-versions"),
+        ec2.describe_launch_template_versions()
+            .versions("$Latest")
+            .versions("$Default")
             .into_paginator()
             .items()
             .send()
             .try_collect(),
         |v| {
-            list("Reservations", v, |res: &t::Reservation| {
+            list("LaunchTemplateVersions", v, |x: &t::LaunchTemplateVersion| {
                 json!({
-                    "ReservationId": s(res.reservation_id()),
-                    "OwnerId": s(res.owner_id()),
-                    "Instances": res.instances().iter().map(instance).collect::<Vec<_>>(),
+                    "LaunchTemplateId": s(x.launch_template_id()),
+                    "LaunchTemplateName": s(x.launch_template_name()),
+                    "VersionNumber": x.version_number().map_or(Value::Null, Value::from),
+                    "DefaultVersion": boolean(x.default_version()),
+                    "LaunchTemplateData": x.launch_template_data().map_or(Value::Null, |d| json!({
+                        "UserData": s(d.user_data()),
+                    })),
                 })
             })
         },
@@ -576,6 +605,8 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>
     )
     .await;
 
+    block_public_access(&ctx, &c).await;
+
     let ids: Vec<String> = prefix_lists
         .iter()
         .filter_map(|p| p.prefix_list_id().map(str::to_owned))
@@ -648,6 +679,118 @@ pub(crate) async fn enabled_regions(
         .collect();
     list.sort();
     Ok(list)
+}
+
+/// VPC Block Public Access: the account's mode in the region and the VPCs
+/// and subnets excluded from it. `describe-vpc-block-public-access-exclusions`
+/// has no paginator in the SDK: follow `NextToken` by hand.
+async fn block_public_access(ctx: &Ctx, c: &Regional) {
+    let r = &c.region;
+    ctx.call(
+        &format!("{r}/ec2-describe-vpc-block-public-access-options.json"),
+        c.ec2.describe_vpc_block_public_access_options().send(),
+        |o| {
+            let x = o.vpc_block_public_access_options();
+            json!({"VpcBlockPublicAccessOptions": x.map_or(Value::Null, |x| json!({
+                "AwsAccountId": s(x.aws_account_id()),
+                "AwsRegion": s(x.aws_region()),
+                "State": s(x.state().map(|v| v.as_str())),
+                "InternetGatewayBlockMode": s(x.internet_gateway_block_mode().map(|v| v.as_str())),
+                "Reason": s(x.reason()),
+                "LastUpdateTimestamp": time(x.last_update_timestamp()),
+                "ManagedBy": s(x.managed_by().map(|v| v.as_str())),
+                "ExclusionsAllowed": s(x.exclusions_allowed().map(|v| v.as_str())),
+            }))})
+        },
+    )
+    .await;
+    let ec2 = c.ec2.clone();
+    let fetch = async move {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = ec2
+                .describe_vpc_block_public_access_exclusions()
+                .set_next_token(token.clone())
+                .send()
+                .await?;
+            all.extend(out.vpc_block_public_access_exclusions().iter().cloned());
+            match out.next_token() {
+                // An empty page with a token would loop for ever.
+                Some(n)
+                    if !n.is_empty()
+                        && !out.vpc_block_public_access_exclusions().is_empty()
+                        && Some(n) != token.as_deref() =>
+                {
+                    token = Some(n.to_owned());
+                }
+                _ => break,
+            }
+        }
+        Ok::<
+            _,
+            aws_sdk_ec2::error::SdkError<
+                aws_sdk_ec2::operation::describe_vpc_block_public_access_exclusions::DescribeVpcBlockPublicAccessExclusionsError,
+            >,
+        >(all)
+    };
+    ctx.call(
+        &format!("{r}/ec2-describe-vpc-block-public-access-exclusions.json"),
+        fetch,
+        |v: &Vec<t::VpcBlockPublicAccessExclusion>| {
+            list("VpcBlockPublicAccessExclusions", v, |x: &t::VpcBlockPublicAccessExclusion| {
+                json!({
+                    "ExclusionId": s(x.exclusion_id()),
+                    "InternetGatewayExclusionMode": s(x.internet_gateway_exclusion_mode().map(|v| v.as_str())),
+                    "ResourceArn": s(x.resource_arn()),
+                    "State": s(x.state().map(|v| v.as_str())),
+                    "Reason": s(x.reason()),
+                    "CreationTimestamp": time(x.creation_timestamp()),
+                    "LastUpdateTimestamp": time(x.last_update_timestamp()),
+                    "Tags": ec2_tags(x.tags()),
+                })
+            })
+        },
+    )
+    .await;
+}
+
+/// Each instance's user data (`describe-instance-attribute --attribute
+/// userData`), base64 as EC2 returns it, for the hard-coded secret rules.
+/// Terminated instances have none to read.
+async fn user_data(ctx: &Arc<Ctx>, c: &Arc<Regional>, reservations: &[t::Reservation]) {
+    let ids: Vec<String> = reservations
+        .iter()
+        .flat_map(|r| r.instances())
+        .filter(|i| i.state().and_then(|s| s.name()) != Some(&t::InstanceStateName::Terminated))
+        .filter_map(|i| i.instance_id().map(str::to_owned))
+        .collect();
+    let client = c.clone();
+    spawn_all(ctx, ids, move |ctx, id| {
+        let c = client.clone();
+        async move {
+            ctx.call(
+                &format!(
+                    "{}/ec2-describe-instance-attribute-userdata/{}.json",
+                    c.region,
+                    key(&id)
+                ),
+                c.ec2
+                    .describe_instance_attribute()
+                    .instance_id(&id)
+                    .attribute(t::InstanceAttributeName::UserData)
+                    .send(),
+                |o| {
+                    json!({
+                        "InstanceId": s(o.instance_id()),
+                        "UserData": o.user_data().map_or(Value::Null, |u| json!({"Value": s(u.value())})),
+                    })
+                },
+            )
+            .await;
+        }
+    })
+    .await;
 }
 
 #[cfg(test)]

@@ -180,16 +180,17 @@ pub(crate) async fn load_balancers(ctx: Arc<Ctx>, c: Arc<Regional>) {
     })
     .await;
 
-    ctx.call(
-        &path(&c, "elb-describe-load-balancers"),
-        c.elb
-            .describe_load_balancers()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
-        |v| {
-            let list: Vec<Value> = v
+    let classic = ctx
+        .call(
+            &path(&c, "elb-describe-load-balancers"),
+            c.elb
+                .describe_load_balancers()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+            |v| {
+                let list: Vec<Value> = v
                 .iter()
                 .map(|lb: &aws_sdk_elasticloadbalancing::types::LoadBalancerDescription| {
                     json!({
@@ -206,14 +207,58 @@ pub(crate) async fn load_balancers(ctx: Arc<Ctx>, c: Arc<Regional>) {
                                 "LoadBalancerPort": l.load_balancer_port(),
                                 "InstanceProtocol": s(l.instance_protocol()),
                                 "InstancePort": l.instance_port(),
+                                "SSLCertificateId": s(l.ssl_certificate_id()),
                             })),
+                            "PolicyNames": strings(d.policy_names()),
                         })).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
-            json!({ "LoadBalancerDescriptions": list })
-        },
-    )
+                json!({ "LoadBalancerDescriptions": list })
+            },
+        )
+        .await
+        .unwrap_or_default();
+    // The SSL negotiation policies (protocols and ciphers) behind each
+    // classic load balancer's HTTPS and SSL listeners.
+    let names: Vec<String> = classic
+        .iter()
+        .filter_map(|lb| lb.load_balancer_name().map(str::to_owned))
+        .collect();
+    spawn_all(&ctx, names, move |ctx, name| {
+        let c = c.clone();
+        async move {
+            ctx.call(
+                &per(&c, "elb-describe-load-balancer-policies", &name),
+                c.elb
+                    .describe_load_balancer_policies()
+                    .load_balancer_name(&name)
+                    .send(),
+                |o| {
+                    let list: Vec<Value> = o
+                        .policy_descriptions()
+                        .iter()
+                        .map(|p| {
+                            json!({
+                                "PolicyName": s(p.policy_name()),
+                                "PolicyTypeName": s(p.policy_type_name()),
+                                "PolicyAttributeDescriptions": p
+                                    .policy_attribute_descriptions()
+                                    .iter()
+                                    .map(|a| json!({
+                                        "AttributeName": s(a.attribute_name()),
+                                        "AttributeValue": s(a.attribute_value()),
+                                    }))
+                                    .collect::<Vec<_>>(),
+                            })
+                        })
+                        .collect();
+                    json!({ "PolicyDescriptions": list })
+                },
+            )
+            .await;
+        }
+    })
     .await;
 }
 
@@ -393,35 +438,62 @@ pub(crate) async fn kms(ctx: Arc<Ctx>, c: Arc<Regional>) {
 // ------------------------------------------------------ Secrets Manager
 
 pub(crate) async fn secrets(ctx: Arc<Ctx>, c: Arc<Regional>) {
-    ctx.call(
-        &path(&c, "secretsmanager-list-secrets"),
-        c.secrets
-            .list_secrets()
-            .into_paginator()
-            .send()
-            .try_collect(),
-        |pages| {
-            let list: Vec<Value> = pages
-                .iter()
-                .flat_map(|p| p.secret_list())
-                .map(|x| {
-                    json!({
-                        "ARN": s(x.arn()),
-                        "Name": s(x.name()),
-                        "KmsKeyId": s(x.kms_key_id()),
-                        "RotationEnabled": boolean(x.rotation_enabled()),
-                        "RotationRules": x.rotation_rules().map_or(Value::Null, |r| json!({
-                            "AutomaticallyAfterDays": r.automatically_after_days(),
-                        })),
-                        "LastRotatedDate": time(x.last_rotated_date()),
-                        "LastChangedDate": time(x.last_changed_date()),
-                        "CreatedDate": time(x.created_date()),
+    let pages = ctx
+        .call(
+            &path(&c, "secretsmanager-list-secrets"),
+            c.secrets
+                .list_secrets()
+                .into_paginator()
+                .send()
+                .try_collect(),
+            |pages| {
+                let list: Vec<Value> = pages
+                    .iter()
+                    .flat_map(|p| p.secret_list())
+                    .map(|x| {
+                        json!({
+                            "ARN": s(x.arn()),
+                            "Name": s(x.name()),
+                            "KmsKeyId": s(x.kms_key_id()),
+                            "RotationEnabled": boolean(x.rotation_enabled()),
+                            "RotationRules": x.rotation_rules().map_or(Value::Null, |r| json!({
+                                "AutomaticallyAfterDays": r.automatically_after_days(),
+                            })),
+                            "LastRotatedDate": time(x.last_rotated_date()),
+                            "LastChangedDate": time(x.last_changed_date()),
+                            "CreatedDate": time(x.created_date()),
+                        })
                     })
-                })
-                .collect();
-            json!({ "SecretList": list })
-        },
-    )
+                    .collect();
+                json!({ "SecretList": list })
+            },
+        )
+        .await
+        .unwrap_or_default();
+    // The resource policy of each secret; the file is named after the
+    // secret, and the loader matches it by the ARN inside.
+    let secrets: Vec<(String, String)> = pages
+        .iter()
+        .flat_map(|p| p.secret_list())
+        .filter_map(|x| Some((x.name()?.to_owned(), x.arn()?.to_owned())))
+        .collect();
+    spawn_all(&ctx, secrets, move |ctx, (name, arn)| {
+        let c = c.clone();
+        async move {
+            ctx.call(
+                &per(&c, "secretsmanager-get-resource-policy", &name),
+                c.secrets.get_resource_policy().secret_id(&arn).send(),
+                |o| {
+                    json!({
+                        "ARN": s(o.arn()),
+                        "Name": s(o.name()),
+                        "ResourcePolicy": s(o.resource_policy()),
+                    })
+                },
+            )
+            .await;
+        }
+    })
     .await;
 }
 
