@@ -687,7 +687,11 @@ fn secret_policies_user_data_and_classic_tls_policies_are_collected() {
 
     let templates = read("us-east-1/ec2-describe-launch-template-versions.json");
     let version = &templates["LaunchTemplateVersions"][0];
-    assert_eq!(version["LaunchTemplateId"], template.as_str(), "{templates}");
+    assert_eq!(
+        version["LaunchTemplateId"],
+        template.as_str(),
+        "{templates}"
+    );
     assert!(version["LaunchTemplateData"]["UserData"]
         .as_str()
         .is_some_and(|u| u.starts_with("IyEvYmluL2Jhc2gK")));
@@ -709,4 +713,46 @@ fn secret_policies_user_data_and_classic_tls_policies_are_collected() {
     // and its file holds the error, not an answer.
     let bpa = read("us-east-1/ec2-describe-vpc-block-public-access-options.json");
     assert!(bpa.get("Error").is_some(), "{bpa}");
+
+    // The rules fed by these files judge the collected folder.
+    let (report, _) = scan_json(&moto, &[snap_s]);
+    let fails = |rule: &str, needle: &str| {
+        findings(&report).iter().any(|f| {
+            f["rule"] == rule
+                && f["status"] == "fail"
+                && f["resource"]["id"]
+                    .as_str()
+                    .is_some_and(|id| id.contains(needle))
+        })
+    };
+    assert!(
+        fails("ec2-user-data-literal-secret", &instance),
+        "instance user data"
+    );
+    assert!(
+        fails("ec2-user-data-literal-secret", &template),
+        "launch template user data"
+    );
+    assert!(
+        fails("elb-tls-policy-outdated", &lb),
+        "TLS 1.0 negotiation policy"
+    );
+    let text = serde_json::to_string(&report).unwrap();
+    assert!(
+        !text.contains("tR8vKq2mLz9XwPn4bY6cJf1hGs3dVa7eUo5iNk0E"),
+        "the secret key is redacted"
+    );
+
+    let out = pillar(
+        &moto,
+        &[
+            "iam",
+            "who-can",
+            "secretsmanager:GetSecretValue",
+            &secret,
+            snap_s,
+        ],
+    );
+    let who = String::from_utf8_lossy(&out.stdout);
+    assert!(who.contains("210987654321"), "{who}");
 }

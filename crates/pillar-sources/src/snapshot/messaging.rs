@@ -77,7 +77,8 @@ pub(crate) fn secret_policy(bytes: &[u8]) -> Result<Data, Fail> {
 /// Join the resource policy files of a snapshot to their secrets, by the
 /// ARN inside each file (secret names may hold `/`, which file names
 /// cannot). A file the collector recorded an error in names no ARN: it is
-/// matched by its file name (the secret's name, `/` written `%2F`).
+/// matched by its file name: the secret's name with `/` and `:` written
+/// `_` (as the collector names every per-item file), or `/` written `%2F`.
 /// Returns the files no secret took, for the skipped list.
 pub(crate) fn join_secret_policies(
     files: Vec<(Option<String>, String, Data)>,
