@@ -573,7 +573,7 @@ fn finding(arn: &str, s: &Session, addr: &str, f: &Foreign<'_>) -> Finding {
     }
 }
 
-const RESPONSE: &str = "Revoke the role's active sessions (IAM console: the role, Revoke active sessions, which denies credentials issued before now), find how the credentials left the instance (SSRF, a compromised process: require IMDSv2 with a hop limit of 1), and review what the calls from the foreign address did.";
+const RESPONSE: &str = "Revoke the role's active sessions (IAM console: the role, Revoke active sessions, which denies credentials issued before now), find how the credentials left the instance (SSRF, a compromised process: require IMDSv2 with a hop limit of 1), and review what the calls from the foreign address did (playbook compromised-ec2-instance: `pillar respond compromised-ec2-instance --finding FILE` plans the isolation and the session revocation).";
 
 fn remediation() -> Remediation {
     Remediation {

@@ -155,7 +155,7 @@ pub struct PrincipalHistory {
 }
 
 /// The history file: what each principal did in earlier runs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
     /// Format version (1).
     #[serde(default = "one")]
@@ -171,6 +171,18 @@ pub struct History {
 
 fn one() -> u32 {
     1
+}
+
+/// An empty history of the current format (a new file is written as
+/// version 1, as a file without `version` is read).
+impl Default for History {
+    fn default() -> Self {
+        History {
+            version: one(),
+            principals: BTreeMap::new(),
+            instance_addresses: BTreeMap::new(),
+        }
+    }
 }
 
 /// An error reading the history or the geolocation file.
@@ -500,6 +512,14 @@ pub fn impossible_travel(a: &Activity, geo: &Geo) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_history_is_written_as_version_1() {
+        let text = serde_json::to_string(&History::default()).unwrap();
+        assert!(text.contains("\"version\":1"), "{text}");
+        let read: History = serde_json::from_str("{}").unwrap();
+        assert_eq!(read, History::default());
+    }
 
     #[test]
     fn distances() {

@@ -29,6 +29,13 @@ fn known_rule_ids() -> BTreeSet<String> {
             .iter()
             .map(|c| c.def.header.rule_id.clone()),
     );
+    // The stateful detections, built in rather than written as Sigma.
+    ids.extend(
+        pillar_detect::stateful::rule_infos(true, true)
+            .into_iter()
+            .map(|i| i.id),
+    );
+    ids.insert(pillar_detect::instance_creds::rule_info().id);
     ids
 }
 
@@ -87,4 +94,55 @@ fn a_wrong_rule_id_would_be_caught() {
     )
     .unwrap();
     assert!(!known.contains(&pb.trigger.rules[0]));
+}
+
+#[test]
+fn every_playbook_a_shipped_rule_names_exists() {
+    // Detections name their next step as `(playbook ID …)`: each ID must
+    // be a playbook of playbooks/.
+    let ids: BTreeSet<String> = std::fs::read_dir(playbooks_dir())
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            (p.extension()? == "yml").then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    let set = pillar_detect::RuleSet::shipped();
+    let mut texts: Vec<(String, String)> = set
+        .rules
+        .iter()
+        .map(|r| (r.header.rule_id.clone(), format!("{:?}", r.header)))
+        .collect();
+    texts.extend(
+        set.correlations
+            .iter()
+            .map(|c| (c.def.header.rule_id.clone(), format!("{:?}", c.def.header))),
+    );
+    let mut infos = pillar_detect::stateful::rule_infos(true, true);
+    infos.push(pillar_detect::instance_creds::rule_info());
+    texts.extend(infos.into_iter().map(|i| {
+        (
+            i.id.clone(),
+            format!("{} {}", i.remediation.console, i.docs),
+        )
+    }));
+    let mut named = 0;
+    let mut unknown = Vec::new();
+    for (rule, text) in &texts {
+        for (i, _) in text.match_indices("playbook ") {
+            let id: String = text[i + "playbook ".len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                .collect();
+            if id.is_empty() {
+                continue;
+            }
+            named += 1;
+            if !ids.contains(&id) {
+                unknown.push(format!("{rule}: playbook {id}"));
+            }
+        }
+    }
+    assert!(named >= 6, "the shipped rules name {named} playbooks");
+    assert!(unknown.is_empty(), "{}", unknown.join("\n"));
 }
