@@ -348,17 +348,38 @@ fn vpc_block_public_access_exposure_and_rule() {
 /// its DB subnet group; it is reached only when publicly accessible, in
 /// subnets routing to the internet gateway, with a group admitting the
 /// client; the database-port rule judges it as it would from a snapshot.
+/// Each variant is the one configuration with one variable set in a
+/// `*.auto.tfvars` file beside it.
 #[test]
 fn rds_from_terraform_scenarios() {
-    // (scenario, blocking code or None when reachable, rule status)
+    // (scenario, its variable, blocking code or None when reachable, rule status)
     let cases = [
-        ("public", None, "fail"),
-        ("not-public", Some("NO_PUBLIC_ADDRESS"), "pass"),
-        ("private-subnets", Some("NO_RETURN_ROUTE_TO_IGW"), "pass"),
-        ("sg-closed", Some("SG_NO_MATCHING_RULE"), "pass"),
+        ("public", "", None, "fail"),
+        (
+            "not-public",
+            "publicly_accessible = false",
+            Some("NO_PUBLIC_ADDRESS"),
+            "pass",
+        ),
+        (
+            "private-subnets",
+            "subnet_group = \"private\"",
+            Some("NO_RETURN_ROUTE_TO_IGW"),
+            "pass",
+        ),
+        (
+            "sg-closed",
+            "client_cidr = \"10.2.0.0/16\"",
+            Some("SG_NO_MATCHING_RULE"),
+            "pass",
+        ),
     ];
-    for (name, code, rule) in cases {
-        let dir = root().join("crates/pillar-cli/tests/net/rds").join(name);
+    let base = root().join("crates/pillar-cli/tests/net/rds/main.tf");
+    for (name, variable, code, rule) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        std::fs::copy(&base, dir.join("main.tf")).unwrap();
+        std::fs::write(dir.join("scenario.auto.tfvars"), format!("{variable}\n")).unwrap();
         let v = net_path(&dir, "orders-db", "5432");
         let answers = v.as_array().unwrap();
         // One answer per subnet of the DB subnet group.

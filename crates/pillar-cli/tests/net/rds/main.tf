@@ -1,7 +1,20 @@
-# RDS reachability scenario (not-public), written from the Amazon RDS and VPC user
+# RDS reachability scenarios, written from the Amazon RDS and VPC user
 # guides: a DB instance is reachable from the internet only when it is
 # publicly accessible, its DB subnet group's subnets route to an internet
-# gateway, and its security groups admit the client.
+# gateway, and its security groups admit the client. The defaults are the
+# reachable case; tests/net.rs sets one variable per blocked variant.
+
+variable "publicly_accessible" {
+  default = true
+}
+
+variable "subnet_group" {
+  default = "public"
+}
+
+variable "client_cidr" {
+  default = "0.0.0.0/0"
+}
 
 provider "aws" {
   region = "us-east-1"
@@ -99,7 +112,7 @@ resource "aws_security_group" "db" {
     from_port   = 5432
     to_port     = 5432
     protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"]
+    cidr_blocks = [var.client_cidr]
   }
 }
 
@@ -119,7 +132,7 @@ resource "aws_db_instance" "orders" {
   instance_class         = "db.t3.micro"
   allocated_storage      = 20
   storage_encrypted      = true
-  publicly_accessible    = false
-  db_subnet_group_name   = aws_db_subnet_group.public.name
+  publicly_accessible    = var.publicly_accessible
+  db_subnet_group_name   = "orders-${var.subnet_group}"
   vpc_security_group_ids = [aws_security_group.db.id]
 }
