@@ -87,6 +87,29 @@ fn triples(report: &Value) -> BTreeSet<(String, String, String)> {
         .collect()
 }
 
+/// Run a seeding script of tests/live against moto; its printed lines.
+fn seed(moto: &Moto, script: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/live")
+        .join(script);
+    moto.python(&path, &[]).lines().map(str::to_owned).collect()
+}
+
+/// `pillar collect --aws` into a new folder, which must succeed.
+fn collect_ok(moto: &Moto) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("s");
+    let mut collect = vec!["collect", "-o", snap.to_str().unwrap()];
+    collect.extend_from_slice(&live_args(moto));
+    let out = pillar(moto, &collect);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (dir, snap)
+}
+
 fn failed_rules(report: &Value) -> BTreeSet<String> {
     findings(report)
         .iter()
@@ -565,26 +588,10 @@ fn queue_topic_and_endpoint_policies_are_collected() {
     // policies, read through the API answer `iam who-can` as a snapshot
     // written by hand would.
     let Some(moto) = Moto::start() else { return };
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/live/seed_messaging.py");
-    let seeded = moto.python(&script, &[]);
-    let mut lines = seeded.lines();
-    let (queue, topic, endpoint) = (
-        lines.next().unwrap().to_owned(),
-        lines.next().unwrap().to_owned(),
-        lines.next().unwrap().to_owned(),
-    );
-
-    let dir = tempfile::tempdir().unwrap();
-    let snap = dir.path().join("s");
+    let [queue, topic, endpoint] =
+        <[String; 3]>::try_from(seed(&moto, "seed_messaging.py")).unwrap();
+    let (_dir, snap) = collect_ok(&moto);
     let snap_s = snap.to_str().unwrap();
-    let mut collect = vec!["collect", "-o", snap_s];
-    collect.extend_from_slice(&live_args(&moto));
-    let out = pillar(&moto, &collect);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     for file in [
         "us-east-1/sqs-list-queues.json",
         "us-east-1/sqs-get-queue-attributes/public-orders.json",
@@ -636,27 +643,10 @@ fn secret_policies_user_data_and_classic_tls_policies_are_collected() {
     // negotiation policies, and the account's VPC Block Public Access
     // (which moto does not answer: a failed call, never a pass).
     let Some(moto) = Moto::start() else { return };
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/live/seed_extras.py");
-    let seeded = moto.python(&script, &[]);
-    let mut lines = seeded.lines();
-    let (secret, instance, lb, template) = (
-        lines.next().unwrap().to_owned(),
-        lines.next().unwrap().to_owned(),
-        lines.next().unwrap().to_owned(),
-        lines.next().unwrap().to_owned(),
-    );
-
-    let dir = tempfile::tempdir().unwrap();
-    let snap = dir.path().join("s");
+    let [secret, instance, lb, template] =
+        <[String; 4]>::try_from(seed(&moto, "seed_extras.py")).unwrap();
+    let (_dir, snap) = collect_ok(&moto);
     let snap_s = snap.to_str().unwrap();
-    let mut collect = vec!["collect", "-o", snap_s];
-    collect.extend_from_slice(&live_args(&moto));
-    let out = pillar(&moto, &collect);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let read = |file: &str| -> Value {
         let path = snap.join(file);
         serde_json::from_str(
