@@ -321,17 +321,7 @@ proptest! {
 /// Listener messages of `elbv2-listener-plaintext-http` on one inventory,
 /// sorted.
 fn plaintext_http(inv: &Inventory) -> Vec<(pillar_model::Status, String)> {
-    let rules: Vec<_> = pillar_checks::all()
-        .into_iter()
-        .filter(|r| r.meta().id == "elbv2-listener-plaintext-http")
-        .collect();
-    let mut out: Vec<_> = pillar_checks::run(inv, &rules, &pillar_checks::RunOptions::default())
-        .findings
-        .into_iter()
-        .map(|f| (f.status, f.message))
-        .collect();
-    out.sort_by(|a, b| a.1.cmp(&b.1));
-    out
+    rule_findings(inv, "elbv2-listener-plaintext-http")
 }
 
 #[test]
