@@ -661,7 +661,13 @@ fn judge(
         }
     }
     if filter::entropy(secret) < rule.min_entropy {
-        return None;
+        if !rule.keep_weak {
+            return None;
+        }
+        return Some((
+            Confidence::Low,
+            Some("too regular for a real key: a stand-in where one goes"),
+        ));
     }
     if let Some(v) = rule.validate {
         if !v.check(secret) {

@@ -157,6 +157,7 @@ fn external_rule(
         secret_group: None,
         validate: None,
         drop_invalid: false,
+        keep_weak: false,
         filter_placeholders: true,
         generic: false,
         code_needs_quotes: false,

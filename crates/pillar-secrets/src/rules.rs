@@ -17,6 +17,7 @@
 //!   max_length: 500                # of the secret (optional; longer ones are dropped)
 //!   validate: aws-access-key-id    # optional structural check, see `validate`
 //!   drop_invalid: false            # drop (not keep at low confidence) what fails it
+//!   keep_weak: false               # under min_entropy: low confidence, not dropped
 //!   filter_placeholders: true      # drop references (`${VAR}`, `<password>`, `****`);
 //!                                  # placeholder words (`changeme`, `secret`) are
 //!                                  # dropped by generic rules, low confidence otherwise
@@ -109,6 +110,12 @@ pub struct RuleDef {
     /// confidence (for patterns that also match harmless look-alikes).
     #[serde(default)]
     pub drop_invalid: bool,
+    /// Keep a value under `min_entropy` at low confidence instead of
+    /// dropping it: for rules whose pattern already pins the credential's
+    /// name and exact shape (`aws_secret_access_key = ` and 40 characters),
+    /// where even a regular stand-in marks the place a real key is pasted.
+    #[serde(default)]
+    pub keep_weak: bool,
     /// Drop placeholders and references.
     #[serde(default)]
     pub filter_placeholders: bool,

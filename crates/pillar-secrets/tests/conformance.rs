@@ -55,6 +55,9 @@ fn rule_examples_recall_and_false_positives() {
     let mut total = Counts::default();
     let mut must = Counts::default();
     let mut missed_must = Vec::new();
+    // ODBC / ADO.NET connection strings: DSNs, not URLs; printed apart.
+    let mut dsn = Counts::default();
+    let mut missed_dsn = Vec::new();
     for line in labels.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
         let (file, rule, label) = (cols[0], cols[1], cols[2]);
@@ -71,6 +74,14 @@ fn rule_examples_recall_and_false_positives() {
                 (true, false) => c.fn_ += 1,
                 (false, true) => c.fp += 1,
                 (false, false) => c.tn += 1,
+            }
+        }
+        if kind == "np.odbc" && label == "pos" {
+            if found {
+                dsn.tp += 1;
+            } else {
+                dsn.fn_ += 1;
+                missed_dsn.push(file.to_owned());
             }
         }
         if is_must && label == "pos" {
@@ -101,13 +112,21 @@ fn rule_examples_recall_and_false_positives() {
         must.tp + must.fn_,
         missed_must
     );
+    println!(
+        "rule_examples, connection strings (np.odbc): recall {:.1}% ({} of {}); missed {:?}",
+        100.0 * dsn.recall(),
+        dsn.tp,
+        dsn.tp + dsn.fn_,
+        missed_dsn
+    );
     // Floors: measured, with a margin for rule changes that move one sample.
     // Many of the corpus's negatives are real-format credentials that are
     // negative only for one narrow rule (a Slack token in a test script, a
     // Vault token under `apikey:`); they are printed, not asserted.
-    assert!(total.recall() >= 0.40, "overall recall fell");
+    assert!(total.recall() >= 0.48, "overall recall fell");
+    assert!(dsn.recall() >= 0.70, "recall on connection strings fell");
     assert!(
-        must.recall() >= 0.90,
+        must.recall() >= 0.98,
         "recall on AWS, private keys, DB URLs fell"
     );
 }
