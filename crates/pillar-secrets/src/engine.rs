@@ -677,6 +677,21 @@ fn judge(
             return Some((Confidence::Low, Some("fails the format's structural check")));
         }
     }
+    if !rule.low_context.is_empty() {
+        let before = data
+            .get(start.saturating_sub(160)..start)
+            .unwrap_or_default();
+        let head = secret.get(..secret.len().min(64)).unwrap_or_default();
+        if rule.low_context.iter().any(|c| {
+            memchr::memmem::find(before, c.as_bytes()).is_some()
+                || memchr::memmem::find(head, c.as_bytes()).is_some()
+        }) {
+            return Some((
+                Confidence::Low,
+                Some("protected: usable only with its passphrase"),
+            ));
+        }
+    }
     if filter::is_known_example(secret) {
         return Some((Confidence::Low, Some("a documented example value")));
     }

@@ -113,6 +113,10 @@ const PLACEHOLDER_PARTS: &[&str] = &[
     "fake",
 ];
 
+/// Substrings (lower case) of a letters-only value that names itself as a
+/// secret rather than being one.
+const SELF_NAMING_PARTS: &[&str] = &["secret", "password", "passwd", "passphrase"];
+
 /// What kind of stand-in a value is, if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Placeholder {
@@ -150,6 +154,11 @@ pub fn placeholder(value: &[u8]) -> Placeholder {
         }
     }
     if PLACEHOLDER_VALUES.iter().any(|p| p.as_bytes() == trimmed) {
+        return Placeholder::Word;
+    }
+    // Letters only, naming what it stands for (`mySecretPassword`,
+    // `randomSecretString`): a stand-in word, as `changeme` is.
+    if trimmed.iter().all(u8::is_ascii_alphabetic) && has(SELF_NAMING_PARTS) {
         return Placeholder::Word;
     }
     if has(PLACEHOLDER_PARTS) {
@@ -259,6 +268,8 @@ mod tests {
         }
         assert_eq!(placeholder(b"secret"), Placeholder::Word);
         assert_eq!(placeholder(b"changeme"), Placeholder::Word);
+        assert_eq!(placeholder(b"randomSecretString"), Placeholder::Word);
+        assert_eq!(placeholder(b"Secret4Real"), Placeholder::No);
         assert_eq!(placeholder(b"your_token_here"), Placeholder::Reference);
         assert_eq!(placeholder(b"${TOKEN}"), Placeholder::Reference);
         assert_eq!(placeholder(b"aaaaaaaaaaaa"), Placeholder::Reference);

@@ -163,6 +163,7 @@ fn external_rule(
         code_needs_quotes: false,
         require_digit: false,
         exclude_context: Vec::new(),
+        low_context: Vec::new(),
         examples: Vec::new(),
         negative_examples: Vec::new(),
         low_examples: Vec::new(),

@@ -25,6 +25,8 @@
 //!   code_needs_quotes: false       # in source code, only quoted values count
 //!   require_digit: false           # the secret must hold a digit
 //!   exclude_context: [NextToken]   # not when the 64 bytes before hold one
+//!   low_context: [ENCRYPTED]       # low confidence when the 160 bytes before or the
+//!                                  # secret's start hold one (exact bytes)
 //!   examples: [...]                # each must produce a finding of this rule
 //!   negative_examples: [...]       # none may produce a finding of this rule
 //!   low_examples: [...]            # each gives a low-confidence finding of this rule, no other
@@ -133,6 +135,12 @@ pub struct RuleDef {
     /// (`LockToken`, `NextToken`).
     #[serde(default)]
     pub exclude_context: Vec<String>,
+    /// Keep a match at low confidence when the 160 bytes before the secret,
+    /// or the secret's first bytes, hold one of these (exact bytes): marks
+    /// of a protected value, such as an encrypted private key's
+    /// `Proc-Type: 4,ENCRYPTED` header, usable only with its passphrase.
+    #[serde(default)]
+    pub low_context: Vec<String>,
     /// Lines that must produce a finding of this rule.
     #[serde(default)]
     pub examples: Vec<String>,
