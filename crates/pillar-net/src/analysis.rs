@@ -132,7 +132,7 @@ pub struct Judgement {
     pub hops: Vec<Hop>,
     /// The first hop that blocks everything, when one does.
     pub blocked: Option<Block>,
-    /// True when the network ACL (both ways) lets the whole address space
+    /// True when the network ACL (both ways) lets the whole internet
     /// through, so the security group is the only filter.
     pub single_layer: bool,
     /// Reasons the answer may be incomplete.
@@ -291,7 +291,7 @@ fn judge(
             let nin = nacl_eval(acl, false, family, proto, ports);
             j.unknown
                 .extend(nin.unknown.iter().map(|u| format!("{}: {u}", acl.id)));
-            nin_full = nin.allowed.is_full();
+            nin_full = nin.allowed.covers_internet();
             cum = cum.intersection(&nin.allowed);
             let allow: Vec<String> = nin
                 .allow_rules
@@ -340,6 +340,12 @@ fn judge(
             if !sv.group_refs.is_empty() {
                 why.push_str(" (rules naming other security groups match only their members' private addresses)");
             }
+            if !sv.allowed.is_empty() && !sv.allowed.intersects(crate::addr::internet(family)) {
+                why.push_str(&format!(
+                    " (its rules admit only {}: private or special-purpose addresses no internet client sends from)",
+                    sv.allowed.cidrs().join(", ")
+                ));
+            }
             j.blocked = block(
                 "security-group",
                 ids.first().copied().unwrap_or("-"),
@@ -386,7 +392,7 @@ fn judge(
             j.blocked = block("network-acl-outbound", &acl.id, "NACL_OUTBOUND_DENY", format!("the reply ({proto} to the client's ephemeral ports {}-{}) is denied by rule {denies}", EPHEMERAL.0, EPHEMERAL.1));
             return j;
         }
-        j.single_layer = nin_full && nout.allowed.is_full();
+        j.single_layer = nin_full && nout.allowed.covers_internet();
     } else {
         j.single_layer = nin_full;
     }
@@ -607,17 +613,7 @@ fn eni_endpoint<'a>(ix: &Index<'a>, e: &'a NetworkInterface) -> Option<Endpoint<
             Some(i.state.clone()),
         ),
         None => {
-            let db = (e.description == "RDSNetworkInterface")
-                .then(|| {
-                    ix.inv.db_instances.iter().find(|d| {
-                        d.subnet_ids.contains(&e.subnet_id)
-                            && !d.security_groups.is_empty()
-                            && d.security_groups
-                                .iter()
-                                .all(|g| e.security_groups.contains(g))
-                    })
-                })
-                .flatten();
+            let db = ix.rds_owner.get(e.id.as_str()).copied();
             match db {
                 Some(d) => (
                     d.resource.clone(),
@@ -756,15 +752,20 @@ pub fn endpoints<'a>(ix: &Index<'a>) -> Vec<Endpoint<'a>> {
             out.extend(instance_endpoint(ix, i));
         }
     }
-    let seen: std::collections::HashSet<String> = out
-        .iter()
-        .filter(|e| e.kind == "db-instance")
-        .map(|e| e.id.clone())
-        .collect();
+    // A DB instance judged through its RDS network interface is not judged
+    // again from its own record; nor is one that may own an RDS interface
+    // no single instance could be told to own (that interface is judged
+    // as itself, and the instance is marked not fully assessed).
+    let seen: std::collections::HashSet<&str> =
+        ix.rds_owner.values().map(|d| d.id.as_str()).collect();
     for d in &ix.inv.db_instances {
-        if !seen.contains(&d.id) {
-            out.extend(db_endpoints(ix, d));
+        if seen.contains(d.id.as_str()) {
+            continue;
         }
+        if ix.rds_unresolved.contains_key(d.id.as_str()) {
+            continue;
+        }
+        out.extend(db_endpoints(ix, d));
     }
     out
 }
@@ -1246,6 +1247,25 @@ pub fn analyze(inv: &Inventory) -> Analysis {
                 resource: ep.resource.clone(),
                 id: ep.id.clone(),
                 reasons: unknown,
+            });
+        }
+    }
+    for d in &inv.db_instances {
+        if let Some(enis) = ix.rds_unresolved.get(d.id.as_str()) {
+            a.judged.push(Judged {
+                resource: d.resource.clone(),
+                location: d.location.clone(),
+                kind: "db-instance",
+                id: d.id.clone(),
+                addressed: false,
+            });
+            a.incomplete.push(Incomplete {
+                resource: d.resource.clone(),
+                id: d.id.clone(),
+                reasons: vec![format!(
+                    "RDS network interface {} may be this DB instance's or another's (same subnet, no security group tells them apart); it is judged as a network interface",
+                    enis.join(", ")
+                )],
             });
         }
     }

@@ -2,8 +2,8 @@
 
 use crate::addr::{AddrSet, Cidr, Family};
 use pillar_model::resources::{
-    ElasticIp, Instance, LoadBalancer, ManagedPrefixList, NetworkAcl, NetworkInterface, RouteTable,
-    SecurityGroup, Subnet, TargetGroup, VpcBlockPublicAccess, VpcBpaExclusion,
+    DbInstance, ElasticIp, Instance, LoadBalancer, ManagedPrefixList, NetworkAcl, NetworkInterface,
+    RouteTable, SecurityGroup, Subnet, TargetGroup, VpcBlockPublicAccess, VpcBpaExclusion,
 };
 use pillar_model::{Inventory, Known};
 use std::collections::HashMap;
@@ -29,6 +29,116 @@ pub struct Index<'a> {
     pub(crate) target_groups: HashMap<&'a str, &'a TargetGroup>,
     pub(crate) lbs: Vec<&'a LoadBalancer>,
     bpa_exclusions: HashMap<&'a str, Vec<&'a VpcBpaExclusion>>,
+    /// The DB instance each RDS network interface belongs to.
+    pub(crate) rds_owner: HashMap<&'a str, &'a DbInstance>,
+    /// DB instances that may own an RDS network interface no single
+    /// instance could be told to own: DB id -> those ENIs.
+    pub(crate) rds_unresolved: HashMap<&'a str, Vec<&'a str>>,
+}
+
+/// Whether an ENI is one RDS created for a DB instance.
+pub(crate) fn is_rds_eni(e: &NetworkInterface) -> bool {
+    e.description == "RDSNetworkInterface"
+}
+
+/// Attribute RDS network interfaces to DB instances. The ENI does not name
+/// its instance (`describe-network-interfaces` gives the description
+/// `RDSNetworkInterface` and requester `amazon-rds` only), so the owner is
+/// the DB instance whose DB subnet group holds the ENI's subnet (its VPC
+/// when the subnets are unknown), narrowed by the security groups: the
+/// same set, else all the instance's groups on the ENI, else one group in
+/// common, else the subnet alone; the first of these tests that some
+/// candidate passes decides, and it must single out one instance.
+fn attribute_rds<'a>(
+    inv: &'a Inventory,
+    subnets: &HashMap<&'a str, &'a Subnet>,
+) -> (
+    HashMap<&'a str, &'a DbInstance>,
+    HashMap<&'a str, Vec<&'a str>>,
+) {
+    let mut owner = HashMap::new();
+    let mut unresolved: HashMap<&str, Vec<&str>> = HashMap::new();
+    let rds: Vec<&NetworkInterface> = inv
+        .network_interfaces
+        .iter()
+        .filter(|e| is_rds_eni(e))
+        .collect();
+    if rds.is_empty() {
+        return (owner, unresolved);
+    }
+    let mut by_subnet: HashMap<&str, Vec<&DbInstance>> = HashMap::new();
+    let mut by_vpc: HashMap<&str, Vec<&DbInstance>> = HashMap::new();
+    for d in &inv.db_instances {
+        for s in &d.subnet_ids {
+            by_subnet.entry(s.as_str()).or_default().push(d);
+        }
+        if d.subnet_ids.is_empty() {
+            if let Some(v) = &d.vpc_id {
+                by_vpc.entry(v.as_str()).or_default().push(d);
+            }
+        }
+    }
+    for e in rds {
+        let vpc = if e.vpc_id.is_empty() {
+            subnets
+                .get(e.subnet_id.as_str())
+                .map(|s| s.vpc_id.as_str())
+                .unwrap_or("")
+        } else {
+            e.vpc_id.as_str()
+        };
+        let mut cands: Vec<&DbInstance> = by_subnet
+            .get(e.subnet_id.as_str())
+            .cloned()
+            .unwrap_or_default();
+        cands.extend(by_vpc.get(vpc).into_iter().flatten().copied());
+        let mine = |d: &DbInstance| -> [bool; 4] {
+            let all = !d.security_groups.is_empty()
+                && d.security_groups
+                    .iter()
+                    .all(|g| e.security_groups.contains(g));
+            let same = all
+                && e.security_groups
+                    .iter()
+                    .all(|g| d.security_groups.contains(g));
+            let any = d
+                .security_groups
+                .iter()
+                .any(|g| e.security_groups.contains(g));
+            [same, all, any, true]
+        };
+        let mut chosen: Option<Vec<&DbInstance>> = None;
+        for level in 0..4 {
+            let hit: Vec<&DbInstance> = cands
+                .iter()
+                .copied()
+                .filter(|d| mine(d).get(level).copied().unwrap_or(false))
+                .collect();
+            if !hit.is_empty() {
+                chosen = Some(hit);
+                break;
+            }
+        }
+        match chosen.as_deref() {
+            Some([one]) => {
+                owner.insert(e.id.as_str(), *one);
+            }
+            Some(many) => {
+                for d in many {
+                    unresolved
+                        .entry(d.id.as_str())
+                        .or_default()
+                        .push(e.id.as_str());
+                }
+            }
+            None => {}
+        }
+    }
+    // An instance that owns an ENI is judged through it; it is not
+    // unresolved as well.
+    let owned: std::collections::HashSet<&str> = owner.values().map(|d| d.id.as_str()).collect();
+    unresolved.retain(|d, _| !owned.contains(d));
+    (owner, unresolved)
 }
 
 impl<'a> Index<'a> {
@@ -85,9 +195,14 @@ impl<'a> Index<'a> {
                 eips_by_eni.entry(n.as_str()).or_default().push(e);
             }
         }
+        let subnets: HashMap<&str, &Subnet> =
+            inv.subnets.iter().map(|s| (s.id.as_str(), s)).collect();
+        let (rds_owner, rds_unresolved) = attribute_rds(inv, &subnets);
         Index {
             inv,
-            subnets: inv.subnets.iter().map(|s| (s.id.as_str(), s)).collect(),
+            subnets,
+            rds_owner,
+            rds_unresolved,
             rtb_by_subnet,
             main_rtb,
             acl_by_subnet,

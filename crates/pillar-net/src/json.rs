@@ -20,6 +20,7 @@ pub fn exposure(e: &Exposure) -> Value {
         "service": e.service(),
         "sources": e.sources.cidrs(),
         "sources_summary": e.sources.summary(),
+        "whole_internet": e.sources.covers_internet(),
         "single_layer": e.single_layer,
         "path": e.path,
     })
@@ -51,6 +52,7 @@ pub fn path(p: &PathResult) -> Value {
         "reachable": !p.sources.is_empty(),
         "sources": p.sources.cidrs(),
         "sources_summary": p.sources.summary(),
+        "whole_internet": p.sources.covers_internet(),
         "path": p.hops,
         "blocked": p.blocked,
         "unknown": p.unknown,

@@ -1,7 +1,7 @@
 //! The filters a packet from the internet meets, each as a function from a
 //! (family, protocol, port) to the set of source addresses it lets through.
 
-use crate::addr::{AddrSet, Cidr, Family};
+use crate::addr::{internet, AddrSet, Cidr, Family};
 use crate::index::Index;
 use crate::ipset::PortSet;
 use crate::proto::{Proto, ProtoMatch};
@@ -14,7 +14,8 @@ pub const EPHEMERAL: (u16, u16) = (1024, 65535);
 /// Which internet sources the return path sends back through an internet
 /// gateway of the VPC: longest-prefix match over the table (managed
 /// prefix lists expanded), a more specific route to anything else carving
-/// its block out.
+/// its block out. Only internet addresses ([`internet`]) count: a route
+/// for 10.0.0.0/8 to a transit gateway carves nothing out of the internet.
 #[derive(Debug, Clone)]
 pub struct RouteVerdict {
     /// Sources whose return traffic leaves through the IGW.
@@ -81,6 +82,7 @@ pub fn route_sources(ix: &Index<'_>, rtb: &RouteTable, vpc: &str, family: Family
     let mut via = Vec::new();
     let mut carved = Vec::new();
     let mut default_target = None;
+    let net = internet(family);
     for (text, c, target, active) in &routes {
         let block = c.to_set().intersection(&remaining);
         if block.is_empty() {
@@ -98,13 +100,13 @@ pub fn route_sources(ix: &Index<'_>, rtb: &RouteTable, vpc: &str, family: Family
                 format!("{target} (blackhole)")
             };
             default_target = Some(what);
-        } else if !target.eq_ignore_ascii_case("local") {
+        } else if !target.eq_ignore_ascii_case("local") && block.intersects(net) {
             let state = if *active { "" } else { " (blackhole)" };
             carved.push(format!("{text} -> {target}{state}"));
         }
     }
     RouteVerdict {
-        sources,
+        sources: sources.intersection(net),
         via,
         carved,
         default_target,

@@ -3,6 +3,14 @@
 //! hop (internet gateway → route table → network ACL both ways → security
 //! groups → ENI), and for a blocked path the hop that blocks it and why.
 //!
+//! The internet is the publicly routable address space
+//! ([`addr::internet`]): every address less the private, shared,
+//! loopback, link-local, documentation, benchmarking, multicast and
+//! reserved blocks of the IANA special-purpose registries. A rule for
+//! 10.0.0.0/8 therefore admits no internet client, and summaries say
+//! `the whole internet` for 0.0.0.0/0 (or ::/0, or two /1 halves) and
+//! `the internet except …` for what a deny or a route carves out.
+//!
 //! Address and port sets are exact interval sets ([`ipset`]), so partial
 //! reachability (a NACL deny carving one /24 out of the internet, a more
 //! specific route sending part of the internet elsewhere) is reported as
@@ -29,7 +37,7 @@ pub mod layers;
 pub mod proto;
 pub mod verdict;
 
-pub use addr::{AddrSet, Cidr, Family};
+pub use addr::{internet, AddrSet, Cidr, Family};
 pub use analysis::{analyze, path, Analysis, Block, Exposure, Hop, PathResult};
 pub use ipset::{IntervalSet, PortSet};
 pub use proto::Proto;

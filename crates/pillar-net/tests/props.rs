@@ -140,6 +140,10 @@ proptest! {
 /// A public instance whose group opens a few ports, behind a NACL of
 /// generated entries (both directions).
 fn model(entries: &[NaclEntry]) -> pillar_model::Inventory {
+    serde_json::from_value(model_value(entries)).unwrap()
+}
+
+fn model_value(entries: &[NaclEntry]) -> serde_json::Value {
     let mut v = serde_json::json!({
         "internet_gateways": [{"id": "igw-1", "vpc_ids": ["vpc-1"]}],
         "subnets": [{"id": "subnet-1", "vpc_id": "vpc-1", "cidr_block": "10.0.1.0/24"}],
@@ -154,7 +158,7 @@ fn model(entries: &[NaclEntry]) -> pillar_model::Inventory {
             "security_groups": ["sg-1"], "private_ips": [{"address": "10.0.1.5", "primary": true, "public_ip": "54.0.0.5"}]}]
     });
     v["network_acls"][0]["entries"] = serde_json::to_value(entries).unwrap();
-    serde_json::from_value(v).unwrap()
+    v
 }
 
 /// Reachable (protocol, port) -> sources, over the ports the group names.
@@ -206,5 +210,61 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+/// Blocks no internet client sends from (IANA special-purpose registries).
+const NOT_INTERNET: [&str; 8] = [
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "198.51.100.0/24",
+    "240.0.0.0/4",
+];
+
+fn group_model(ranges: &[String]) -> pillar_model::Inventory {
+    let mut v = model_value(&[]);
+    v["network_acls"][0]["entries"] = serde_json::json!([
+        {"rule_number": 100, "egress": false, "protocol": "-1", "allow": true, "cidr_block": "0.0.0.0/0", "ipv6_cidr_block": null, "port_range": null},
+        {"rule_number": 100, "egress": true, "protocol": "-1", "allow": true, "cidr_block": "0.0.0.0/0", "ipv6_cidr_block": null, "port_range": null}
+    ]);
+    v["security_groups"][0]["ingress"] = serde_json::json!([
+        {"protocol": "tcp", "from_port": 22, "to_port": 22, "ipv4_ranges": ranges, "ipv6_ranges": []}
+    ]);
+    serde_json::from_value(v).unwrap()
+}
+
+fn cidr_set(ranges: &[String]) -> AddrSet {
+    ranges.iter().fold(AddrSet::empty(Family::V4), |a, c| {
+        a.union(&pillar_net::Cidr::parse(c).unwrap().to_set())
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A group rule reaches exactly its internet part: private and
+    /// special-purpose blocks alone expose nothing; any public block beside
+    /// them is exposed, and the sources never leave the internet.
+    #[test]
+    fn only_the_internet_part_of_a_rule_is_exposed(
+        private in prop::collection::vec(0usize..NOT_INTERNET.len(), 1..4),
+        public in prop::collection::vec((any::<u32>(), 8u32..=32), 0..3),
+    ) {
+        let mut ranges: Vec<String> = private.iter().map(|i| NOT_INTERNET[*i].to_owned()).collect();
+        let a = pillar_net::analyze(&group_model(&ranges));
+        prop_assert!(a.exposures.is_empty(), "private-only rule exposed: {:?}", a.exposures);
+        for (addr, len) in &public {
+            ranges.push(format!("{}/{len}", std::net::Ipv4Addr::from(*addr)));
+        }
+        let want = cidr_set(&ranges).intersection(pillar_net::internet(Family::V4));
+        let a = pillar_net::analyze(&group_model(&ranges));
+        let got = a.exposures.iter().fold(AddrSet::empty(Family::V4), |s, e| s.union(&e.sources));
+        prop_assert_eq!(&got, &want);
+        prop_assert!(got.difference(pillar_net::internet(Family::V4)).is_empty());
+        prop_assert_eq!(a.exposures.is_empty(), want.is_empty());
     }
 }

@@ -11,7 +11,7 @@
 )]
 
 use pillar_model::Inventory;
-use pillar_net::{analyze, path, AddrSet, Cidr, Family, Proto};
+use pillar_net::{analyze, internet, path, AddrSet, Cidr, Family, Proto};
 use serde_json::{json, Value};
 
 fn base() -> Value {
@@ -74,8 +74,10 @@ fn ssh(v: &Value, port: u16) -> pillar_net::PathResult {
         .expect("a v4 answer")
 }
 
-fn world_but_vpc() -> AddrSet {
-    AddrSet::full(Family::V4).difference(&set(&["10.0.0.0/16"]))
+/// Every IPv4 address the internet sends from (the VPC's 10.0.0.0/16 is
+/// private, so not among them).
+fn net4() -> AddrSet {
+    internet(Family::V4).clone()
 }
 
 fn code(p: &pillar_net::PathResult) -> &'static str {
@@ -86,8 +88,9 @@ fn code(p: &pillar_net::PathResult) -> &'static str {
 fn base_instance_is_reachable_on_ssh_with_its_path() {
     let p = ssh(&base(), 22);
     assert_eq!(code(&p), "REACHABLE");
-    // The VPC's own range routes locally, so it is not "internet".
-    assert_eq!(p.sources, world_but_vpc());
+    // 0.0.0.0/0 in the group is the whole internet.
+    assert_eq!(p.sources, net4());
+    assert_eq!(p.sources.summary(), "the whole internet");
     let kinds: Vec<&str> = p.hops.iter().map(|h| h.kind).collect();
     assert_eq!(
         kinds,
@@ -125,18 +128,24 @@ fn more_specific_route_elsewhere_carves_sources_out() {
         .as_array_mut()
         .unwrap()
         .extend([
-            json!({"destination_cidr": "203.0.113.0/24", "target": "pcx-1", "state": "active"}),
-            json!({"destination_cidr": "198.51.100.0/24", "target": "tgw-1", "state": "active"}),
-            json!({"destination_cidr": "192.0.2.0/24", "target": "igw-1", "state": "blackhole"}),
+            json!({"destination_cidr": "52.94.0.0/22", "target": "pcx-1", "state": "active"}),
+            json!({"destination_cidr": "3.5.0.0/16", "target": "tgw-1", "state": "active"}),
+            json!({"destination_cidr": "18.0.0.0/8", "target": "igw-1", "state": "blackhole"}),
+            // A private range elsewhere carves nothing out of the internet.
+            json!({"destination_cidr": "172.16.0.0/12", "target": "tgw-1", "state": "active"}),
         ]);
     let p = ssh(&v, 22);
-    let want =
-        world_but_vpc().difference(&set(&["203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24"]));
+    let want = net4().difference(&set(&["52.94.0.0/22", "3.5.0.0/16", "18.0.0.0/8"]));
     assert_eq!(p.sources, want);
+    assert_eq!(
+        p.sources.summary(),
+        "the internet except 3.5.0.0/16, 18.0.0.0/8, 52.94.0.0/22"
+    );
     assert!(p.hops[1]
         .notes
         .iter()
-        .any(|n| n.contains("carves out 203.0.113.0/24 -> pcx-1")));
+        .any(|n| n.contains("carves out 52.94.0.0/22 -> pcx-1")));
+    assert!(!p.hops[1].notes.iter().any(|n| n.contains("172.16.0.0/12")));
 }
 
 #[test]
@@ -166,16 +175,14 @@ fn nat_default_route_blocks_the_reply() {
 #[test]
 fn managed_prefix_list_route_is_expanded() {
     let mut v = base();
-    v["prefix_lists"] = json!([{"id": "pl-1", "entries": ["100.64.0.0/10", "2001:db8::/32"]}]);
+    v["prefix_lists"] =
+        json!([{"id": "pl-1", "entries": ["13.32.0.0/15", "100.64.0.0/10", "2600:9000::/28"]}]);
     v["route_tables"][1]["routes"]
         .as_array_mut()
         .unwrap()
         .push(json!({"destination_prefix_list": "pl-1", "target": "tgw-1", "state": "active"}));
     let p = ssh(&v, 22);
-    assert_eq!(
-        p.sources,
-        world_but_vpc().difference(&set(&["100.64.0.0/10"]))
-    );
+    assert_eq!(p.sources, net4().difference(&set(&["13.32.0.0/15"])));
 }
 
 #[test]
@@ -188,10 +195,7 @@ fn egress_only_gateway_takes_no_inbound_ipv6() {
         .find(|p| p.family == Family::V6)
         .unwrap();
     assert_eq!(code(&p6), "REACHABLE");
-    assert_eq!(
-        p6.sources,
-        AddrSet::full(Family::V6).difference(&AddrSet::empty(Family::V6))
-    );
+    assert_eq!(&p6.sources, internet(Family::V6));
     v["route_tables"][1]["routes"][2] =
         json!({"destination_ipv6_cidr": "::/0", "target": "eigw-1", "state": "active"});
     let p6 = path(&inv(&v), "i-1", Proto::TCP, 22)
@@ -283,16 +287,13 @@ fn nacl_first_match_wins_and_a_deny_carves_a_block() {
         &mut v,
         json!([
             e(200, false, "-1", true, "0.0.0.0/0", None),
-            e(50, false, "6", false, "198.51.100.0/24", Some((22, 22))),
+            e(50, false, "6", false, "45.33.0.0/24", Some((22, 22))),
             e(300, false, "6", false, "0.0.0.0/0", Some((22, 22))),
             e(100, true, "-1", true, "0.0.0.0/0", None),
         ]),
     );
     let p = ssh(&v, 22);
-    assert_eq!(
-        p.sources,
-        world_but_vpc().difference(&set(&["198.51.100.0/24"]))
-    );
+    assert_eq!(p.sources, net4().difference(&set(&["45.33.0.0/24"])));
     assert!(p.hops[2].notes.contains(&"rule 200 allow".to_owned()));
 }
 
@@ -336,10 +337,10 @@ fn nacl_return_to_ephemeral_ports_must_pass() {
         &mut v,
         json!([
             e(100, false, "-1", true, "0.0.0.0/0", None),
-            e(100, true, "6", true, "203.0.0.0/16", Some((1024, 65535))),
+            e(100, true, "6", true, "52.95.0.0/16", Some((1024, 65535))),
         ]),
     );
-    assert_eq!(ssh(&v, 22).sources, set(&["203.0.0.0/16"]));
+    assert_eq!(ssh(&v, 22).sources, set(&["52.95.0.0/16"]));
 }
 
 #[test]
@@ -503,13 +504,13 @@ fn nlb_without_security_groups_passes_client_addresses() {
         "network",
         json!([]),
         json!({"protocol": "tcp", "from_port": 8080, "to_port": 8080,
-        "ipv4_ranges": ["203.0.113.0/24"], "ipv6_ranges": []}),
+        "ipv4_ranges": ["52.95.4.0/24"], "ipv6_ranges": []}),
     );
     let mut v = v;
     v["load_balancers"][0]["listeners"][0]["protocol"] = json!("TCP");
     let a = analyze(&inv(&v));
     let t = a.exposures.iter().find(|e| e.id == "i-1").unwrap();
-    assert_eq!(t.sources, set(&["203.0.113.0/24"]));
+    assert_eq!(t.sources, set(&["52.95.4.0/24"]));
     assert_eq!(t.via.as_deref(), Some("web"));
 }
 
@@ -539,13 +540,26 @@ fn single_layer_flag_reflects_the_nacl() {
     set_acl(
         &mut v,
         json!([
-            e(10, false, "6", false, "198.51.100.0/24", None),
+            e(10, false, "6", false, "45.33.0.0/24", None),
             e(100, false, "-1", true, "0.0.0.0/0", None),
             e(100, true, "-1", true, "0.0.0.0/0", None),
         ]),
     );
     let a = analyze(&inv(&v));
     assert!(a.exposures.iter().all(|e| !e.single_layer));
+    // A deny for a private range filters nothing the internet sends: the
+    // group is still the only layer.
+    set_acl(
+        &mut v,
+        json!([
+            e(10, false, "6", false, "192.168.0.0/16", None),
+            e(100, false, "-1", true, "0.0.0.0/0", None),
+            e(100, true, "-1", true, "0.0.0.0/0", None),
+        ]),
+    );
+    let a = analyze(&inv(&v));
+    assert!(!a.exposures.is_empty());
+    assert!(a.exposures.iter().all(|e| e.single_layer));
 }
 
 /// VPC Block Public Access (Amazon VPC User Guide): a blocking mode stops
@@ -596,4 +610,90 @@ fn vpc_block_public_access_blocks_inbound_unless_excluded_both_ways() {
         .collect();
     assert_eq!(six.len(), 1);
     assert_eq!(code(&six[0]), "VPC_BPA_BLOCKS_INGRESS");
+}
+
+/// The internet is the publicly routable space: a group rule for private
+/// or special-purpose ranges only (10.0.0.0/8, 100.64.0.0/10, fd00::/8)
+/// admits no internet client, while the same rule plus one public range
+/// exposes the instance to that range alone.
+#[test]
+fn private_only_rule_exposes_nothing_to_the_internet() {
+    let mut v = base();
+    v["network_interfaces"][0]["ipv6_addresses"] = json!(["2600:1f18::10"]);
+    v["security_groups"][0]["ingress"] = json!([{"protocol": "tcp", "from_port": 22, "to_port": 22,
+        "ipv4_ranges": ["10.0.0.0/8", "100.64.0.0/10", "192.0.2.0/24"], "ipv6_ranges": ["fd00::/8", "2001:db8::/32"]}]);
+    let a = analyze(&inv(&v));
+    assert!(a.exposures.is_empty(), "{:?}", a.exposures);
+    let p = ssh(&v, 22);
+    assert_eq!(code(&p), "SG_NO_MATCHING_RULE");
+    let why = p.blocked.unwrap().reason;
+    assert!(
+        why.contains("10.0.0.0/8") && why.contains("no internet client"),
+        "{why}"
+    );
+    // Fail variant: one public /24 beside them is exposed, and only it.
+    v["security_groups"][0]["ingress"][0]["ipv4_ranges"] =
+        json!(["10.0.0.0/8", "100.64.0.0/10", "81.2.69.0/24"]);
+    let p = ssh(&v, 22);
+    assert_eq!(code(&p), "REACHABLE");
+    assert_eq!(p.sources, set(&["81.2.69.0/24"]));
+    assert_eq!(p.sources.summary(), "81.2.69.0/24");
+    let a = analyze(&inv(&v));
+    assert_eq!(a.exposures.len(), 1);
+    assert_eq!(a.exposures[0].family, Family::V4);
+}
+
+/// An RDS network interface names no DB instance: it is the instance's
+/// whose DB subnet group holds its subnet, narrowed by security groups.
+/// Judged once, through the interface, even when its groups differ from
+/// the instance's record; when two instances could own it, the interface
+/// is judged as itself and both instances are not fully assessed.
+#[test]
+fn rds_network_interface_and_its_db_instance_are_judged_once() {
+    let mut v = base();
+    v["network_interfaces"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"resource": {"kind": "AWS::EC2::NetworkInterface", "id": "eni-rds"}, "id": "eni-rds",
+            "subnet_id": "subnet-pub", "vpc_id": "vpc-1", "interface_type": "interface",
+            "description": "RDSNetworkInterface", "security_groups": ["sg-web"], "ipv6_addresses": [],
+            "private_ips": [{"address": "10.0.1.20", "primary": true, "public_ip": "54.0.0.20"}]}));
+    // The record names a group the interface does not carry: the old
+    // heuristic (all of the instance's groups on the ENI) failed here.
+    v["db_instances"] = json!([{"resource": {"kind": "AWS::RDS::DBInstance", "id": "arn:db1"}, "id": "db1",
+        "publicly_accessible": true, "security_groups": ["sg-db"], "subnet_ids": ["subnet-pub", "subnet-priv"], "vpc_id": "vpc-1"}]);
+    let a = analyze(&inv(&v));
+    let judged: Vec<(&str, &str)> = a.judged.iter().map(|j| (j.kind, j.id.as_str())).collect();
+    assert_eq!(
+        judged.iter().filter(|j| j.1 == "db1").count(),
+        1,
+        "{judged:?}"
+    );
+    assert!(!judged.iter().any(|j| j.1 == "eni-rds"), "{judged:?}");
+    let db: Vec<_> = a.exposures.iter().filter(|e| e.id == "db1").collect();
+    assert_eq!(db.len(), 1);
+    assert_eq!(db[0].eni.as_deref(), Some("eni-rds"));
+    assert!(db[0].covers(Proto::TCP, 443));
+    // Two instances in the same subnet with the same groups: the
+    // interface cannot be told apart; judged once, as itself.
+    v["db_instances"].as_array_mut().unwrap().push(json!({"resource": {"kind": "AWS::RDS::DBInstance", "id": "arn:db2"}, "id": "db2",
+        "publicly_accessible": true, "security_groups": ["sg-db"], "subnet_ids": ["subnet-pub"], "vpc_id": "vpc-1"}));
+    let a = analyze(&inv(&v));
+    let ids: Vec<&str> = a.judged.iter().map(|j| j.id.as_str()).collect();
+    assert_eq!(
+        ids.iter().filter(|i| **i == "eni-rds").count(),
+        1,
+        "{ids:?}"
+    );
+    assert_eq!(ids.iter().filter(|i| **i == "db1").count(), 1, "{ids:?}");
+    assert!(a.exposures.iter().all(|e| e.id != "db1" && e.id != "db2"));
+    assert!(a.exposures.iter().any(|e| e.id == "eni-rds"));
+    for d in ["db1", "db2"] {
+        assert!(
+            a.incomplete
+                .iter()
+                .any(|i| i.id == d && i.reasons[0].contains("eni-rds")),
+            "{d}"
+        );
+    }
 }
