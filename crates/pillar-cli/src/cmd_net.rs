@@ -28,7 +28,10 @@ fn load(src: &NetSource) -> anyhow::Result<Inventory> {
     } else {
         src.paths.clone()
     };
-    let loaded = pillar_sources::load_paths(&paths, &pillar_sources::LoadOptions::default());
+    // Only the files reachability reads: a snapshot's buckets, IAM and
+    // logs are most of its files and none of the network.
+    let loaded =
+        pillar_sources::load_network_paths(&paths, &pillar_sources::LoadOptions::default());
     for s in &loaded.skipped {
         eprintln!("skipped: {s}");
     }

@@ -49,7 +49,9 @@ fn exposure_reports_the_bastion_on_ssh_with_its_path() {
         .find(|e| e["id"] == BASTION && e["service"] == "tcp 22")
         .expect("bastion reachable on SSH");
     assert_eq!(ssh["family"], "ipv4");
-    assert_eq!(ssh["sources_summary"], "0.0.0.0/0 except 10.0.0.0/16");
+    // 0.0.0.0/0 less the VPC's private range is still the whole internet.
+    assert_eq!(ssh["sources_summary"], "the whole internet");
+    assert_eq!(ssh["whole_internet"], true);
     assert_eq!(ssh["single_layer"], true);
     let kinds: Vec<&str> = ssh["path"]
         .as_array()
@@ -419,7 +421,7 @@ fn rds_from_terraform_scenarios() {
             // One exposure for both subnets, not one each.
             assert_eq!(hits.len(), 1, "{name}: {e}");
             assert_eq!(hits[0]["service"], "tcp 5432");
-            assert_eq!(hits[0]["sources_summary"], "0.0.0.0/0 except 10.2.0.0/16");
+            assert_eq!(hits[0]["sources_summary"], "the whole internet");
         } else {
             assert!(hits.is_empty(), "{name}: {e}");
         }
@@ -441,6 +443,107 @@ fn rds_from_terraform_scenarios() {
             .map(|f| f["status"].as_str().unwrap())
             .collect();
         assert_eq!(statuses, vec![rule], "{name}: {r}");
+    }
+}
+
+/// Terraform's `aws_default_route_table` (tests/net/default-rtb) is the
+/// VPC's main table: subnets with no explicit association use its routes,
+/// until an `aws_main_route_table_association` makes another table main.
+#[test]
+fn default_route_table_from_terraform_scenarios() {
+    let cases = [
+        ("default-routes-to-igw", "", None),
+        (
+            "default-without-igw-route",
+            "default_routes_to_igw = false",
+            Some("NO_RETURN_ROUTE_TO_IGW"),
+        ),
+        (
+            "main-moved-elsewhere",
+            "move_main = true",
+            Some("NO_RETURN_ROUTE_TO_IGW"),
+        ),
+    ];
+    let base = root().join("crates/pillar-cli/tests/net/default-rtb/main.tf");
+    for (name, variable, code) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        std::fs::copy(&base, dir.join("main.tf")).unwrap();
+        std::fs::write(dir.join("scenario.auto.tfvars"), format!("{variable}\n")).unwrap();
+        let v = net_path(&dir, "ledger-db", "3306");
+        let answers = v.as_array().unwrap();
+        assert_eq!(answers.len(), 2, "{name}: {v}");
+        for p in answers {
+            assert!(p["unknown"].as_array().unwrap().is_empty(), "{name}: {p}");
+            match code {
+                None => {
+                    assert_eq!(p["reachable"], true, "{name}: {p}");
+                    assert_eq!(p["path"][1]["kind"], "route-table", "{name}: {p}");
+                    assert_eq!(
+                        p["path"][1]["id"], "aws_vpc.main/default-route-table",
+                        "{name}: {p}"
+                    );
+                }
+                Some(c) => {
+                    assert_eq!(p["reachable"], false, "{name}: {p}");
+                    assert_eq!(p["blocked"]["code"], c, "{name}: {p}");
+                }
+            }
+        }
+    }
+}
+
+/// VPC Block Public Access from CloudFormation (tests/net/cfn-bpa): the
+/// options and an exclusion of the VPC, with the gateway attachment,
+/// routes and associations that make the ALB's subnets public.
+#[test]
+fn vpc_block_public_access_from_cloudformation_scenarios() {
+    // (block mode, exclusion mode, blocking code or None when reachable)
+    let cases = [
+        ("block-ingress", "allow-bidirectional", None),
+        // CloudFormation cannot declare the options "off" (its default).
+        ("block-bidirectional", "allow-bidirectional", None),
+        (
+            "block-ingress",
+            "allow-egress",
+            Some("VPC_BPA_BLOCKS_INGRESS"),
+        ),
+        (
+            "block-bidirectional",
+            "allow-egress",
+            Some("VPC_BPA_BLOCKS_INGRESS"),
+        ),
+    ];
+    let base =
+        std::fs::read_to_string(root().join("crates/pillar-cli/tests/net/cfn-bpa/template.yaml"))
+            .unwrap();
+    for (mode, exclusion, code) in cases {
+        let text = base
+            .replace("Default: block-ingress", &format!("Default: {mode}"))
+            .replace(
+                "Default: allow-bidirectional",
+                &format!("Default: {exclusion}"),
+            );
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("template.yaml"), text).unwrap();
+        let name = format!("{mode}/{exclusion}");
+        let v = net_path(tmp.path(), "shop-web", "443");
+        let p = &v.as_array().unwrap()[0];
+        assert!(p["unknown"].as_array().unwrap().is_empty(), "{name}: {p}");
+        match code {
+            None => {
+                assert_eq!(p["reachable"], true, "{name}: {p}");
+                assert_eq!(p["sources_summary"], "the whole internet", "{name}: {p}");
+                let kinds = hop_kinds(p);
+                assert_eq!(kinds[0], "internet-gateway", "{name}: {p}");
+                assert_eq!(p["path"][0]["id"], "Gateway", "{name}: {p}");
+                assert!(kinds.contains(&"route-table".to_owned()), "{name}: {p}");
+            }
+            Some(c) => {
+                assert_eq!(p["reachable"], false, "{name}: {p}");
+                assert_eq!(p["blocked"]["code"], c, "{name}: {p}");
+            }
+        }
     }
 }
 

@@ -995,6 +995,12 @@ pub struct TargetGroup {
     pub port: Option<u16>,
     /// Registered target ids with their port.
     pub targets: Known<Vec<(String, Option<u16>)>>,
+    /// `ipv4` (the default) or `ipv6`: the family the load balancer talks
+    /// to the targets in.
+    pub ip_address_type: Option<String>,
+    /// The `preserve_client_ip.enabled` attribute, when read (else the
+    /// default for the target type and protocol applies).
+    pub preserve_client_ip: Option<bool>,
 }
 
 // ------------------------------------------------------------------ data

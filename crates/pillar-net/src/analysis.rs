@@ -231,6 +231,20 @@ fn judge(
             let covers = dest
                 .and_then(Cidr::parse)
                 .is_some_and(|c| c.to_set().intersects(&subnet));
+            if covers && bpa.mode_blocks && r.target.starts_with("vpce-") {
+                j.blocked = block(
+                    "vpc-block-public-access",
+                    bpa.region.as_deref().unwrap_or("-"),
+                    "VPC_BPA_BLOCKS_INGRESS",
+                    format!(
+                        "gateway route table {} sends inbound traffic for {} through endpoint {}, and VPC Block Public Access blocks traffic through Gateway Load Balancer and Network Firewall endpoints even when their subnet is excluded",
+                        edge.id,
+                        dest.unwrap_or_default(),
+                        r.target
+                    ),
+                );
+                return j;
+            }
             if covers && !r.target.eq_ignore_ascii_case("local") {
                 let why = format!(
                     "gateway route table {} sends inbound traffic for {} to {} first (ingress routing); the appliance's verdict is not modelled",
@@ -942,7 +956,46 @@ fn target_endpoint<'a>(ix: &Index<'a>, target: &str) -> Option<Endpoint<'a>> {
     }
     ix.eni_by_private_ip
         .get(target)
+        .or_else(|| ix.eni_by_ipv6.get(target))
         .and_then(|e| eni_endpoint(ix, e))
+}
+
+/// The family a load balancer talks to a target group's targets in.
+fn tg_family(tg: &pillar_model::resources::TargetGroup) -> Family {
+    match tg.ip_address_type.as_deref() {
+        Some(t) if t.eq_ignore_ascii_case("ipv6") => Family::V6,
+        _ => Family::V4,
+    }
+}
+
+/// Whether a Network Load Balancer hands the target the client's address
+/// (Elastic Load Balancing, Network Load Balancers, "Client IP
+/// preservation"): the `preserve_client_ip.enabled` attribute when read,
+/// else the default: on for instance targets and for IP targets over UDP,
+/// TCP_UDP, QUIC and TCP_QUIC, off for IP targets over TCP and TLS. Even
+/// then a client of the other family is seen as the load balancer's own
+/// address of the target group's family: an IPv6 client of an IPv4 target
+/// group (or an IPv4 client of an IPv6 one) reaches the target from the
+/// load balancer.
+fn nlb_preserves_client(
+    tg: &pillar_model::resources::TargetGroup,
+    listener_proto: &str,
+    client: Family,
+) -> bool {
+    if client != tg_family(tg) {
+        return false;
+    }
+    tg.preserve_client_ip.unwrap_or_else(|| {
+        if !tg.target_type.eq_ignore_ascii_case("ip") {
+            return true;
+        }
+        let proto = tg
+            .protocol
+            .as_deref()
+            .unwrap_or(listener_proto)
+            .to_ascii_uppercase();
+        matches!(proto.as_str(), "UDP" | "TCP_UDP" | "QUIC" | "TCP_QUIC")
+    })
 }
 
 /// Exposures of a load balancer and, through it, of its targets.
@@ -966,9 +1019,13 @@ fn expose_lb(
         return;
     };
     let eps = lb_endpoints(ix, lb);
-    let lb_subnets = eps.iter().fold(AddrSet::empty(Family::V4), |a, e| {
-        a.union(&ix.subnet_set(&e.subnet, Family::V4))
-    });
+    let lb_subnets_of = |f: Family| {
+        eps.iter().fold(AddrSet::empty(f), |a, e| {
+            a.union(&ix.subnet_set(&e.subnet, f))
+        })
+    };
+    let lb_subnets_v4 = lb_subnets_of(Family::V4);
+    let lb_subnets_v6 = lb_subnets_of(Family::V6);
     type Front<'l> = (
         Family,
         Proto,
@@ -1045,20 +1102,27 @@ fn expose_lb(
                 };
                 let tports = PortSet::single(tport);
                 let tproto = if alb { Proto::TCP } else { *proto };
-                let sv = sg_eval(ix, &tep.groups, Family::V4, tproto, &tports);
+                // The load balancer talks to targets in the target group's
+                // family, whatever the client's.
+                let tfam = tg_family(tg);
+                let lb_subnets = match tfam {
+                    Family::V4 => &lb_subnets_v4,
+                    Family::V6 => &lb_subnets_v6,
+                };
+                let sv = sg_eval(ix, &tep.groups, tfam, tproto, &tports);
                 let by_ref = sv
                     .group_refs
                     .iter()
                     .any(|(_, refs)| refs.iter().any(|r| lb.security_groups.contains(r)));
                 // ALBs (and NLBs the target's group names) connect from their
-                // own addresses; NLBs otherwise preserve the client address,
-                // except an IPv6 client's to an IPv4 target (the NLB then
-                // connects from its own IPv4 address).
-                let from_lb = alb || by_ref || *family == Family::V6;
+                // own addresses; NLBs hand the target the client's address
+                // only when they preserve it and the client's family is the
+                // target group's.
+                let from_lb = alb || by_ref || !nlb_preserves_client(tg, &l.protocol, *family);
                 let mut sources = j.sources.clone();
                 let mut notes: Vec<(String, String)> = Vec::new();
                 if from_lb {
-                    let by_cidr = sv.allowed.intersects(&lb_subnets);
+                    let by_cidr = sv.allowed.intersects(lb_subnets);
                     if !(by_ref || by_cidr) {
                         continue;
                     }
@@ -1074,7 +1138,7 @@ fn expose_lb(
                         notes.extend(
                             sv.hits
                                 .iter()
-                                .filter(|h| h.sources.intersects(&lb_subnets))
+                                .filter(|h| h.sources.intersects(lb_subnets))
                                 .map(|h| {
                                     (h.group.clone(), format!("rule {}: {}", h.index, h.text))
                                 }),
@@ -1093,17 +1157,17 @@ fn expose_lb(
                 let mut acl_hops = Vec::new();
                 if !lb.subnets.contains(&tep.subnet) {
                     if let Some(acl) = ix.network_acl(&tep.subnet, &tep.vpc) {
-                        let nin = nacl_eval(acl, false, Family::V4, tproto, &tports);
+                        let nin = nacl_eval(acl, false, tfam, tproto, &tports);
                         let nout = nacl_eval(
                             acl,
                             true,
-                            Family::V4,
+                            tfam,
                             tproto,
                             &PortSet::range(EPHEMERAL.0, EPHEMERAL.1),
                         );
                         let ok = if from_lb {
-                            nin.allowed.intersects(&lb_subnets)
-                                && nout.allowed.intersects(&lb_subnets)
+                            nin.allowed.intersects(lb_subnets)
+                                && nout.allowed.intersects(lb_subnets)
                         } else {
                             sources = sources
                                 .intersection(&nin.allowed)

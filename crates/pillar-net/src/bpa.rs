@@ -24,6 +24,19 @@
 //!   `default-state` is BPA never configured (off).
 //! * No options for a region (the file absent, or no IaC resource) means
 //!   off: BPA is opt-in and off by default in every account and region.
+//! * Gateway Load Balancer endpoints and AWS Network Firewall endpoints
+//!   block all traffic under a blocking mode "even if the subnet containing
+//!   [the] endpoints is excluded" (VPC User Guide, "VPC BPA basics", AWS
+//!   service impact): inbound traffic that ingress routing sends through
+//!   such an endpoint (a gateway route table route to a `vpce-…` target)
+//!   is blocked whatever the exclusions ([`BpaVerdict::mode_blocks`]).
+//!
+//! Outbound blocking does not change what the internet reaches: a reply to
+//! an inbound connection leaves only from a subnet whose inbound traffic
+//! an `allow-bidirectional` exclusion lets in, and that exclusion lets its
+//! outbound traffic out too, in both modes; `allow-egress` exclusions (and
+//! `block-ingress`, which lets NAT and egress-only gateway traffic out)
+//! shape outbound connections only, which `pillar net` does not report.
 
 use crate::index::Index;
 
@@ -34,6 +47,10 @@ pub struct BpaVerdict {
     pub region: Option<String>,
     /// Whether inbound traffic from the internet is blocked.
     pub blocks: bool,
+    /// Whether a blocking mode is in force in the region, whatever the
+    /// exclusions (traffic through Gateway Load Balancer and Network
+    /// Firewall endpoints is blocked then).
+    pub mode_blocks: bool,
     /// Notes for the hop: the mode, the exclusion that lifts or not.
     pub notes: Vec<String>,
     /// The reason for the block, in words.
@@ -88,6 +105,7 @@ pub fn inbound(ix: &Index<'_>, subnet: &str, vpc: &str) -> BpaVerdict {
         v.notes.push("update in progress: not counted".into());
         return v;
     }
+    v.mode_blocks = true;
     let exclusions_inert = opts.exclusions_allowed == "not-allowed";
     let mut lifted = false;
     let mut egress_only: Vec<String> = Vec::new();

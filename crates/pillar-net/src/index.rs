@@ -24,6 +24,7 @@ pub struct Index<'a> {
     pub(crate) instances: HashMap<&'a str, &'a Instance>,
     pub(crate) enis_by_instance: HashMap<&'a str, Vec<&'a NetworkInterface>>,
     pub(crate) eni_by_private_ip: HashMap<&'a str, &'a NetworkInterface>,
+    pub(crate) eni_by_ipv6: HashMap<&'a str, &'a NetworkInterface>,
     eips: HashMap<&'a str, &'a ElasticIp>,
     pub(crate) eips_by_eni: HashMap<&'a str, Vec<&'a ElasticIp>>,
     pub(crate) target_groups: HashMap<&'a str, &'a TargetGroup>,
@@ -181,12 +182,16 @@ impl<'a> Index<'a> {
         }
         let mut enis_by_instance: HashMap<&str, Vec<&NetworkInterface>> = HashMap::new();
         let mut eni_by_private_ip = HashMap::new();
+        let mut eni_by_ipv6 = HashMap::new();
         for e in &inv.network_interfaces {
             if let Some(i) = &e.instance_id {
                 enis_by_instance.entry(i.as_str()).or_default().push(e);
             }
             for p in &e.private_ips {
                 eni_by_private_ip.insert(p.address.as_str(), e);
+            }
+            for a in &e.ipv6_addresses {
+                eni_by_ipv6.insert(a.as_str(), e);
             }
         }
         let mut eips_by_eni: HashMap<&str, Vec<&ElasticIp>> = HashMap::new();
@@ -222,6 +227,7 @@ impl<'a> Index<'a> {
             instances: inv.instances.iter().map(|i| (i.id.as_str(), i)).collect(),
             enis_by_instance,
             eni_by_private_ip,
+            eni_by_ipv6,
             eips: inv
                 .elastic_ips
                 .iter()

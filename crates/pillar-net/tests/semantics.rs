@@ -697,3 +697,115 @@ fn rds_network_interface_and_its_db_instance_are_judged_once() {
         );
     }
 }
+
+/// VPC Block Public Access blocks traffic through Gateway Load Balancer
+/// and Network Firewall endpoints even where an exclusion lets the subnet's
+/// own traffic in (VPC User Guide, "VPC BPA basics"): ingress routing
+/// through such an endpoint is blocked; without BPA the same path is only
+/// flagged (the appliance's verdict is not modelled).
+#[test]
+fn bpa_blocks_ingress_routing_through_an_endpoint_despite_an_exclusion() {
+    let mut v = base();
+    v["route_tables"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "rtb-edge", "vpc_id": "vpc-1",
+        "associations": [{"main": false, "gateway_id": "igw-1"}],
+        "routes": [{"destination_cidr": "10.0.1.0/24", "target": "vpce-0fw", "state": "active"}]}));
+    let p = ssh(&v, 22);
+    assert_eq!(code(&p), "REACHABLE");
+    assert!(p.unknown.iter().any(|u| u.contains("vpce-0fw")));
+    v["vpc_bpa"] = json!([{"region": "", "mode": "block-ingress", "state": "update-complete"}]);
+    v["vpc_bpa_exclusions"] = json!([{"id": "exclusion-1", "mode": "allow-bidirectional", "target_id": "vpc-1", "state": "create-complete"}]);
+    let p = ssh(&v, 22);
+    assert_eq!(code(&p), "VPC_BPA_BLOCKS_INGRESS");
+    assert!(p.blocked.unwrap().reason.contains("vpce-0fw"));
+    // The exclusion alone, no endpoint on the way: reachable.
+    v["route_tables"].as_array_mut().unwrap().pop();
+    assert_eq!(code(&ssh(&v, 22)), "REACHABLE");
+}
+
+/// A dualstack NLB (no security group) in front of i-1, with the given
+/// target group fields and target rule. The target sits in the private
+/// subnet, which gets an IPv6 block, and holds an IPv6 address.
+fn nlb6(tg: Value, target_rule: Value) -> Vec<(Family, AddrSet)> {
+    let mut v = with_lb("network", json!([]), target_rule);
+    v["load_balancers"][0]["listeners"][0]["protocol"] = json!("TCP");
+    v["load_balancers"][0]["ip_address_type"] = json!("dualstack");
+    v["subnets"][1]["ipv6_cidr_blocks"] = json!(["2600:1f18:0:1::/64"]);
+    v["network_interfaces"][0]["ipv6_addresses"] = json!(["2600:1f18:0:1::10"]);
+    // The VPC's IPv6 block (global unicast, so internet space) routes
+    // locally, as AWS adds it to every table.
+    v["route_tables"][1]["routes"].as_array_mut().unwrap().push(
+        json!({"destination_ipv6_cidr": "2600:1f18::/56", "target": "local", "state": "active"}),
+    );
+    let mut group = v["target_groups"][0].clone();
+    for (k, x) in tg.as_object().unwrap() {
+        group[k] = x.clone();
+    }
+    v["target_groups"] = json!([group]);
+    let a = analyze(&inv(&v));
+    let mut out: Vec<(Family, AddrSet)> = a
+        .exposures
+        .iter()
+        .filter(|e| e.id == "i-1" && e.via.is_some())
+        .map(|e| (e.family, e.sources.clone()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Network Load Balancer client IP preservation per address family
+/// (Elastic Load Balancing, "Edit target group attributes for your Network
+/// Load Balancer"): instance targets see IPv4 clients' own addresses but
+/// IPv6 clients as the load balancer's IPv4 address; IP targets over TCP
+/// see the load balancer unless preservation is enabled; an IPv6 target
+/// group sees IPv4 clients as the load balancer's IPv6 address.
+#[test]
+fn nlb_client_ip_preservation_per_family() {
+    let v4_rule = |cidr: &str| json!({"protocol": "tcp", "from_port": 8080, "to_port": 8080, "ipv4_ranges": [cidr], "ipv6_ranges": []});
+    let v6_rule = |cidr: &str| json!({"protocol": "tcp", "from_port": 8080, "to_port": 8080, "ipv4_ranges": [], "ipv6_ranges": [cidr]});
+    let net6 = internet(Family::V6).difference(&set(&["2600:1f18::/56"]));
+    // Instance target group (IPv4), a rule for one public range: IPv4
+    // clients of that range reach it; IPv6 clients arrive from the load
+    // balancer's IPv4 address, which the rule does not admit.
+    let got = nlb6(json!({}), v4_rule("52.95.4.0/24"));
+    assert_eq!(got, vec![(Family::V4, set(&["52.95.4.0/24"]))]);
+    // A rule for the load balancer's subnet: IPv6 clients (the whole IPv6
+    // internet) get through, IPv4 clients keep their own address, which
+    // the rule does not admit.
+    let got = nlb6(json!({}), v4_rule("10.0.1.0/24"));
+    assert_eq!(got, vec![(Family::V6, net6.clone())]);
+    // IP targets over TCP: no preservation by default, every client
+    // arrives from the load balancer.
+    let ip_tcp = json!({"target_type": "ip", "protocol": "TCP", "targets": [["10.0.1.10", null]]});
+    let got = nlb6(ip_tcp.clone(), v4_rule("52.95.4.0/24"));
+    assert!(got.is_empty(), "{got:?}");
+    let got = nlb6(ip_tcp.clone(), v4_rule("10.0.1.0/24"));
+    assert_eq!(got, vec![(Family::V4, net4()), (Family::V6, net6.clone())]);
+    // ... unless the attribute enables it.
+    let mut on = ip_tcp.clone();
+    on["preserve_client_ip"] = json!(true);
+    assert_eq!(
+        nlb6(on, v4_rule("52.95.4.0/24")),
+        vec![(Family::V4, set(&["52.95.4.0/24"]))]
+    );
+    // An IPv6 target group: the target's group is judged on IPv6.
+    let ip6 = json!({"target_type": "ip", "protocol": "TCP", "ip_address_type": "ipv6",
+        "targets": [["2600:1f18:0:1::10", null]]});
+    let got = nlb6(ip6.clone(), v6_rule("2600:1f18::/64"));
+    assert_eq!(got, vec![(Family::V4, net4()), (Family::V6, net6.clone())]);
+    let got = nlb6(ip6.clone(), v4_rule("0.0.0.0/0"));
+    assert!(
+        got.is_empty(),
+        "an IPv4 rule admits nothing of an IPv6 target group: {got:?}"
+    );
+    // With preservation, IPv6 clients keep their address (the VPC-only
+    // rule admits none); IPv4 clients still come from the load balancer.
+    let mut ip6_on = ip6;
+    ip6_on["preserve_client_ip"] = json!(true);
+    let got = nlb6(ip6_on.clone(), v6_rule("2600:1f18::/64"));
+    assert_eq!(got, vec![(Family::V4, net4())]);
+    let got = nlb6(ip6_on, v6_rule("::/0"));
+    assert_eq!(got, vec![(Family::V4, net4()), (Family::V6, net6)]);
+}

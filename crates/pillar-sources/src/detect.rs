@@ -32,14 +32,28 @@ impl Default for LoadOptions {
 /// folder is searched (not following symlinks) for snapshot folders below
 /// it. Paths that hold nothing pillar reads are reported in `skipped`.
 pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions) -> Loaded {
+    load_paths_scoped(paths, opts, snapshot::Scope::All)
+}
+
+/// [`load_paths`] reading, from snapshots, only the files network
+/// reachability needs (VPCs, subnets, route tables, gateways, ACLs,
+/// security groups, prefix lists, ENIs, instances, Elastic IPs, load
+/// balancers and their listeners and targets, DB instances, VPC Block
+/// Public Access): `pillar net` skips the account's buckets, IAM, logs and
+/// the rest. Terraform and CloudFormation inputs are read whole.
+pub fn load_network_paths(paths: &[PathBuf], opts: &LoadOptions) -> Loaded {
+    load_paths_scoped(paths, opts, snapshot::Scope::Network)
+}
+
+fn load_paths_scoped(paths: &[PathBuf], opts: &LoadOptions, scope: snapshot::Scope) -> Loaded {
     let mut loaded = Loaded::default();
     for path in paths {
-        loaded.merge(load_path(path, opts));
+        loaded.merge(load_path(path, opts, scope));
     }
     loaded
 }
 
-fn load_path(path: &Path, opts: &LoadOptions) -> Loaded {
+fn load_path(path: &Path, opts: &LoadOptions, scope: snapshot::Scope) -> Loaded {
     let mut loaded = Loaded::default();
     let shown = path.display().to_string();
     let meta = match std::fs::metadata(path) {
@@ -74,7 +88,7 @@ fn load_path(path: &Path, opts: &LoadOptions) -> Loaded {
     }
     for input in found {
         loaded.merge(match input {
-            Input::Snapshot(root) => snapshot::load(&root, opts),
+            Input::Snapshot(root) => snapshot::load_scoped(&root, opts, scope),
             Input::Terraform(dir) => terraform::load(&dir, opts),
             Input::Template(file) => cloudformation::load_file(&file, opts),
             Input::Plan(file) => terraform::plan::load_plan(&file, opts),

@@ -17,7 +17,7 @@ pub mod live;
 pub mod snapshot;
 pub mod terraform;
 
-pub use detect::{load_paths, LoadOptions};
+pub use detect::{load_network_paths, load_paths, LoadOptions};
 use pillar_model::{Inventory, Skipped};
 
 /// The result of loading one or more inputs.

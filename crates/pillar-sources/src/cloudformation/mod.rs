@@ -460,6 +460,37 @@ fn primary(r: &R, inv: &mut Inventory) {
             vpc_id: r.s("VpcId").unwrap_or_default(),
             ..NetworkAcl::default()
         }),
+        // Network reachability: gateways, route tables and VPC Block Public
+        // Access (their attachments, routes and associations join below).
+        "AWS::EC2::InternetGateway" => inv.internet_gateways.push(InternetGateway {
+            resource: r.rref("AWS::EC2::InternetGateway"),
+            location: r.loc(),
+            id: r.id.clone(),
+            ..InternetGateway::default()
+        }),
+        "AWS::EC2::RouteTable" => inv.route_tables.push(RouteTable {
+            resource: r.rref("AWS::EC2::RouteTable"),
+            location: r.loc(),
+            id: r.id.clone(),
+            vpc_id: r.s("VpcId").unwrap_or_default(),
+            ..RouteTable::default()
+        }),
+        // The options are per account and region: the stack's region is
+        // not in the template, so the options apply to every subnet of it.
+        "AWS::EC2::VPCBlockPublicAccessOptions" => inv.vpc_bpa.push(VpcBlockPublicAccess {
+            resource: r.rref("AWS::EC2::VPCBlockPublicAccessOptions"),
+            location: r.loc(),
+            mode: r.s("InternetGatewayBlockMode").unwrap_or_default(),
+            ..VpcBlockPublicAccess::default()
+        }),
+        "AWS::EC2::VPCBlockPublicAccessExclusion" => inv.vpc_bpa_exclusions.push(VpcBpaExclusion {
+            resource: r.rref("AWS::EC2::VPCBlockPublicAccessExclusion"),
+            location: r.loc(),
+            id: r.id.clone(),
+            mode: r.s("InternetGatewayExclusionMode").unwrap_or_default(),
+            target_id: r.s("SubnetId").or_else(|| r.s("VpcId")).unwrap_or_default(),
+            ..VpcBpaExclusion::default()
+        }),
         "AWS::EC2::VPC" => inv.vpcs.push(Vpc {
             resource: r.rref("AWS::EC2::VPC"),
             location: r.loc(),
@@ -1015,6 +1046,60 @@ fn join(r: &R, inv: &mut Inventory) {
                 } else {
                     sg.ingress.push(rule);
                 }
+            }
+        }
+        "AWS::EC2::VPCGatewayAttachment" => {
+            let (Some(igw), Some(vpc)) = (r.s("InternetGatewayId"), r.s("VpcId")) else {
+                return;
+            };
+            if let Some(g) = inv.internet_gateways.iter_mut().find(|g| g.id == igw) {
+                g.vpc_ids.push(vpc);
+            }
+        }
+        "AWS::EC2::Route" => {
+            let key = r.s("RouteTableId").unwrap_or_default();
+            let route = Route {
+                destination_cidr: r.s("DestinationCidrBlock"),
+                destination_ipv6_cidr: r.s("DestinationIpv6CidrBlock"),
+                destination_prefix_list: r.s("DestinationPrefixListId"),
+                target: [
+                    "GatewayId",
+                    "NatGatewayId",
+                    "EgressOnlyInternetGatewayId",
+                    "TransitGatewayId",
+                    "VpcPeeringConnectionId",
+                    "NetworkInterfaceId",
+                    "InstanceId",
+                    "VpcEndpointId",
+                    "LocalGatewayId",
+                    "CarrierGatewayId",
+                    "CoreNetworkArn",
+                ]
+                .iter()
+                .find_map(|k| r.s(k))
+                .unwrap_or_default(),
+                state: "active".to_owned(),
+            };
+            if let Some(t) = inv.route_tables.iter_mut().find(|t| t.id == key) {
+                t.routes.push(route);
+            }
+        }
+        "AWS::EC2::SubnetRouteTableAssociation" | "AWS::EC2::GatewayRouteTableAssociation" => {
+            let key = r.s("RouteTableId").unwrap_or_default();
+            if let Some(t) = inv.route_tables.iter_mut().find(|t| t.id == key) {
+                t.associations.push(RouteTableAssociation {
+                    main: false,
+                    subnet_id: r.s("SubnetId"),
+                    gateway_id: r.s("GatewayId"),
+                });
+            }
+        }
+        "AWS::EC2::SubnetNetworkAclAssociation" => {
+            let (Some(subnet), Some(key)) = (r.s("SubnetId"), r.s("NetworkAclId")) else {
+                return;
+            };
+            if let Some(n) = inv.network_acls.iter_mut().find(|n| n.id == key) {
+                n.subnet_ids.push(subnet);
             }
         }
         "AWS::EC2::NetworkAclEntry" => {

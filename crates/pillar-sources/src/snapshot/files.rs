@@ -323,6 +323,39 @@ pub(crate) fn is_region_name(name: &str) -> bool {
 }
 
 impl Kind {
+    /// Whether network reachability (`pillar net`) reads this file: the
+    /// identity, the VPC's network, instances and their interfaces,
+    /// Elastic IPs, load balancers with their listeners and targets, DB
+    /// instances and VPC Block Public Access.
+    pub(crate) fn network(self) -> bool {
+        use Kind::*;
+        matches!(
+            self,
+            Meta | CallerIdentity
+                | Vpcs
+                | Subnets
+                | RouteTables
+                | InternetGateways
+                | NatGateways
+                | EgressOnlyInternetGateways
+                | VpcBpaOptions
+                | VpcBpaExclusions
+                | NetworkAcls
+                | SecurityGroups
+                | PrefixLists
+                | PrefixListEntries
+                | NetworkInterfaces
+                | Instances
+                | Addresses
+                | LoadBalancersV2
+                | Listeners
+                | TargetGroups
+                | TargetHealth
+                | ClassicLoadBalancers
+                | DbInstances
+        )
+    }
+
     /// The collection this file completes, for coverage. Only collection
     /// (list/describe-all) files cover a service.
     pub(crate) fn covers(self) -> Option<Service> {

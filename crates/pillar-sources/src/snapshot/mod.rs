@@ -274,7 +274,24 @@ fn identity(outcomes: &[Outcome]) -> (Option<String>, String) {
 
 /// Load a snapshot folder.
 pub fn load(root: &Path, opts: &LoadOptions) -> Loaded {
-    let (jobs, regions) = list(root);
+    load_scoped(root, opts, Scope::All)
+}
+
+/// Which files of a snapshot to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every file.
+    All,
+    /// The files network reachability reads (`Kind::network`).
+    Network,
+}
+
+/// [`load`], reading only the files of `scope`.
+pub fn load_scoped(root: &Path, opts: &LoadOptions, scope: Scope) -> Loaded {
+    let (mut jobs, regions) = list(root);
+    if scope == Scope::Network {
+        jobs.retain(|j| j.kind.network());
+    }
     let (first, rest): (Vec<Job>, Vec<Job>) = jobs
         .into_iter()
         .partition(|j| matches!(j.kind, Kind::Meta | Kind::CallerIdentity));

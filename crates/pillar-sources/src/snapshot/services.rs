@@ -181,6 +181,7 @@ struct TargetGroupShape {
     target_type: String,
     protocol: Option<String>,
     port: Option<u16>,
+    ip_address_type: Option<String>,
 }
 
 pub(crate) fn target_groups(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> {
@@ -202,6 +203,7 @@ pub(crate) fn target_groups(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> {
             target_type: t.target_type,
             protocol: t.protocol,
             port: t.port,
+            ip_address_type: t.ip_address_type,
             ..TargetGroup::default()
         })
         .collect();

@@ -281,6 +281,15 @@ impl Module {
                 }
             } else {
                 let id = identity(&def.kind, m).unwrap_or_else(|| address.clone());
+                if matches!(def.kind.as_str(), "aws_vpc" | "aws_default_vpc") {
+                    // The main route table AWS creates with the VPC, which
+                    // `aws_default_route_table` adopts: a stand-in id that
+                    // names the VPC (see `map::default_route_table_vpc`).
+                    let t = V::Str(format!("{id}{DEFAULT_ROUTE_TABLE}"));
+                    m.entry("default_route_table_id".to_owned())
+                        .or_insert_with(|| t.clone());
+                    m.entry("main_route_table_id".to_owned()).or_insert(t);
+                }
                 m.entry("id".to_owned()).or_insert_with(|| V::Str(id));
                 m.entry("arn".to_owned())
                     .or_insert_with(|| V::Str(address.clone()));
@@ -770,6 +779,10 @@ fn loose_eq(l: &V, r: &V) -> bool {
     }
 }
 
+/// Suffix of the stand-in id of a VPC's main route table
+/// (`aws_vpc.x.default_route_table_id` is `<vpc id>` followed by it).
+pub const DEFAULT_ROUTE_TABLE: &str = "/default-route-table";
+
 /// `obj.name`: a missing attribute of a resource is computed at apply.
 pub fn get_attr(v: &V, name: &str) -> V {
     match v {
@@ -842,6 +855,8 @@ fn identity(kind: &str, m: &BTreeMap<String, V>) -> Option<String> {
     let attr = match kind {
         "aws_s3_bucket" => "bucket",
         "aws_iam_user" | "aws_iam_role" | "aws_iam_group" => "name",
+        // It adopts the VPC's table: its id is the table's.
+        "aws_default_route_table" => "default_route_table_id",
         _ => return None,
     };
     m.get(attr).and_then(V::as_str).map(str::to_owned)

@@ -478,6 +478,31 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
             routes: r.blocks("route").into_iter().map(tf_route).collect(),
             ..RouteTable::default()
         }),
+        // The VPC's default route table (the main one AWS creates with the
+        // VPC), adopted: its routes replace the table's, and it stays the
+        // main table of its VPC unless an `aws_main_route_table_association`
+        // makes another one main (Terraform AWS provider,
+        // `aws_default_route_table`; Amazon VPC User Guide, "Main route
+        // table").
+        "aws_default_route_table" => {
+            let id = r.s("default_route_table_id").unwrap_or_else(|| r.id());
+            let vpc_id = r
+                .s("vpc_id")
+                .or_else(|| default_route_table_vpc(&id))
+                .unwrap_or_default();
+            inv.route_tables.push(RouteTable {
+                resource: r.rref("AWS::EC2::RouteTable"),
+                location: r.loc(),
+                id,
+                vpc_id,
+                routes: r.blocks("route").into_iter().map(tf_route).collect(),
+                associations: vec![RouteTableAssociation {
+                    main: true,
+                    ..RouteTableAssociation::default()
+                }],
+                ..RouteTable::default()
+            })
+        }
         "aws_egress_only_internet_gateway" => {
             inv.egress_only_internet_gateways
                 .push(EgressOnlyInternetGateway {
@@ -1369,6 +1394,13 @@ fn attach_listener_policy(r: &R<'_>, inv: &mut Inventory) {
     }
 }
 
+/// The VPC of a default route table's stand-in id
+/// (`aws_vpc.x.default_route_table_id`).
+fn default_route_table_vpc(id: &str) -> Option<String> {
+    id.strip_suffix(super::eval::DEFAULT_ROUTE_TABLE)
+        .map(str::to_owned)
+}
+
 /// A route of an `aws_route_table` block or an `aws_route` resource.
 fn tf_route(v: &V) -> Route {
     let s = |k: &str| text(v.get(k));
@@ -1405,9 +1437,26 @@ fn join(r: &R<'_>, inv: &mut Inventory) {
         }
         "aws_route_table_association" | "aws_main_route_table_association" => {
             let id = r.s("route_table_id").unwrap_or_default();
+            let main = r.kind == "aws_main_route_table_association";
+            let vpc = inv
+                .route_tables
+                .iter()
+                .find(|t| t.id == id)
+                .map(|t| t.vpc_id.clone());
+            if main {
+                // One main table per VPC: the association moves it.
+                let vpc = r.s("vpc_id").or(vpc).unwrap_or_default();
+                for t in inv
+                    .route_tables
+                    .iter_mut()
+                    .filter(|t| t.id != id && t.vpc_id == vpc)
+                {
+                    t.associations.retain(|a| !a.main);
+                }
+            }
             if let Some(t) = inv.route_tables.iter_mut().find(|t| t.id == id) {
                 t.associations.push(RouteTableAssociation {
-                    main: r.kind == "aws_main_route_table_association",
+                    main,
                     subnet_id: r.s("subnet_id"),
                     gateway_id: r.s("gateway_id"),
                 });
