@@ -1158,6 +1158,10 @@ pub struct Secret {
     pub kms_key_id: Option<String>,
     /// Resource policy; `Known(None)` when none.
     pub policy: Known<Option<PolicyDocument>>,
+    /// Where the resource policy itself is declared or read (a separate
+    /// policy resource or file), when not at `location`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_location: Option<Location>,
 }
 
 /// An EBS volume.
@@ -1480,6 +1484,10 @@ pub struct Queue {
     pub url: String,
     /// Access policy (`Attributes.Policy`); `Known(None)` when none.
     pub policy: Known<Option<PolicyDocument>>,
+    /// Where the resource policy itself is declared or read (a separate
+    /// policy resource or file), when not at `location`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_location: Option<Location>,
     /// KMS key (`KmsMasterKeyId`), when SSE-KMS is on.
     pub kms_key_id: Option<String>,
     /// SSE with SQS-owned keys (`SqsManagedSseEnabled`).
@@ -1500,6 +1508,10 @@ pub struct Topic {
     pub arn: String,
     /// Access policy (`Attributes.Policy`); `Known(None)` when none.
     pub policy: Known<Option<PolicyDocument>>,
+    /// Where the resource policy itself is declared or read (a separate
+    /// policy resource or file), when not at `location`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_location: Option<Location>,
     /// KMS key (`KmsMasterKeyId`), when encrypted.
     pub kms_key_id: Option<String>,
 }
