@@ -1,26 +1,32 @@
 //! Who outside the inventory's accounts can act on a resource through its
-//! resource policy (SQS queue, SNS topic, secret…), decided by the
-//! evaluator rather than by reading the policy's text.
+//! resource policy (S3 bucket, KMS key, SQS queue, SNS topic, secret, role
+//! trust policy), decided by the evaluator rather than by reading the
+//! policy's text.
 //!
 //! Each action of the resource's service that an `Allow` statement of its
 //! policy covers is asked for two callers from outside: an anonymous caller
 //! and a principal of an unknown AWS account (whose own policies are
 //! assumed to allow everything). The caller controls its request: where the
 //! IAM User Guide lets a caller pick a condition key's value (its own tags,
-//! request parameters such as `sns:Protocol`), the probe sends the value the
-//! policy asks for. It does not control who it is or where it calls from:
-//! `aws:PrincipalAccount`, `aws:PrincipalOrgID`, `aws:PrincipalArn`,
+//! its session's MFA age and issue time, request parameters such as
+//! `sns:Protocol`), the probe sends a value the policy asks for, numbers and
+//! dates included. It does not control who it is, where it calls from or
+//! when: `aws:PrincipalAccount`, `aws:PrincipalOrgID`, `aws:PrincipalArn`,
 //! `aws:SourceArn`, `aws:SourceAccount`, `aws:SourceIp`, `aws:SourceVpc`,
 //! `aws:SourceVpce`… take the outsider's own values, which match only
-//! wildcards (`*`, `0.0.0.0/0`) and negated conditions. Each caller is asked
+//! wildcards (`*`, `0.0.0.0/0`) and negated conditions, and `aws:CurrentTime`
+//! and `aws:EpochTime` ("always included in the request context", the time
+//! of the request) are the time of the inventory. Each caller is asked
 //! calling from the internet, through a service on behalf of its own
-//! resource, and through its own VPC endpoint.
+//! resource, and through its own VPC endpoint. A bucket is asked about
+//! itself and about an object in it, each action on the resource types the
+//! Service Authorization Reference gives it.
 
 use crate::condition::CondOp;
 use crate::eval::{Outcome, Request, RequestPrincipal};
 use crate::inventory::IamModel;
 use crate::pattern::CtxValue;
-use crate::policy::{ActionSpec, Effect, Policy};
+use crate::policy::{ActionPattern, ActionSpec, Effect, Policy};
 
 /// The outside account the probes call from: not any account of the
 /// inventory (documentation range of account ids is not defined by AWS;
@@ -28,9 +34,9 @@ use crate::policy::{ActionSpec, Effect, Policy};
 pub const OUTSIDER_ACCOUNT: &str = "000000000000";
 
 /// Condition keys (lower case) whose value the caller does not choose:
-/// who it is, its organization, the resource a service acts for, and the
-/// network it calls from (IAM User Guide, "AWS global condition context
-/// keys").
+/// who it is, its organization, the resource a service acts for, the
+/// network it calls from, the time of the request and the resource's own
+/// tags (IAM User Guide, "AWS global condition context keys").
 const OUTSIDER_KEYS: &[&str] = &[
     "aws:principalaccount",
     "aws:principalarn",
@@ -58,10 +64,29 @@ const OUTSIDER_KEYS: &[&str] = &[
     "aws:resourceaccount",
     "aws:resourceorgid",
     "aws:resourceorgpaths",
+    "aws:currenttime",
+    "aws:epochtime",
     "kms:calleraccount",
     "s3:dataaccesspointaccount",
     "s3:dataaccesspointarn",
 ];
+
+/// Keys of the caller's own session: an authenticated caller sets them
+/// (it signs in with MFA, gets fresh credentials, tags itself); an
+/// anonymous caller has none.
+fn session_key(key_lower: &str) -> bool {
+    key_lower.starts_with("aws:principal")
+        || key_lower.starts_with("aws:multifactorauth")
+        || key_lower == "aws:tokenissuetime"
+}
+
+/// The account of a resource whose account is not known (a Terraform or
+/// CloudFormation configuration leaves it to deploy): any account but the
+/// outsider's.
+const UNKNOWN_OWNER: &str = "999999999999";
+
+/// The object of a bucket the probes ask about.
+const PROBE_OBJECT: &str = "pillar-probe-object";
 
 /// Who the outside caller is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -130,9 +155,97 @@ fn allowed_actions(policy: &Policy, service: &str) -> Vec<String> {
     all
 }
 
+/// The resources to ask `action` about: those of `targets` that are of a
+/// resource type the action applies to (Service Authorization Reference);
+/// all of them when the catalog does not tell (no types, or the targets are
+/// configuration addresses rather than ARNs).
+fn targets_for<'t>(action: &str, targets: &'t [String]) -> Vec<&'t str> {
+    let all = || targets.iter().map(String::as_str).collect();
+    let Some((svc, name)) = action.split_once(':') else {
+        return all();
+    };
+    let Some(service) = crate::catalog::Catalog::builtin().service(svc) else {
+        return all();
+    };
+    let pattern = ActionPattern::new(name);
+    let formats: Vec<&crate::catalog::ArnFormat> = service
+        .matching(&pattern)
+        .flat_map(|(_, types)| types.into_iter().flat_map(|(_, f)| f.iter()))
+        .collect();
+    if formats.is_empty() {
+        return all();
+    }
+    let fit: Vec<&str> = targets
+        .iter()
+        .filter(|t| {
+            let toks = crate::pattern::Template::new(t, false, false).wild();
+            formats.iter().any(|f| f.intersects(&toks))
+        })
+        .map(String::as_str)
+        .collect();
+    if fit.is_empty() {
+        all()
+    } else {
+        fit
+    }
+}
+
+/// A number as a policy writes it (integers without a fraction).
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// The value a caller sends to satisfy a positive condition `op` with the
+/// policy's `value` on a key it controls, when there is one: equal for the
+/// equality and inclusive operators, one past it for the strict ones
+/// (numbers by 1, dates by a second), the pattern's wildcards filled in.
+fn satisfying(op: CondOp, value: &str) -> Option<String> {
+    use CondOp::*;
+    match op {
+        StringEquals
+        | StringEqualsIgnoreCase
+        | StringLike
+        | ArnEquals
+        | ArnLike
+        | Bool
+        | BinaryEquals => Some(value.replace(['*', '?'], "x")),
+        NumericEquals
+        | NumericLessThan
+        | NumericLessThanEquals
+        | NumericGreaterThan
+        | NumericGreaterThanEquals => {
+            let n: f64 = value.trim().parse().ok().filter(|n: &f64| n.is_finite())?;
+            let v = match op {
+                NumericLessThan => n - 1.0,
+                NumericGreaterThan => n + 1.0,
+                _ => n,
+            };
+            Some(number_text(v))
+        }
+        DateEquals
+        | DateLessThan
+        | DateLessThanEquals
+        | DateGreaterThan
+        | DateGreaterThanEquals => {
+            let ms = crate::condition::parse_date_ms(value)?;
+            let v = match op {
+                DateLessThan => ms.checked_sub(1000)?,
+                DateGreaterThan => ms.checked_add(1000)?,
+                _ => ms,
+            };
+            chrono::DateTime::from_timestamp_millis(v)
+                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        }
+        _ => None,
+    }
+}
+
 /// Context values the caller picks to satisfy one statement: for every
-/// positive condition on a key it controls, the first value the condition
-/// asks for (a pattern's wildcards filled in).
+/// positive condition on a key it controls, a value the condition asks for.
 fn chosen_values(st: &crate::policy::Statement) -> Vec<(String, CtxValue)> {
     let mut out = Vec::new();
     for c in &st.conditions {
@@ -151,25 +264,19 @@ fn chosen_values(st: &crate::policy::Statement) -> Vec<(String, CtxValue)> {
         if OUTSIDER_KEYS.contains(&key.as_str()) {
             continue;
         }
-        let plain = matches!(
-            c.op,
-            CondOp::StringEquals
-                | CondOp::StringEqualsIgnoreCase
-                | CondOp::StringLike
-                | CondOp::ArnEquals
-                | CondOp::ArnLike
-                | CondOp::Bool
-                | CondOp::BinaryEquals
-                | CondOp::NumericEquals
-                | CondOp::DateEquals
-        );
-        let Some(v) = c.values.first().filter(|_| plain) else {
+        let Some(v) = c.values.first() else {
             continue;
         };
         if v.has_vars() {
             continue;
         }
-        let value = v.raw.replace(['*', '?'], "x");
+        let Some(value) = satisfying(c.op, &v.raw) else {
+            continue;
+        };
+        // An MFA age is a count of seconds: never negative.
+        if key == "aws:multifactorauthage" && value.starts_with('-') {
+            continue;
+        }
         let cv = match c.qualifier {
             crate::condition::Qualifier::None => CtxValue::One(value),
             _ => CtxValue::Many(vec![value]),
@@ -224,18 +331,70 @@ fn call_paths(region: &str, account: Option<&str>) -> Vec<Vec<(String, CtxValue)
     vec![internet, service, endpoint]
 }
 
+/// What one probe asks: a resource and the request values a caller chose.
+struct Probe<'a> {
+    resource: &'a str,
+    owner: Option<&'a str>,
+    region: &'a str,
+    fills: &'a [Vec<(String, CtxValue)>],
+}
+
+/// The probes for `action`: one per target of a type it applies to.
+fn probes<'p>(
+    action: &str,
+    targets: &'p [String],
+    owners: &'p [(String, Option<String>, String)],
+    fills: &'p [Vec<(String, CtxValue)>],
+) -> Vec<Probe<'p>> {
+    let fit = targets_for(action, targets);
+    owners
+        .iter()
+        .filter(|(t, _, _)| fit.contains(&t.as_str()))
+        .map(|(t, owner, region)| Probe {
+            resource: t,
+            owner: owner.as_deref(),
+            region,
+            fills,
+        })
+        .collect()
+}
+
 impl IamModel {
     /// The outside access the resource policy of `resource` gives to the
-    /// actions of `service` (`sqs`, `sns`, `secretsmanager`), or `None` when
-    /// the inventory has no compiled policy for it. `resource` is the ARN,
-    /// or the resource's address in a Terraform or CloudFormation
-    /// configuration that leaves the ARN to AWS.
+    /// actions of `service` (`s3`, `kms`, `sqs`, `sns`, `secretsmanager`,
+    /// `sts` for a role's trust policy), or `None` when the inventory has
+    /// no compiled policy for it. `resource` is the ARN, or the resource's
+    /// address in a Terraform or CloudFormation configuration that leaves
+    /// the ARN to AWS (then the ARNs its policy names stand for it too).
     pub fn exposure(&self, resource: &str, service: &str) -> Option<Exposure> {
-        let policy = self.resource_policy(resource)?;
-        let region = crate::arn::split(resource)
-            .map(|f| f[3])
-            .unwrap_or_default();
-        let owner = self.resource_account(resource);
+        let policy = self
+            .resource_policy(resource)
+            .or_else(|| self.trust_policy(resource))?;
+        let mut targets: Vec<String> = vec![resource.to_owned()];
+        targets.extend(self.aliases(resource).iter().cloned());
+        if self.covers_children(resource) {
+            let children: Vec<String> = targets
+                .iter()
+                .map(|t| format!("{t}/{PROBE_OBJECT}"))
+                .collect();
+            targets.extend(children);
+        }
+        let owners: Vec<(String, Option<String>, String)> = targets
+            .iter()
+            .map(|t| {
+                let region = crate::arn::split(t)
+                    .map(|f| f[3].to_owned())
+                    .unwrap_or_default();
+                // A configuration's resource whose account is not known
+                // is still not the outsider's.
+                let owner = self
+                    .resource_account(t)
+                    .or_else(|| self.resource_account(resource))
+                    .or_else(|| self.sole_account().map(str::to_owned))
+                    .unwrap_or_else(|| UNKNOWN_OWNER.to_owned());
+                (t.clone(), Some(owner), region)
+            })
+            .collect();
         let actions = allowed_actions(policy, service);
         let mut fills: Vec<Vec<(String, CtxValue)>> = vec![Vec::new()];
         for st in &policy.statements {
@@ -246,9 +405,11 @@ impl IamModel {
                 }
             }
         }
+        let probes_for = |action: &str| probes(action, &targets, &owners, &fills);
         let outsider = format!("arn:aws:iam::{OUTSIDER_ACCOUNT}:role/pillar-outsider");
         let mut exposure = Exposure::default();
         for action in &actions {
+            let probes = probes_for(action);
             let mut grant = Grant {
                 action: action.clone(),
                 callers: Vec::new(),
@@ -259,15 +420,9 @@ impl IamModel {
                     Caller::Anonymous => RequestPrincipal::anonymous(),
                     Caller::AnyAccount => RequestPrincipal::parse(&outsider),
                 };
-                let allowed = self.probe(
-                    &principal,
-                    action,
-                    resource,
-                    owner.as_deref(),
-                    region,
-                    &fills,
-                    &mut grant.statements,
-                );
+                let allowed = probes
+                    .iter()
+                    .any(|p| self.probe(&principal, action, p, &mut grant.statements));
                 if allowed {
                     grant.callers.push(caller);
                 }
@@ -276,8 +431,9 @@ impl IamModel {
                 exposure.public.push(grant);
             }
         }
+        let home = self.resource_account(resource);
         for account in self.external_accounts_named(resource) {
-            if owner.as_deref() == Some(account.as_str()) || account == OUTSIDER_ACCOUNT {
+            if home.as_deref() == Some(account.as_str()) || account == OUTSIDER_ACCOUNT {
                 continue;
             }
             let principal = RequestPrincipal::parse(&format!("arn:aws:iam::{account}:root"));
@@ -285,15 +441,9 @@ impl IamModel {
             let allowed: Vec<String> = actions
                 .iter()
                 .filter(|a| {
-                    self.probe(
-                        &principal,
-                        a,
-                        resource,
-                        owner.as_deref(),
-                        region,
-                        &fills,
-                        &mut sink,
-                    )
+                    probes_for(a)
+                        .iter()
+                        .any(|p| self.probe(&principal, a, p, &mut sink))
                 })
                 .cloned()
                 .collect();
@@ -304,29 +454,32 @@ impl IamModel {
         Some(exposure)
     }
 
-    /// Whether `principal` may call `action` on `resource` along any call
-    /// path with any of the caller-chosen `fills`; the allowing statements
-    /// are added to `statements`.
-    #[allow(clippy::too_many_arguments)]
+    /// Whether `principal` may call `action` as `probe` asks, along any call
+    /// path with any of the caller-chosen fills; the allowing statements are
+    /// added to `statements`.
     fn probe(
         &self,
         principal: &RequestPrincipal,
         action: &str,
-        resource: &str,
-        owner: Option<&str>,
-        region: &str,
-        fills: &[Vec<(String, CtxValue)>],
+        probe: &Probe<'_>,
         statements: &mut Vec<Granting>,
     ) -> bool {
         let source_owner = principal.account.as_deref();
-        for path in call_paths(region, source_owner) {
-            for fill in fills {
-                let mut req = Request::new("", action, resource);
+        let now = self.now;
+        for path in call_paths(probe.region, source_owner) {
+            for fill in probe.fills {
+                let mut req = Request::new("", action, probe.resource);
                 req.principal = principal.clone();
-                req.resource_account = owner.map(str::to_owned);
+                req.resource_account = probe.owner.map(str::to_owned);
                 for (k, v) in &path {
                     req.context.insert(k, v.clone());
                 }
+                req.context.insert(
+                    "aws:CurrentTime",
+                    CtxValue::One(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                );
+                req.context
+                    .insert("aws:EpochTime", CtxValue::One(now.timestamp().to_string()));
                 if principal.account.is_some() {
                     req.context.insert(
                         "aws:PrincipalOrgID",
@@ -334,9 +487,8 @@ impl IamModel {
                     );
                 }
                 for (k, v) in fill {
-                    // Anonymous callers have no principal keys.
-                    let principal_key = k.to_ascii_lowercase().starts_with("aws:principal");
-                    if principal.account.is_some() || !principal_key {
+                    // Anonymous callers have no session keys.
+                    if principal.account.is_some() || !session_key(&k.to_ascii_lowercase()) {
                         req.context.insert_default(k, v.clone());
                     }
                 }
@@ -481,5 +633,173 @@ mod tests {
         assert!(m
             .exposure("arn:aws:sqs:us-east-1:111122223333:other", "sqs")
             .is_none());
+    }
+
+    #[test]
+    fn numbers_and_dates_the_caller_controls_are_chosen() {
+        // The caller's own session and tags: it picks values that satisfy
+        // the condition, strict comparisons included.
+        for cond in [
+            serde_json::json!({"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}),
+            serde_json::json!({"NumericLessThanEquals":{"aws:MultiFactorAuthAge":"0"}}),
+            serde_json::json!({"NumericGreaterThan":{"aws:PrincipalTag/level":"4"}}),
+            serde_json::json!({"NumericGreaterThanEquals":{"aws:RequestTag/size":"10.5"}}),
+            serde_json::json!({"DateGreaterThan":{"aws:TokenIssueTime":"2030-01-01T00:00:00Z"}}),
+            serde_json::json!({"DateLessThan":{"aws:TokenIssueTime":"2001-01-01T00:00:00Z"}}),
+        ] {
+            let got = public_actions(stmt(serde_json::json!("*"), cond.clone()));
+            assert!(!got.is_empty(), "{cond}");
+        }
+        // Session keys: an anonymous caller has no MFA, only an account's
+        // principal is let in.
+        assert_eq!(
+            public_actions(stmt(
+                serde_json::json!("*"),
+                serde_json::json!({"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}})
+            ))[0]
+                .1,
+            vec![Caller::AnyAccount]
+        );
+        // An MFA age is never negative.
+        assert!(public_actions(stmt(
+            serde_json::json!("*"),
+            serde_json::json!({"NumericLessThan":{"aws:MultiFactorAuthAge":"0"}})
+        ))
+        .is_empty());
+    }
+
+    #[test]
+    fn the_time_of_the_request_is_not_the_callers() {
+        // aws:CurrentTime and aws:EpochTime are the time of the request:
+        // the inventory's. A grant that ended before it is closed, one that
+        // began before it is open, one that begins after it is closed.
+        let with_time = |cond: serde_json::Value| {
+            let (mut m, arn) = queue(stmt(serde_json::json!("*"), cond));
+            m.now = chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
+                .unwrap()
+                .with_timezone(&chrono::Utc);
+            !m.exposure(arn, "sqs").unwrap().public.is_empty()
+        };
+        assert!(!with_time(
+            serde_json::json!({"DateLessThan":{"aws:CurrentTime":"2025-01-01T00:00:00Z"}})
+        ));
+        assert!(with_time(
+            serde_json::json!({"DateGreaterThan":{"aws:CurrentTime":"2025-01-01T00:00:00Z"}})
+        ));
+        assert!(!with_time(
+            serde_json::json!({"DateGreaterThan":{"aws:CurrentTime":"2027-01-01T00:00:00Z"}})
+        ));
+        assert!(with_time(
+            serde_json::json!({"NumericLessThan":{"aws:EpochTime":"1800000000"}})
+        ));
+        assert!(!with_time(
+            serde_json::json!({"NumericLessThan":{"aws:EpochTime":"1700000000"}})
+        ));
+        assert!(!with_time(
+            serde_json::json!({"DateLessThan":{"aws:EpochTime":"1700000000"}})
+        ));
+    }
+
+    #[test]
+    fn satisfying_values() {
+        assert_eq!(
+            satisfying(CondOp::NumericLessThan, "10").as_deref(),
+            Some("9")
+        );
+        assert_eq!(
+            satisfying(CondOp::NumericGreaterThan, "1.5").as_deref(),
+            Some("2.5")
+        );
+        assert_eq!(satisfying(CondOp::NumericEquals, "x"), None);
+        assert_eq!(
+            satisfying(CondOp::DateGreaterThan, "2024-01-01").as_deref(),
+            Some("2024-01-01T00:00:01Z")
+        );
+        assert_eq!(
+            satisfying(CondOp::DateLessThanEquals, "1704067200").as_deref(),
+            Some("2024-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            satisfying(CondOp::StringLike, "a*b").as_deref(),
+            Some("axb")
+        );
+        assert_eq!(satisfying(CondOp::IpAddress, "10.0.0.0/8"), None);
+    }
+
+    #[test]
+    fn buckets_are_asked_about_their_objects() {
+        let mut inv = Inventory::default();
+        let mut b = pillar_model::Bucket {
+            name: "site".into(),
+            policy: Known::Known(Some(PolicyDocument(
+                serde_json::json!({"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"},
+                {"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::site",
+                 "Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}),
+            ))),
+            ..Default::default()
+        };
+        b.resource.account = Some("111122223333".into());
+        inv.buckets.push(b);
+        let m = IamModel::build(&inv);
+        let e = m.exposure("arn:aws:s3:::site", "s3").unwrap();
+        let actions: Vec<&str> = e.public.iter().map(|g| g.action.as_str()).collect();
+        assert_eq!(actions, ["s3:GetObject"]);
+    }
+
+    #[test]
+    fn trust_policies_and_configuration_addresses() {
+        let mut inv = Inventory::default();
+        inv.roles.push(pillar_model::IamRole {
+            arn: "arn:aws:iam::111122223333:role/open".into(),
+            name: "open".into(),
+            assume_role_policy: Known::Known(PolicyDocument(
+                serde_json::json!({"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}),
+            )),
+            ..Default::default()
+        });
+        // A queue of a configuration: known by its address, its policy
+        // names the ARN AWS will give it.
+        let mut q = pillar_model::Queue {
+            name: "orders".into(),
+            arn: "aws_sqs_queue.orders".into(),
+            policy: Known::Known(Some(PolicyDocument(
+                serde_json::json!({"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage",
+                 "Resource":"arn:aws:sqs:us-east-1:111122223333:orders"}]}),
+            ))),
+            ..Default::default()
+        };
+        q.resource.source = Some(pillar_model::SourceKind::Terraform);
+        inv.queues.push(q);
+        let m = IamModel::build(&inv);
+        let e = m
+            .exposure("arn:aws:iam::111122223333:role/open", "sts")
+            .unwrap();
+        assert!(e
+            .public
+            .iter()
+            .any(|g| g.action == "sts:AssumeRole" && g.callers.contains(&Caller::AnyAccount)));
+        assert_eq!(
+            m.aliases("aws_sqs_queue.orders"),
+            ["arn:aws:sqs:us-east-1:111122223333:orders"]
+        );
+        let e = m.exposure("aws_sqs_queue.orders", "sqs").unwrap();
+        assert_eq!(e.public.len(), 1);
+        // Its account is not known, yet it is not the outsider's: a grant
+        // to a service for a named source stays closed.
+        let mut inv = Inventory::default();
+        let mut q = pillar_model::Queue {
+            arn: "Closed".into(),
+            policy: Known::Known(Some(PolicyDocument(serde_json::json!({"Statement":[
+                {"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage",
+                 "Resource":"Closed","Condition":{"ArnEquals":{"aws:SourceArn":"Events"}}}]})))),
+            ..Default::default()
+        };
+        q.resource.source = Some(pillar_model::SourceKind::Cloudformation);
+        inv.queues.push(q);
+        let m = IamModel::build(&inv);
+        assert_eq!(m.exposure("Closed", "sqs").unwrap(), Exposure::default());
     }
 }

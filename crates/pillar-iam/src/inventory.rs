@@ -115,6 +115,12 @@ pub struct IamModel {
     resources: Vec<ResourcePolicy>,
     /// Position in `resources` by ARN (the first policy of an ARN).
     resource_index: HashMap<String, usize>,
+    /// For a resource of a configuration (whose ARN AWS gives at deploy),
+    /// the names its own policy gives it (see `add_aliases`).
+    aliases: HashMap<String, Vec<String>>,
+    /// The time requests are asked at (`aws:CurrentTime`,
+    /// `aws:EpochTime`): when the inventory was collected, else now.
+    pub now: chrono::DateTime<chrono::Utc>,
     /// VPC endpoints by id.
     endpoints: HashMap<String, Endpoint>,
     scp_levels: Vec<(String, Vec<usize>)>,
@@ -130,6 +136,53 @@ pub struct IamModel {
     external: Option<Policy>,
     /// Policies that could not be compiled or are not known, one line each.
     pub problems: Vec<String>,
+}
+
+/// The ARNs (as the model keys them) of the resources that come from a
+/// Terraform or CloudFormation configuration.
+fn configured_resources(inv: &Inventory) -> std::collections::HashSet<String> {
+    use pillar_model::SourceKind;
+    let iac = |r: &pillar_model::ResourceRef| {
+        matches!(
+            r.source,
+            Some(SourceKind::Terraform) | Some(SourceKind::Cloudformation)
+        )
+    };
+    let mut out = std::collections::HashSet::new();
+    for b in inv.buckets.iter().filter(|b| iac(&b.resource)) {
+        out.insert(format!("arn:aws:s3:::{}", b.name));
+    }
+    let arns = inv
+        .kms_keys
+        .iter()
+        .filter(|x| iac(&x.resource))
+        .map(|x| &x.arn)
+        .chain(
+            inv.secrets
+                .iter()
+                .filter(|x| iac(&x.resource))
+                .map(|x| &x.arn),
+        )
+        .chain(
+            inv.functions
+                .iter()
+                .filter(|x| iac(&x.resource))
+                .map(|x| &x.arn),
+        )
+        .chain(
+            inv.queues
+                .iter()
+                .filter(|x| iac(&x.resource))
+                .map(|x| &x.arn),
+        )
+        .chain(
+            inv.topics
+                .iter()
+                .filter(|x| iac(&x.resource))
+                .map(|x| &x.arn),
+        );
+    out.extend(arns.cloned());
+    out
 }
 
 fn place(loc: Option<&Location>) -> (Option<String>, Option<u32>) {
@@ -274,7 +327,8 @@ impl IamModel {
         for s in &inv.secrets {
             if let Known::Known(Some(doc)) = &s.policy {
                 let name = format!("{} resource policy", s.arn);
-                if let Some(i) = m.add(doc, &name, s.location.as_ref()) {
+                let loc = s.policy_location.as_ref().or(s.location.as_ref());
+                if let Some(i) = m.add(doc, &name, loc) {
                     m.resources.push(ResourcePolicy {
                         arn: s.arn.clone(),
                         prefix: false,
@@ -305,7 +359,7 @@ impl IamModel {
                 &q.arn,
                 "queue policy",
                 q.resource.account.as_ref(),
-                q.location.as_ref(),
+                q.policy_location.as_ref().or(q.location.as_ref()),
             );
         }
         for t in &inv.topics {
@@ -314,7 +368,7 @@ impl IamModel {
                 &t.arn,
                 "topic policy",
                 t.resource.account.as_ref(),
-                t.location.as_ref(),
+                t.policy_location.as_ref().or(t.location.as_ref()),
             );
         }
         for e in &inv.vpc_endpoints {
@@ -364,6 +418,8 @@ impl IamModel {
         for (i, r) in m.resources.iter().enumerate() {
             m.resource_index.entry(r.arn.clone()).or_insert(i);
         }
+        m.add_aliases(&configured_resources(inv));
+        m.now = inv.now();
         let mut accounts: Vec<String> = m
             .users
             .keys()
@@ -410,6 +466,76 @@ impl IamModel {
             .rev()
             .filter_map(|id| levels.iter().find(|(t, _)| t == id).cloned())
             .collect()
+    }
+
+    /// In a Terraform or CloudFormation configuration a resource's ARN is
+    /// AWS's to give at deploy (the model knows it by its address or name),
+    /// and its policy names it by ARN, by reference or by address. AWS
+    /// refuses a resource policy whose `Resource` is another resource, so
+    /// each value in its statements' `Resource` stands for it too
+    /// (wildcards filled; for a bucket, the part before the object key).
+    fn add_aliases(&mut self, configured: &std::collections::HashSet<String>) {
+        for (i, r) in self.resources.iter().enumerate() {
+            if !configured.contains(&r.arn) {
+                continue;
+            }
+            let Some(p) = self.policies.get(r.policy) else {
+                continue;
+            };
+            let mut names: Vec<String> = Vec::new();
+            for st in &p.statements {
+                let Some(crate::policy::ResourceSpec::Resource(list)) = &st.resource else {
+                    continue;
+                };
+                for t in list {
+                    if t.is_star() || t.has_vars() {
+                        continue;
+                    }
+                    let mut name = t.raw.as_str();
+                    if r.prefix {
+                        // `arn:aws:s3:::b/*`, `aws_s3_bucket.b/*`: the bucket.
+                        let after = if name.starts_with("arn:") {
+                            name.match_indices(':').nth(4).map_or(0, |(i, _)| i)
+                        } else {
+                            0
+                        };
+                        if let Some(slash) = name.get(after..).and_then(|x| x.find('/')) {
+                            name = name.get(..after + slash).unwrap_or(name);
+                        }
+                    }
+                    let alias = name.replace(['*', '?'], "x");
+                    if alias != r.arn && !alias.is_empty() && !names.contains(&alias) {
+                        names.push(alias);
+                    }
+                }
+            }
+            for a in &names {
+                self.resource_index.entry(a.clone()).or_insert(i);
+            }
+            if !names.is_empty() {
+                self.aliases.insert(r.arn.clone(), names);
+            }
+        }
+    }
+
+    /// The inventory's account, when it has exactly one.
+    pub(crate) fn sole_account(&self) -> Option<&str> {
+        match self.accounts.as_slice() {
+            [one] => Some(one),
+            _ => None,
+        }
+    }
+
+    /// The names a configuration's resource is known by besides its own
+    /// (the `Resource` values of its policy); empty for collected ones.
+    pub fn aliases(&self, resource: &str) -> &[String] {
+        self.aliases.get(resource).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the resource policy covering `resource` also covers its
+    /// children (`resource/…`): a bucket policy covers its objects.
+    pub fn covers_children(&self, resource: &str) -> bool {
+        self.resource_policy_for(resource).is_some_and(|r| r.prefix)
     }
 
     /// Add the resource policy of a queue or topic, when it has one; a
