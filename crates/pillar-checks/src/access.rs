@@ -38,12 +38,6 @@ pub(crate) fn resource_policy_keys(extra: &[&'static str]) -> Vec<&'static str> 
         .collect()
 }
 
-/// Whether an Allow statement grants to everyone: `Principal` `*` or
-/// `{"AWS": "*"}`, or any `NotPrincipal` (everyone but a few).
-pub(crate) fn allows_everyone(st: &Statement) -> bool {
-    st.allow && (st.principal_is_public() || st.not_principal.is_some())
-}
-
 /// A condition value that narrows nothing: `*`-only patterns, or the whole
 /// internet for `aws:SourceIp`.
 fn wildcard_value(key: &str, v: &Value) -> bool {
@@ -114,18 +108,5 @@ mod tests {
             restricting_keys(&s, &keys),
             vec!["aws:PrincipalOrgID".to_owned()]
         );
-    }
-
-    #[test]
-    fn everyone() {
-        assert!(allows_everyone(&stmt(
-            serde_json::json!({"Effect":"Allow","Principal":{"AWS":"*"}})
-        )));
-        assert!(allows_everyone(&stmt(
-            serde_json::json!({"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::1:root"}})
-        )));
-        assert!(!allows_everyone(&stmt(
-            serde_json::json!({"Effect":"Deny","Principal":"*"})
-        )));
     }
 }

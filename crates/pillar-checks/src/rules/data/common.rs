@@ -2,7 +2,7 @@
 //! policies, Block Public Access lookups, ARN glob matching.
 
 use pillar_model::resources::{Bucket, PublicAccessBlock};
-use pillar_model::{Inventory, Known, SourceKind, Statement};
+use pillar_model::{Inventory, Known, SourceKind};
 use serde_json::{json, Value};
 
 /// Three-valued OR: true wins over unknown, unknown over false.
@@ -80,22 +80,6 @@ pub(crate) fn block_evidence(k: &Known<Option<PublicAccessBlock>>) -> Value {
     }
 }
 
-pub(crate) use crate::access::{allows_everyone, restricting_keys};
-
-/// A statement as evidence (policies hold no secrets).
-pub(crate) fn statement_evidence(st: &Statement) -> Value {
-    json!({
-        "sid": st.sid,
-        "effect": if st.allow { "Allow" } else { "Deny" },
-        "principal": st.principal,
-        "not_principal": st.not_principal,
-        "action": st.action,
-        "not_action": st.not_action,
-        "resource": st.resource,
-        "condition": st.condition,
-    })
-}
-
 /// IAM-style glob match: `*` any run, `?` one character.
 pub(crate) fn glob(pattern: &str, text: &str, ignore_case: bool) -> bool {
     let norm = |s: &str| -> Vec<char> {
@@ -135,6 +119,7 @@ pub(crate) fn glob(pattern: &str, text: &str, ignore_case: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::access::restricting_keys;
     use pillar_model::PolicyDocument;
 
     #[test]

@@ -1,12 +1,13 @@
-//! Shared judgement of resource policies (queues, topics, secrets) that let
-//! callers from outside the inventory's accounts in, decided by the IAM
-//! evaluator (`pillar_iam::exposure`), not by reading the policy's text.
+//! Shared judgement of resource policies (buckets, keys, queues, topics,
+//! secrets, role trust policies) that let callers from outside the
+//! inventory's accounts in, decided by the IAM evaluator
+//! (`pillar_iam::exposure`), not by reading the policy's text.
 
 use crate::out::Out;
 use pillar_iam::exposure::{Exposure, Grant};
 use pillar_iam::inventory::IamModel;
 use pillar_model::resources::Resource;
-use pillar_model::{Inventory, Known, PolicyDocument};
+use pillar_model::{Inventory, Known, Location, PolicyDocument, Status};
 use serde_json::{json, Value};
 
 /// The inventory's compiled policies, built once per run.
@@ -14,16 +15,52 @@ pub(crate) fn model(inv: &Inventory, out: &Out) -> std::sync::Arc<IamModel> {
     out.shared("iam-model", || IamModel::build(inv))
 }
 
+/// What is known of a resource's policy.
+pub(crate) enum PolicyState<'a> {
+    /// The resource has no policy.
+    Absent,
+    /// Not read, or not evaluable, and why.
+    Unknown(&'a str),
+    /// A document.
+    Present,
+}
+
+impl<'a> PolicyState<'a> {
+    /// From a policy that may be absent.
+    pub fn of_optional(p: &'a Known<Option<PolicyDocument>>) -> Self {
+        match p {
+            Known::Unknown(why) => PolicyState::Unknown(why),
+            Known::Known(None) => PolicyState::Absent,
+            Known::Known(Some(_)) => PolicyState::Present,
+        }
+    }
+
+    /// From a policy every such resource has (key policy, trust policy).
+    pub fn of(p: &'a Known<PolicyDocument>) -> Self {
+        match p {
+            Known::Unknown(why) => PolicyState::Unknown(why),
+            Known::Known(_) => PolicyState::Present,
+        }
+    }
+}
+
 /// One resource with a resource policy.
 pub(crate) struct Target<'a, R: Resource> {
     pub resource: &'a R,
     pub arn: &'a str,
     pub name: &'a str,
-    pub policy: &'a Known<Option<PolicyDocument>>,
-    /// `queue`, `topic`, `secret`.
+    pub policy: PolicyState<'a>,
+    /// Where the policy is declared or read, when not where the resource is.
+    pub policy_location: Option<&'a Location>,
+    /// `queue`, `topic`, `secret`, `bucket`, `key`, `role`.
     pub what: &'static str,
-    /// The IAM service prefix (`sqs`, `sns`, `secretsmanager`).
+    /// How the policy is called (`policy`, `key policy`, `trust policy`).
+    pub policy_word: &'static str,
+    /// The IAM service prefix (`sqs`, `sns`, `secretsmanager`, `s3`, `kms`,
+    /// `sts`).
     pub service: &'static str,
+    /// More evidence for a failure (an object), or `Value::Null`.
+    pub extra: Value,
 }
 
 fn grants_evidence(grants: &[Grant]) -> Value {
@@ -48,47 +85,92 @@ fn grants_evidence(grants: &[Grant]) -> Value {
 fn cross_text(e: &Exposure) -> String {
     e.cross_account
         .iter()
-        .map(|(a, actions)| format!("account {a} ({})", actions.join(", ")))
+        .map(|(a, actions)| format!("account {a} ({})", list_text(actions)))
         .collect::<Vec<_>>()
         .join("; ")
 }
 
-/// Judge one resource: fail when anyone outside may act on it, pass
-/// otherwise (naming accounts outside the inventory the policy lets in).
-pub(crate) fn judge<R: Resource>(model: &IamModel, t: &Target<'_, R>, out: &mut Out) {
-    match t.policy {
-        Known::Unknown(why) => {
-            out.unknown(t.resource, format!("{} policy unknown: {why}", t.what));
-            return;
-        }
-        Known::Known(None) => {
-            out.pass(t.resource, format!("the {} has no access policy", t.what));
-            return;
-        }
-        Known::Known(Some(_)) => {}
+/// Actions for a message: all of them up to eight, else the first eight
+/// and how many more (the evidence lists all).
+fn list_text<S: AsRef<str>>(actions: &[S]) -> String {
+    const SHOWN: usize = 8;
+    let shown: Vec<&str> = actions.iter().take(SHOWN).map(AsRef::as_ref).collect();
+    let mut text = shown.join(", ");
+    if actions.len() > SHOWN {
+        text.push_str(&format!(" and {} more", actions.len() - SHOWN));
     }
-    let Some(e) = model.exposure(t.arn, t.service) else {
-        out.unknown(
-            t.resource,
-            format!(
-                "the {} policy could not be evaluated (not a valid policy document)",
-                t.what
-            ),
-        );
-        return;
-    };
+    text
+}
+
+/// How one resource's policy judges, before any finding is written.
+pub(crate) enum Verdict {
+    /// No policy: pass with this message.
+    NoPolicy,
+    /// Unknown, with the reason.
+    Unknown(String),
+    /// Evaluated.
+    Evaluated(Exposure),
+}
+
+/// Ask the evaluator about one resource.
+pub(crate) fn verdict<R: Resource>(model: &IamModel, t: &Target<'_, R>) -> Verdict {
+    match t.policy {
+        PolicyState::Unknown(why) => {
+            // "key key policy" reads "key policy".
+            let label = if t.policy_word.starts_with(t.what) {
+                t.policy_word.to_owned()
+            } else {
+                format!("{} {}", t.what, t.policy_word)
+            };
+            return Verdict::Unknown(format!("{label} unknown: {why}"));
+        }
+        PolicyState::Absent => return Verdict::NoPolicy,
+        PolicyState::Present => {}
+    }
+    match model.exposure(t.arn, t.service) {
+        Some(e) => Verdict::Evaluated(e),
+        None => Verdict::Unknown(format!(
+            "the {} {} could not be evaluated (not a valid policy document)",
+            t.what, t.policy_word
+        )),
+    }
+}
+
+/// Write a finding on the resource at its policy's location.
+pub(crate) fn report<R: Resource>(
+    t: &Target<'_, R>,
+    out: &mut Out,
+    status: Status,
+    message: String,
+    evidence: Value,
+) {
+    let location = t.policy_location.or_else(|| t.resource.location()).cloned();
+    out.report(
+        status,
+        t.resource.resource().clone(),
+        location,
+        message,
+        evidence,
+        "",
+    );
+}
+
+/// Write the finding for an evaluated policy: fail when anyone outside may
+/// act on the resource, pass otherwise (naming accounts outside the
+/// inventory the policy lets in).
+pub(crate) fn report_exposure<R: Resource>(t: &Target<'_, R>, e: &Exposure, out: &mut Out) {
     if e.public.is_empty() {
         let mut msg = format!(
-            "no caller outside the inventory's accounts can act on the {} through its policy",
-            t.what
+            "no caller outside the inventory's accounts can act on the {} through its {}",
+            t.what, t.policy_word
         );
         if !e.cross_account.is_empty() {
             msg.push_str(&format!(
                 "; it lets in other accounts by name: {}",
-                cross_text(&e)
+                cross_text(e)
             ));
         }
-        out.pass(t.resource, msg);
+        report(t, out, Status::Pass, msg, Value::Null);
         return;
     }
     let mut callers: Vec<_> = e.public.iter().flat_map(|g| g.callers.clone()).collect();
@@ -100,21 +182,43 @@ pub(crate) fn judge<R: Resource>(model: &IamModel, t: &Target<'_, R>, out: &mut 
         .collect::<Vec<_>>()
         .join(" and ");
     let actions: Vec<&str> = e.public.iter().map(|g| g.action.as_str()).collect();
-    out.fail(
-        t.resource,
+    let mut evidence = json!({
+        "arn": t.arn,
+        "public": grants_evidence(&e.public),
+        "cross_account": e.cross_account.iter().map(|(a, actions)| json!({
+            "account": a,
+            "actions": actions,
+        })).collect::<Vec<_>>(),
+    });
+    if let (Value::Object(ev), Value::Object(more)) = (&mut evidence, &t.extra) {
+        ev.extend(more.clone());
+    }
+    report(
+        t,
+        out,
+        Status::Fail,
         format!(
-            "{} {} policy lets {who} call {}",
+            "{} {} {} lets {who} call {}",
             t.what,
             t.name,
-            actions.join(", ")
+            t.policy_word,
+            list_text(&actions)
         ),
-        json!({
-            "arn": t.arn,
-            "public": grants_evidence(&e.public),
-            "cross_account": e.cross_account.iter().map(|(a, actions)| json!({
-                "account": a,
-                "actions": actions,
-            })).collect::<Vec<_>>(),
-        }),
+        evidence,
     );
+}
+
+/// Judge one resource end to end.
+pub(crate) fn judge<R: Resource>(model: &IamModel, t: &Target<'_, R>, out: &mut Out) {
+    match verdict(model, t) {
+        Verdict::NoPolicy => report(
+            t,
+            out,
+            Status::Pass,
+            format!("the {} has no access policy", t.what),
+            Value::Null,
+        ),
+        Verdict::Unknown(why) => report(t, out, Status::Unknown, why, Value::Null),
+        Verdict::Evaluated(e) => report_exposure(t, &e, out),
+    }
 }

@@ -2,19 +2,14 @@
 
 use crate::meta::{Meta, Rule};
 use crate::out::Out;
-use crate::rules::data::common::{allows_everyone, restricting_keys, statement_evidence};
-use pillar_model::{Domain, Inventory, Known, Severity};
+use crate::rules::data::exposure::{judge, model, PolicyState, Target};
+use pillar_model::{Domain, Inventory, Severity};
 use serde_json::json;
 
 /// The rule.
 pub struct KmsKeyPolicyPublic;
 /// Registered instance.
 pub static RULE: KmsKeyPolicyPublic = KmsKeyPolicyPublic;
-
-/// Condition keys that narrow a key policy grant to an account,
-/// organization, network or source resource.
-static RESTRICTING_KEYS: std::sync::LazyLock<Vec<&'static str>> =
-    std::sync::LazyLock::new(|| crate::access::resource_policy_keys(&["kms:calleraccount"]));
 
 static META: Meta = Meta {
     id: "kms-key-policy-public",
@@ -46,13 +41,16 @@ static META: Meta = Meta {
         policy              = data.aws_iam_policy_document.key.json\n  \
         enable_key_rotation = true\n}",
     docs: "## What it does\n\
-        Reports KMS keys whose key policy has an `Allow` statement for `Principal` `*` or \
-        `{\"AWS\": \"*\"}` (or with `NotPrincipal`) without a narrowing condition: \
-        `kms:CallerAccount`, `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, \
-        `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceArn`, \
-        `aws:SourceIp`, `aws:SourceVpc`, `aws:SourceVpce` or `aws:userid`, under a positive \
-        operator. `kms:ViaService` alone does not narrow the caller. Keys whose policy was not \
-        read are *unknown*.\n\n\
+        Asks the IAM evaluator, for every KMS action an `Allow` statement of the key policy \
+        covers, whether an anonymous caller or a principal of an unknown AWS account (whose own \
+        policies allow everything) may call it on the key. The caller picks the request values \
+        it controls (`kms:ViaService`, encryption context, its own tags) but not who it is or \
+        where it calls from: `kms:CallerAccount`, `aws:PrincipalOrgID`, `aws:PrincipalAccount`, \
+        `aws:PrincipalArn`, `aws:SourceArn`, `aws:SourceAccount`, `aws:SourceIp`, \
+        `aws:SourceVpc`, `aws:SourceVpce`… take the outsider's values, so a condition on them \
+        with a specific value closes the grant, while wildcards, negated and `…IfExists` \
+        conditions do not. Deny statements count. Accounts outside the inventory that the \
+        policy names are listed. Keys whose policy was not read are *unknown*.\n\n\
         ## Why is this bad?\n\
         Key policies are the primary access control for KMS keys. A public grant lets any AWS \
         account decrypt, re-encrypt or even administer the key, defeating the encryption of \
@@ -74,38 +72,23 @@ impl Rule for KmsKeyPolicyPublic {
     }
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
+        if inv.kms_keys.is_empty() {
+            return;
+        }
+        let model = model(inv, out);
         for key in &inv.kms_keys {
-            let policy = match &key.policy {
-                Known::Known(p) => p,
-                Known::Unknown(r) => {
-                    out.unknown(key, format!("key policy unknown: {r}"));
-                    continue;
-                }
+            let t = Target {
+                resource: key,
+                arn: &key.arn,
+                name: &key.id,
+                policy: PolicyState::of(&key.policy),
+                policy_location: None,
+                what: "key",
+                policy_word: "key policy",
+                service: "kms",
+                extra: json!({ "key_id": key.id, "manager": key.manager }),
             };
-            let public: Vec<_> = policy
-                .statements()
-                .into_iter()
-                .filter(|s| allows_everyone(s) && restricting_keys(s, &RESTRICTING_KEYS).is_empty())
-                .collect();
-            if public.is_empty() {
-                out.pass(
-                    key,
-                    "no key policy statement allows any principal without a narrowing condition",
-                );
-            } else {
-                out.fail(
-                    key,
-                    format!(
-                        "key policy allows any principal in {} statement(s)",
-                        public.len()
-                    ),
-                    json!({
-                        "key_id": key.id,
-                        "manager": key.manager,
-                        "statements": public.iter().map(statement_evidence).collect::<Vec<_>>(),
-                    }),
-                );
-            }
+            judge(&model, &t, out);
         }
     }
 }

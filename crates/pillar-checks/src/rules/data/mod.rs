@@ -7,7 +7,7 @@ mod ec2_ebs_default_encryption_disabled;
 mod ec2_ebs_snapshot_public;
 mod ec2_ebs_volume_unencrypted;
 mod ec2_user_data_literal_secret;
-mod exposure;
+pub(crate) mod exposure;
 mod kms_key_policy_public;
 mod kms_key_rotation_disabled;
 mod lambda_env_literal_secret;

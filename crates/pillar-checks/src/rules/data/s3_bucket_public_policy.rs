@@ -2,10 +2,8 @@
 
 use crate::meta::{Meta, Rule};
 use crate::out::Out;
-use crate::rules::data::common::{
-    account_block, allows_everyone, block_evidence, restricting_keys, setting_on,
-    statement_evidence,
-};
+use crate::rules::data::common::{account_block, block_evidence, setting_on};
+use crate::rules::data::exposure::{model, report_exposure, verdict, PolicyState, Target, Verdict};
 use pillar_model::{Domain, Inventory, Known, Severity};
 use serde_json::json;
 
@@ -13,11 +11,6 @@ use serde_json::json;
 pub struct S3BucketPublicPolicy;
 /// Registered instance.
 pub static RULE: S3BucketPublicPolicy = S3BucketPublicPolicy;
-
-/// Condition keys that narrow an `Allow` to a network, organization,
-/// account or source resource.
-pub(crate) static RESTRICTING_KEYS: std::sync::LazyLock<Vec<&'static str>> =
-    std::sync::LazyLock::new(|| crate::access::resource_policy_keys(&[]));
 
 static META: Meta = Meta {
     id: "s3-bucket-public-policy",
@@ -54,15 +47,19 @@ static META: Meta = Meta {
         }\n  \
         }\n}",
     docs: "## What it does\n\
-        Reports buckets whose policy has an `Allow` statement for `Principal` `*` or \
-        `{\"AWS\": \"*\"}` (or with `NotPrincipal`) and no condition that narrows it: \
-        `aws:SourceIp` (other than 0.0.0.0/0), `aws:SourceVpc`, `aws:SourceVpce`, \
-        `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalAccount`, \
-        `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOrgID`, \
-        `aws:SourceOwner` or `aws:userid`, under a positive operator (negated and `IfExists` \
-        operators do not narrow). S3 Block Public Access `RestrictPublicBuckets` on the bucket \
-        or its account neutralises such statements, so the bucket then passes. Deny statements \
-        are not taken into account. Unknown policies or settings give *unknown*.\n\n\
+        Asks the IAM evaluator, for every S3 action an `Allow` statement of the bucket policy \
+        covers, whether an anonymous caller or a principal of an unknown AWS account (whose own \
+        policies allow everything) may call it on the bucket or on an object in it (each action \
+        on the resource types it applies to). The caller picks the request values it controls \
+        (its own tags, request parameters) but not who it is, where it calls from or when: \
+        `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceArn`, \
+        `aws:SourceAccount`, `aws:SourceIp`, `aws:SourceVpc`, `aws:SourceVpce`, \
+        `aws:CurrentTime`… take the outsider's values, so a condition on them with a specific \
+        value closes the grant, while wildcards, `0.0.0.0/0`, negated and `…IfExists` \
+        conditions do not. Deny statements and resource control policies count. S3 Block \
+        Public Access `RestrictPublicBuckets` on the bucket or its account neutralises a public \
+        policy, so the bucket then passes. The finding names the actions, who may call them and \
+        the statements that allowed them. Unknown policies or settings give *unknown*.\n\n\
         ## Why is this bad?\n\
         Anyone, including anonymous internet users, can use the allowed actions: read every \
         object, list keys, or write and delete data.\n\n\
@@ -77,25 +74,16 @@ static META: Meta = Meta {
     since: "0.1.0",
 };
 
-/// The actions the statements allow, for the message.
-fn actions_text(statements: &[pillar_model::Statement]) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for s in statements {
-        parts.extend(s.action.iter().cloned());
-        if !s.not_action.is_empty() {
-            parts.push(format!("every action except {}", s.not_action.join(", ")));
-        }
-    }
-    parts.dedup();
-    parts.join(", ")
-}
-
 impl Rule for S3BucketPublicPolicy {
     fn meta(&self) -> &'static Meta {
         &META
     }
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
+        if inv.buckets.is_empty() {
+            return;
+        }
+        let model = model(inv, out);
         for bucket in &inv.buckets {
             let restricted = setting_on(inv, bucket, |b| b.restrict_public_buckets);
             if restricted == Known::Known(true) {
@@ -105,44 +93,31 @@ impl Rule for S3BucketPublicPolicy {
                 );
                 continue;
             }
-            let policy = match &bucket.policy {
-                Known::Known(Some(p)) => p,
-                Known::Known(None) => {
-                    out.pass(bucket, "the bucket has no policy");
-                    continue;
-                }
-                Known::Unknown(r) => {
-                    out.unknown(bucket, format!("bucket policy unknown: {r}"));
-                    continue;
-                }
+            let arn = format!("arn:aws:s3:::{}", bucket.name);
+            let t = Target {
+                resource: bucket,
+                arn: &arn,
+                name: &bucket.name,
+                policy: PolicyState::of_optional(&bucket.policy),
+                policy_location: None,
+                what: "bucket",
+                policy_word: "policy",
+                service: "s3",
+                extra: json!({
+                    "bucket_block_public_access": block_evidence(&bucket.public_access_block),
+                    "account_block_public_access": block_evidence(&account_block(inv, bucket)),
+                }),
             };
-            let public: Vec<_> = policy
-                .statements()
-                .into_iter()
-                .filter(|s| allows_everyone(s) && restricting_keys(s, &RESTRICTING_KEYS).is_empty())
-                .collect();
-            if public.is_empty() {
-                out.pass(
-                    bucket,
-                    "no policy statement allows everyone without a narrowing condition",
-                );
-                continue;
-            }
-            match restricted {
-                Known::Unknown(r) => out.unknown(
-                    bucket,
-                    format!("the policy allows everyone, but whether RestrictPublicBuckets applies is unknown: {r}"),
-                ),
-                _ => out.fail(
-                    bucket,
-                    format!("bucket policy allows everyone: {}", actions_text(&public)),
-                    json!({
-                        "bucket": bucket.name,
-                        "statements": public.iter().map(statement_evidence).collect::<Vec<_>>(),
-                        "bucket_block_public_access": block_evidence(&bucket.public_access_block),
-                        "account_block_public_access": block_evidence(&account_block(inv, bucket)),
-                    }),
-                ),
+            match verdict(&model, &t) {
+                Verdict::NoPolicy => out.pass(bucket, "the bucket has no policy"),
+                Verdict::Unknown(why) => out.unknown(bucket, why),
+                Verdict::Evaluated(e) => match &restricted {
+                    Known::Unknown(r) if !e.public.is_empty() => out.unknown(
+                        bucket,
+                        format!("the policy allows everyone, but whether RestrictPublicBuckets applies is unknown: {r}"),
+                    ),
+                    _ => report_exposure(&t, &e, out),
+                },
             }
         }
     }

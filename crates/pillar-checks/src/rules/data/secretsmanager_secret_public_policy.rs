@@ -2,7 +2,7 @@
 
 use crate::meta::{Meta, Rule};
 use crate::out::Out;
-use crate::rules::data::exposure::{judge, model, Target};
+use crate::rules::data::exposure::{judge, model, PolicyState, Target};
 use pillar_model::{Domain, Inventory, Severity};
 
 /// The rule.
@@ -83,9 +83,12 @@ impl Rule for SecretsmanagerSecretPublicPolicy {
                 resource: s,
                 arn: &s.arn,
                 name: &s.name,
-                policy: &s.policy,
+                policy: PolicyState::of_optional(&s.policy),
+                policy_location: s.policy_location.as_ref(),
                 what: "secret",
+                policy_word: "policy",
                 service: "secretsmanager",
+                extra: serde_json::Value::Null,
             };
             judge(&model, &target, out);
         }

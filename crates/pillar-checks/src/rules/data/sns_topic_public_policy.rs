@@ -2,7 +2,7 @@
 
 use crate::meta::{Meta, Rule};
 use crate::out::Out;
-use crate::rules::data::exposure::{judge, model, Target};
+use crate::rules::data::exposure::{judge, model, PolicyState, Target};
 use pillar_model::{Domain, Inventory, Severity};
 
 /// The rule.
@@ -89,9 +89,12 @@ impl Rule for SnsTopicPublicPolicy {
                 resource: t,
                 arn: &t.arn,
                 name: &t.name,
-                policy: &t.policy,
+                policy: PolicyState::of_optional(&t.policy),
+                policy_location: t.policy_location.as_ref(),
                 what: "topic",
+                policy_word: "policy",
                 service: "sns",
+                extra: serde_json::Value::Null,
             };
             judge(&model, &target, out);
         }

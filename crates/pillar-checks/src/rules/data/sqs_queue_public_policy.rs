@@ -2,7 +2,7 @@
 
 use crate::meta::{Meta, Rule};
 use crate::out::Out;
-use crate::rules::data::exposure::{judge, model, Target};
+use crate::rules::data::exposure::{judge, model, PolicyState, Target};
 use pillar_model::{Domain, Inventory, Severity};
 
 /// The rule.
@@ -90,9 +90,12 @@ impl Rule for SqsQueuePublicPolicy {
                 resource: q,
                 arn: &q.arn,
                 name: &q.name,
-                policy: &q.policy,
+                policy: PolicyState::of_optional(&q.policy),
+                policy_location: q.policy_location.as_ref(),
                 what: "queue",
+                policy_word: "policy",
                 service: "sqs",
+                extra: serde_json::Value::Null,
             };
             judge(&model, &t, out);
         }

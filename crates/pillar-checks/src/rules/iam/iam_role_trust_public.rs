@@ -1,23 +1,14 @@
 //! `iam-role-trust-public`
 
-use super::util::{restricting_keys, statement_json};
 use crate::meta::{Meta, Rule};
 use crate::out::Out;
-use pillar_model::{Domain, Inventory, Known, Severity};
-use serde_json::{json, Value};
+use crate::rules::data::exposure::{judge, model, PolicyState, Target};
+use pillar_model::{Domain, Inventory, Severity};
 
 /// The rule.
 pub struct IamRoleTrustPublic;
 /// Registered instance.
 pub static RULE: IamRoleTrustPublic = IamRoleTrustPublic;
-
-/// Condition keys (lower case) that tie a `*` principal to known callers.
-pub(crate) static IDENTITY_RESTRICTING_KEYS: std::sync::LazyLock<Vec<&'static str>> =
-    std::sync::LazyLock::new(|| {
-        let mut keys = crate::access::IDENTITY_KEYS.to_vec();
-        keys.push("sts:externalid");
-        keys
-    });
 
 static META: Meta = Meta {
     id: "iam-role-trust-public",
@@ -31,7 +22,7 @@ static META: Meta = Meta {
         caller lets anyone with an AWS account assume the role and use its permissions.",
     console: "IAM > Roles > the role > Trust relationships > Edit trust policy: replace \
         \"Principal\": \"*\" with the specific account, role or service that needs the role, or \
-        add a condition such as aws:PrincipalOrgID or sts:ExternalId.",
+        add a condition such as aws:PrincipalOrgID or aws:PrincipalAccount.",
     cli: "aws iam update-assume-role-policy --role-name <ROLE> --policy-document file://trust.json\n\
         # trust.json: {\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\n\
         #   \"Principal\":{\"AWS\":\"arn:aws:iam::<TRUSTED_ACCOUNT_ID>:role/<CALLER>\"},\"Action\":\"sts:AssumeRole\"}]}",
@@ -49,13 +40,17 @@ static META: Meta = Meta {
         \x20 assume_role_policy = data.aws_iam_policy_document.trust.json\n\
         }",
     docs: "## What it does\n\
-        Fails for every role whose trust policy has an Allow statement with `Principal: \"*\"` \
-        or `{\"AWS\": \"*\"}` and no condition that restricts the caller: a positive (not \
-        negated, not `…IfExists`) condition on `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, \
+        Asks the IAM evaluator whether an anonymous caller or a principal of an unknown AWS \
+        account (whose own policies allow everything) may call the STS actions the role's \
+        trust policy allows (`sts:AssumeRole`…) on the role. The caller picks the request \
+        values it controls (`sts:ExternalId`, session tags, source identity) but not who it is \
+        or where it calls from: `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, \
         `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceArn`, \
-        `aws:SourceOrgID`, `aws:SourceOrgPaths`, `aws:SourceOwner` or `sts:ExternalId` with a \
-        value that is not a bare wildcard. Roles whose trust policy was not collected are not \
-        assessed.\n\n\
+        `aws:SourceIp`… take the outsider's values, so a condition on them with a specific \
+        value closes the grant, while wildcards, negated and `…IfExists` conditions do not. An \
+        external ID alone does not close a `*` trust: it is a request parameter anyone who \
+        learns it can send (STS API Reference, AssumeRole `ExternalId`). Deny statements \
+        count. Roles whose trust policy was not collected are *unknown*.\n\n\
         ## Why is this bad?\n\
         Any principal in any AWS account can call `sts:AssumeRole` on such a role. The role's \
         permissions are then effectively public.\n\n\
@@ -76,36 +71,23 @@ impl Rule for IamRoleTrustPublic {
     }
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
+        if inv.roles.is_empty() {
+            return;
+        }
+        let model = model(inv, out);
         for role in &inv.roles {
-            let doc = match &role.assume_role_policy {
-                Known::Known(doc) => doc,
-                Known::Unknown(reason) => {
-                    out.unknown(role, format!("trust policy not available: {reason}"));
-                    continue;
-                }
+            let t = Target {
+                resource: role,
+                arn: &role.arn,
+                name: &role.name,
+                policy: PolicyState::of(&role.assume_role_policy),
+                policy_location: None,
+                what: "role",
+                policy_word: "trust policy",
+                service: "sts",
+                extra: serde_json::Value::Null,
             };
-            let open: Vec<Value> = doc
-                .statements()
-                .iter()
-                .filter(|s| {
-                    s.allow
-                        && s.principal_is_public()
-                        && restricting_keys(s, &IDENTITY_RESTRICTING_KEYS).is_empty()
-                })
-                .map(statement_json)
-                .collect();
-            if open.is_empty() {
-                out.pass(
-                    role,
-                    "trust policy does not allow an unrestricted * principal",
-                );
-            } else {
-                out.fail(
-                    role,
-                    format!("role {} can be assumed by any AWS principal", role.name),
-                    json!({ "role": role.arn, "statements": open }),
-                );
-            }
+            judge(&model, &t, out);
         }
     }
 }
