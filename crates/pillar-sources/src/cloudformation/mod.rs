@@ -13,6 +13,7 @@
 )]
 
 pub mod eval;
+mod resource_policies;
 pub mod yaml;
 
 use crate::terraform::value::V;
@@ -163,9 +164,11 @@ fn load_doc(
     }
     for r in &all {
         primary(r, inv);
+        resource_policies::primary(r, inv);
     }
     for r in &all {
         join(r, inv);
+        resource_policies::join(r, inv);
     }
 }
 

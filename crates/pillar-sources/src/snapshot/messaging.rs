@@ -43,6 +43,8 @@ pub(crate) struct SecretPolicy {
     arn: String,
     /// The policy: absent, a document, or why it is unusable.
     policy: Result<Option<PolicyDocument>, String>,
+    /// This file (its `ResourcePolicy` line, when present).
+    location: Option<Location>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -56,9 +58,15 @@ struct SecretPolicyOut {
 
 /// `secretsmanager get-resource-policy --secret-id ARN`:
 /// `{"ARN": …, "Name": …, "ResourcePolicy": "<JSON text>"}`, without
-/// `ResourcePolicy` when the secret has none.
-pub(crate) fn secret_policy(bytes: &[u8]) -> Result<Data, Fail> {
+/// `ResourcePolicy` when the secret has none. Findings on the policy point
+/// at this file.
+pub(crate) fn secret_policy(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> {
     let out: SecretPolicyOut = serde_json::from_slice(bytes)?;
+    let mut lines = Lines::new(bytes);
+    let location = ctx
+        .loc(&mut lines, "ResourcePolicy")
+        .filter(|l| l.line.is_some())
+        .or_else(|| Some(Location::new(ctx.file, None)));
     if out.arn.is_empty() {
         return Err(Fail::Other("no ARN in the file".to_owned()));
     }
@@ -71,6 +79,7 @@ pub(crate) fn secret_policy(bytes: &[u8]) -> Result<Data, Fail> {
     Ok(wrap(Parsed::SecretPolicy(Box::new(SecretPolicy {
         arn: out.arn,
         policy,
+        location,
     }))))
 }
 
@@ -89,15 +98,21 @@ pub(crate) fn join_secret_policies(
         let same_region = |s: &Secret| region.is_none() || s.resource.region == region;
         match data {
             Data::Messaging(Parsed::SecretPolicy(p)) => {
-                let SecretPolicy { arn, policy } = *p;
+                let SecretPolicy {
+                    arn,
+                    policy,
+                    location,
+                } = *p;
                 match secrets.iter_mut().find(|s| s.arn == arn) {
                     Some(s) => {
                         // The secret keeps its location in the list file,
-                        // where its rotation settings are too.
+                        // where its rotation settings are too; its policy
+                        // is in this file.
                         s.policy = match policy {
                             Ok(p) => Known::Known(p),
                             Err(why) => Known::Unknown(why),
                         };
+                        s.policy_location = location;
                     }
                     None => left.push(arn),
                 }
@@ -617,12 +632,12 @@ mod tests {
             (
                 Some("us-east-1".to_owned()),
                 "anything".to_owned(),
-                secret_policy(with.as_bytes()).unwrap(),
+                secret_policy(with.as_bytes(), &ctx()).unwrap(),
             ),
             (
                 Some("us-east-1".to_owned()),
                 "plain".to_owned(),
-                secret_policy(without).unwrap(),
+                secret_policy(without, &ctx()).unwrap(),
             ),
             (
                 Some("us-east-1".to_owned()),
@@ -637,12 +652,19 @@ mod tests {
                 "gone".to_owned(),
                 secret_policy(
                     br#"{"ARN": "arn:aws:secretsmanager:us-east-1:111122223333:secret:gone-AAAAAA"}"#,
+                    &ctx(),
                 )
                 .unwrap(),
             ),
         ];
         let left = join_secret_policies(files, &mut secrets);
         assert!(matches!(secrets[0].policy, Known::Known(Some(_))));
+        // Findings on the policy point at its own file, at `ResourcePolicy`.
+        assert_eq!(
+            secrets[0].policy_location.as_ref().map(ToString::to_string),
+            Some("us-east-1/x.json:4".to_owned())
+        );
+        assert!(secrets[2].policy_location.is_none());
         assert_eq!(secrets[1].policy, Known::Known(None));
         assert_eq!(
             secrets[2].policy,
@@ -652,8 +674,8 @@ mod tests {
             left,
             ["arn:aws:secretsmanager:us-east-1:111122223333:secret:gone-AAAAAA"]
         );
-        assert!(secret_policy(b"{}").is_err());
-        let bad = secret_policy(br#"{"ARN": "a", "ResourcePolicy": "{nope"}"#).unwrap();
+        assert!(secret_policy(b"{}", &ctx()).is_err());
+        let bad = secret_policy(br#"{"ARN": "a", "ResourcePolicy": "{nope"}"#, &ctx()).unwrap();
         let mut one = vec![secret("a", "a")];
         join_secret_policies(vec![(None, "a".into(), bad)], &mut one);
         assert!(matches!(one[0].policy, Known::Unknown(_)));

@@ -269,7 +269,7 @@ pub(crate) fn parse(kind: Kind, bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fai
         K::Queues => messaging::queues(bytes, ctx),
         K::Topics => messaging::topics(bytes, ctx),
         K::QueueAttributes | K::TopicAttributes => messaging::attributes(bytes, ctx),
-        K::SecretPolicy => messaging::secret_policy(bytes),
+        K::SecretPolicy => messaging::secret_policy(bytes, ctx),
         K::VpcEndpoints => messaging::vpc_endpoints(bytes, ctx),
         K::EcsClusters => messaging::clusters(bytes),
         K::EcsTasks => messaging::tasks(bytes, ctx),

@@ -293,6 +293,12 @@ impl Module {
                 m.entry("id".to_owned()).or_insert_with(|| V::Str(id));
                 m.entry("arn".to_owned())
                     .or_insert_with(|| V::Str(address.clone()));
+                // A queue's URL is its id, known only after apply: the
+                // address stands for it, so policies join their queue.
+                if def.kind == "aws_sqs_queue" {
+                    m.entry("url".to_owned())
+                        .or_insert_with(|| V::Str(address.clone()));
+                }
             }
         }
         Instance { address, value }

@@ -10,6 +10,8 @@ use super::value::V;
 use pillar_model::*;
 use std::collections::BTreeMap;
 
+mod resource_policies;
+
 /// One evaluated resource instance with where it was declared.
 struct R<'a> {
     addr: String,
@@ -277,10 +279,13 @@ pub fn map_plan(items: &[PlanResource], file: &str, region: Option<&str>, inv: &
 fn map_all(all: &[R<'_>], inv: &mut Inventory) {
     for r in all {
         primary(r, inv);
+        resource_policies::primary(r, inv);
     }
     for r in all {
         join(r, inv);
+        resource_policies::join(r, inv);
     }
+    resource_policies::settle(inv);
     db_subnet_groups(all, inv);
     local_routes(inv);
     for r in all {
