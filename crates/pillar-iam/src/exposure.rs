@@ -337,6 +337,8 @@ struct Probe<'a> {
     owner: Option<&'a str>,
     region: &'a str,
     fills: &'a [Vec<(String, CtxValue)>],
+    /// The model's entry whose resource policy is asked.
+    entry: Option<usize>,
 }
 
 /// The probes for `action`: one per target of a type it applies to.
@@ -345,6 +347,7 @@ fn probes<'p>(
     targets: &'p [String],
     owners: &'p [(String, Option<String>, String)],
     fills: &'p [Vec<(String, CtxValue)>],
+    entry: Option<usize>,
 ) -> Vec<Probe<'p>> {
     let fit = targets_for(action, targets);
     owners
@@ -355,6 +358,7 @@ fn probes<'p>(
             owner: owner.as_deref(),
             region,
             fills,
+            entry,
         })
         .collect()
 }
@@ -367,12 +371,22 @@ impl IamModel {
     /// address in a Terraform or CloudFormation configuration that leaves
     /// the ARN to AWS (then the ARNs its policy names stand for it too).
     pub fn exposure(&self, resource: &str, service: &str) -> Option<Exposure> {
-        let policy = self
-            .resource_policy(resource)
+        self.exposure_of(resource, service, None)
+    }
+
+    /// [`IamModel::exposure`] of the policy that came from the resource
+    /// with id `id` (its `ResourceRef` id), when several resources share
+    /// the ARN (a bucket read from a snapshot and declared in Terraform).
+    pub fn exposure_of(&self, resource: &str, service: &str, id: Option<&str>) -> Option<Exposure> {
+        let entry = self.policy_entry(resource, id);
+        let policy = entry
+            .and_then(|i| self.entry_policy(i))
             .or_else(|| self.trust_policy(resource))?;
         let mut targets: Vec<String> = vec![resource.to_owned()];
-        targets.extend(self.aliases(resource).iter().cloned());
-        if self.covers_children(resource) {
+        if let Some(i) = entry {
+            targets.extend(self.entry_aliases(i).iter().cloned());
+        }
+        if entry.is_some_and(|i| self.entry_covers_children(i)) {
             let children: Vec<String> = targets
                 .iter()
                 .map(|t| format!("{t}/{PROBE_OBJECT}"))
@@ -405,7 +419,7 @@ impl IamModel {
                 }
             }
         }
-        let probes_for = |action: &str| probes(action, &targets, &owners, &fills);
+        let probes_for = |action: &str| probes(action, &targets, &owners, &fills, entry);
         let outsider = format!("arn:aws:iam::{OUTSIDER_ACCOUNT}:role/pillar-outsider");
         let mut exposure = Exposure::default();
         for action in &actions {
@@ -493,7 +507,7 @@ impl IamModel {
                     }
                 }
                 self.fill_principal_context(&mut req);
-                let (d, _) = self.simulate(&req);
+                let (d, _) = self.simulate_with(&req, probe.entry);
                 if d.outcome == Outcome::Allowed {
                     for s in d.statements {
                         if s.kind != crate::eval::PolicyKind::Resource {
@@ -745,6 +759,41 @@ mod tests {
         let e = m.exposure("arn:aws:s3:::site", "s3").unwrap();
         let actions: Vec<&str> = e.public.iter().map(|g| g.action.as_str()).collect();
         assert_eq!(actions, ["s3:GetObject"]);
+    }
+
+    #[test]
+    fn a_snapshot_and_a_configuration_bucket_of_one_name_keep_their_policies() {
+        let bucket = |id: &str, source, principal: serde_json::Value| {
+            let mut b = pillar_model::Bucket {
+                name: "site".into(),
+                policy: Known::Known(Some(PolicyDocument(serde_json::json!({"Statement":[
+                    {"Effect":"Allow","Principal":principal,"Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}]})))),
+                ..Default::default()
+            };
+            b.resource.id = id.into();
+            b.resource.source = Some(source);
+            b
+        };
+        let mut inv = Inventory::default();
+        inv.buckets.push(bucket(
+            "arn:aws:s3:::site",
+            pillar_model::SourceKind::Snapshot,
+            serde_json::json!({"AWS":"arn:aws:iam::111122223333:root"}),
+        ));
+        inv.buckets.push(bucket(
+            "aws_s3_bucket.site",
+            pillar_model::SourceKind::Terraform,
+            serde_json::json!("*"),
+        ));
+        let m = IamModel::build(&inv);
+        let public = |id| {
+            !m.exposure_of("arn:aws:s3:::site", "s3", Some(id))
+                .unwrap()
+                .public
+                .is_empty()
+        };
+        assert!(!public("arn:aws:s3:::site"));
+        assert!(public("aws_s3_bucket.site"));
     }
 
     #[test]

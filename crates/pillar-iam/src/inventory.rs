@@ -19,6 +19,8 @@ struct Subject {
 #[derive(Debug, Clone)]
 struct ResourcePolicy {
     arn: String,
+    /// The id of the resource it came from (its `ResourceRef` id).
+    id: String,
     /// The policy also covers `arn/…` (bucket objects).
     prefix: bool,
     account: Option<String>,
@@ -117,7 +119,7 @@ pub struct IamModel {
     resource_index: HashMap<String, usize>,
     /// For a resource of a configuration (whose ARN AWS gives at deploy),
     /// the names its own policy gives it (see `add_aliases`).
-    aliases: HashMap<String, Vec<String>>,
+    aliases: HashMap<usize, Vec<String>>,
     /// The time requests are asked at (`aws:CurrentTime`,
     /// `aws:EpochTime`): when the inventory was collected, else now.
     pub now: chrono::DateTime<chrono::Utc>,
@@ -138,51 +140,29 @@ pub struct IamModel {
     pub problems: Vec<String>,
 }
 
-/// The ARNs (as the model keys them) of the resources that come from a
-/// Terraform or CloudFormation configuration.
+/// The ids of the resources that come from a Terraform or CloudFormation
+/// configuration.
 fn configured_resources(inv: &Inventory) -> std::collections::HashSet<String> {
-    use pillar_model::SourceKind;
-    let iac = |r: &pillar_model::ResourceRef| {
-        matches!(
-            r.source,
-            Some(SourceKind::Terraform) | Some(SourceKind::Cloudformation)
-        )
-    };
-    let mut out = std::collections::HashSet::new();
-    for b in inv.buckets.iter().filter(|b| iac(&b.resource)) {
-        out.insert(format!("arn:aws:s3:::{}", b.name));
+    use pillar_model::resources::Resource;
+    fn ids<R: Resource>(list: &[R]) -> impl Iterator<Item = String> + '_ {
+        list.iter()
+            .map(Resource::resource)
+            .filter(|r| {
+                matches!(
+                    r.source,
+                    Some(pillar_model::SourceKind::Terraform)
+                        | Some(pillar_model::SourceKind::Cloudformation)
+                )
+            })
+            .map(|r| r.id.clone())
     }
-    let arns = inv
-        .kms_keys
-        .iter()
-        .filter(|x| iac(&x.resource))
-        .map(|x| &x.arn)
-        .chain(
-            inv.secrets
-                .iter()
-                .filter(|x| iac(&x.resource))
-                .map(|x| &x.arn),
-        )
-        .chain(
-            inv.functions
-                .iter()
-                .filter(|x| iac(&x.resource))
-                .map(|x| &x.arn),
-        )
-        .chain(
-            inv.queues
-                .iter()
-                .filter(|x| iac(&x.resource))
-                .map(|x| &x.arn),
-        )
-        .chain(
-            inv.topics
-                .iter()
-                .filter(|x| iac(&x.resource))
-                .map(|x| &x.arn),
-        );
-    out.extend(arns.cloned());
-    out
+    ids(&inv.buckets)
+        .chain(ids(&inv.kms_keys))
+        .chain(ids(&inv.secrets))
+        .chain(ids(&inv.functions))
+        .chain(ids(&inv.queues))
+        .chain(ids(&inv.topics))
+        .collect()
 }
 
 fn place(loc: Option<&Location>) -> (Option<String>, Option<u32>) {
@@ -303,6 +283,7 @@ impl IamModel {
                     let public = m.policies.get(i).is_some_and(s3_policy_is_public);
                     m.resources.push(ResourcePolicy {
                         arn,
+                        id: b.resource.id.clone(),
                         prefix: true,
                         account: b.resource.account.clone(),
                         policy: i,
@@ -317,6 +298,7 @@ impl IamModel {
             if let Some(i) = m.add_known(&k.policy, &name, k.location.as_ref()) {
                 m.resources.push(ResourcePolicy {
                     arn: k.arn.clone(),
+                    id: k.resource.id.clone(),
                     prefix: false,
                     account: k.resource.account.clone(),
                     policy: i,
@@ -331,6 +313,7 @@ impl IamModel {
                 if let Some(i) = m.add(doc, &name, loc) {
                     m.resources.push(ResourcePolicy {
                         arn: s.arn.clone(),
+                        id: s.resource.id.clone(),
                         prefix: false,
                         account: s.resource.account.clone(),
                         policy: i,
@@ -345,6 +328,7 @@ impl IamModel {
                 if let Some(i) = m.add(doc, &name, f.location.as_ref()) {
                     m.resources.push(ResourcePolicy {
                         arn: f.arn.clone(),
+                        id: f.resource.id.clone(),
                         prefix: false,
                         account: f.resource.account.clone(),
                         policy: i,
@@ -357,6 +341,7 @@ impl IamModel {
             m.add_resource_policy(
                 &q.policy,
                 &q.arn,
+                &q.resource.id,
                 "queue policy",
                 q.resource.account.as_ref(),
                 q.policy_location.as_ref().or(q.location.as_ref()),
@@ -366,6 +351,7 @@ impl IamModel {
             m.add_resource_policy(
                 &t.policy,
                 &t.arn,
+                &t.resource.id,
                 "topic policy",
                 t.resource.account.as_ref(),
                 t.policy_location.as_ref().or(t.location.as_ref()),
@@ -476,7 +462,7 @@ impl IamModel {
     /// (wildcards filled; for a bucket, the part before the object key).
     fn add_aliases(&mut self, configured: &std::collections::HashSet<String>) {
         for (i, r) in self.resources.iter().enumerate() {
-            if !configured.contains(&r.arn) {
+            if !configured.contains(&r.id) {
                 continue;
             }
             let Some(p) = self.policies.get(r.policy) else {
@@ -513,7 +499,7 @@ impl IamModel {
                 self.resource_index.entry(a.clone()).or_insert(i);
             }
             if !names.is_empty() {
-                self.aliases.insert(r.arn.clone(), names);
+                self.aliases.insert(i, names);
             }
         }
     }
@@ -529,13 +515,50 @@ impl IamModel {
     /// The names a configuration's resource is known by besides its own
     /// (the `Resource` values of its policy); empty for collected ones.
     pub fn aliases(&self, resource: &str) -> &[String] {
-        self.aliases.get(resource).map_or(&[], Vec::as_slice)
+        self.policy_entry(resource, None)
+            .map_or(&[], |i| self.entry_aliases(i))
     }
 
-    /// Whether the resource policy covering `resource` also covers its
-    /// children (`resource/…`): a bucket policy covers its objects.
-    pub fn covers_children(&self, resource: &str) -> bool {
-        self.resource_policy_for(resource).is_some_and(|r| r.prefix)
+    /// The aliases of entry `i` of the model's resource policies.
+    pub(crate) fn entry_aliases(&self, i: usize) -> &[String] {
+        self.aliases.get(&i).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether entry `i` covers its children (a bucket's objects).
+    pub(crate) fn entry_covers_children(&self, i: usize) -> bool {
+        self.resources.get(i).is_some_and(|r| r.prefix)
+    }
+
+    /// The compiled policy of entry `i`.
+    pub(crate) fn entry_policy(&self, i: usize) -> Option<&Policy> {
+        self.resources
+            .get(i)
+            .and_then(|r| self.policies.get(r.policy))
+    }
+
+    /// The model's entry for the resource policy of `resource`: the one
+    /// that came from the resource with id `id` when given and found (a
+    /// snapshot's bucket and a configuration's share an ARN), else the one
+    /// found by ARN (or a parent ARN whose policy covers its children).
+    pub fn policy_entry(&self, resource: &str, id: Option<&str>) -> Option<usize> {
+        if let Some(id) = id {
+            if let Some(i) = self
+                .resources
+                .iter()
+                .position(|r| r.id == id && r.arn == resource)
+            {
+                return Some(i);
+            }
+        }
+        if let Some(i) = self.resource_index.get(resource) {
+            return Some(*i);
+        }
+        resource
+            .match_indices('/')
+            .filter_map(|(i, _)| resource.get(..i))
+            .filter_map(|parent| self.resource_index.get(parent))
+            .find(|i| self.resources.get(**i).is_some_and(|r| r.prefix))
+            .copied()
     }
 
     /// Add the resource policy of a queue or topic, when it has one; a
@@ -544,6 +567,7 @@ impl IamModel {
         &mut self,
         policy: &Known<Option<PolicyDocument>>,
         arn: &str,
+        id: &str,
         what: &str,
         account: Option<&String>,
         loc: Option<&Location>,
@@ -561,6 +585,7 @@ impl IamModel {
         if let Some(i) = self.add(doc, &name, loc) {
             self.resources.push(ResourcePolicy {
                 arn: arn.to_owned(),
+                id: id.to_owned(),
                 prefix: false,
                 account: account.cloned(),
                 policy: i,
@@ -869,6 +894,22 @@ impl IamModel {
     /// Decide a request against the inventory's policies. The second value
     /// lists assumptions the answer rests on.
     pub fn simulate<'a>(&'a self, req: &Request) -> (Decision<'a>, Vec<String>) {
+        self.simulate_with(req, None)
+    }
+
+    /// [`IamModel::simulate`] with the resource policy of entry `entry` of
+    /// the model (see [`IamModel::policy_entry`]) instead of the one found
+    /// by the request's resource: several resources may share an ARN (a
+    /// bucket read from a snapshot and declared in Terraform).
+    pub(crate) fn simulate_with<'a>(
+        &'a self,
+        req: &Request,
+        entry: Option<usize>,
+    ) -> (Decision<'a>, Vec<String>) {
+        let own_policy = || match entry {
+            Some(i) => self.resources.get(i),
+            None => self.resource_policy_for(&req.resource),
+        };
         let mut notes = Vec::new();
         let mut set = PolicySet::default();
         let subject = match &req.principal.kind {
@@ -926,7 +967,7 @@ impl IamModel {
         if let Some(t) = self.trust.get(&req.resource) {
             set.resource.extend(self.policies.get(*t));
         }
-        if let Some(r) = self.resource_policy_for(&req.resource) {
+        if let Some(r) = own_policy() {
             set.resource.extend(self.policies.get(r.policy));
         }
         // SCPs and RCPs do not restrict the organization's management
@@ -993,10 +1034,7 @@ impl IamModel {
         self.endpoint_policy(req, &mut set, &mut notes);
         let mut d = evaluate(req, &set);
         if d.outcome == crate::eval::Outcome::Allowed {
-            if let Some(r) = self
-                .resource_policy_for(&req.resource)
-                .filter(|r| r.restricted_public)
-            {
+            if let Some(r) = own_policy().filter(|r| r.restricted_public) {
                 // RestrictPublicBuckets: a bucket with a public policy serves
                 // only AWS services and the bucket owner's account.
                 let outsider = match req.principal.kind {

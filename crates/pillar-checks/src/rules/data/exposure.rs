@@ -127,7 +127,8 @@ pub(crate) fn verdict<R: Resource>(model: &IamModel, t: &Target<'_, R>) -> Verdi
         PolicyState::Absent => return Verdict::NoPolicy,
         PolicyState::Present => {}
     }
-    match model.exposure(t.arn, t.service) {
+    let id = t.resource.resource().id.as_str();
+    match model.exposure_of(t.arn, t.service, Some(id)) {
         Some(e) => Verdict::Evaluated(e),
         None => Verdict::Unknown(format!(
             "the {} {} could not be evaluated (not a valid policy document)",
