@@ -282,3 +282,53 @@ resource "aws_lambda_function" "orders_sync" {
 resource "aws_secretsmanager_secret" "db" {
   name = "acme/orders-db"
 }
+
+# Order events: the topic fans out to the queue the report builder reads.
+# Both policies were opened up "to make the subscription work".
+resource "aws_sns_topic" "order_notifications" {
+  name = "acme-order-notifications"
+}
+
+data "aws_iam_policy_document" "order_notifications" {
+  statement {
+    sid = "AnyoneCanSubscribe"
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+    actions   = ["SNS:Subscribe", "SNS:Receive", "SNS:Publish"]
+    resources = [aws_sns_topic.order_notifications.arn]
+  }
+}
+
+resource "aws_sns_topic_policy" "order_notifications" {
+  arn    = aws_sns_topic.order_notifications.arn
+  policy = data.aws_iam_policy_document.order_notifications.json
+}
+
+resource "aws_sqs_queue" "order_events" {
+  name                    = "acme-order-events"
+  sqs_managed_sse_enabled = true
+}
+
+resource "aws_sqs_queue_policy" "order_events" {
+  queue_url = aws_sqs_queue.order_events.url
+  policy    = <<EOT
+{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Sid": "TopicDelivers",
+    "Effect": "Allow",
+    "Principal": "*",
+    "Action": "sqs:SendMessage",
+    "Resource": "arn:aws:sqs:us-east-1:111122223333:acme-order-events"
+  }]
+}
+EOT
+}
+
+resource "aws_sns_topic_subscription" "order_events" {
+  topic_arn = aws_sns_topic.order_notifications.arn
+  protocol  = "sqs"
+  endpoint  = aws_sqs_queue.order_events.arn
+}
