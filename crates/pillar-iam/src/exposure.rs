@@ -823,6 +823,31 @@ mod tests {
         q.resource.source = Some(pillar_model::SourceKind::Terraform);
         inv.queues.push(q);
         let m = IamModel::build(&inv);
+        // An external ID is a request parameter: whoever learns it sends it.
+        inv.roles.push(pillar_model::IamRole {
+            arn: "arn:aws:iam::111122223333:role/vendor".into(),
+            name: "vendor".into(),
+            assume_role_policy: Known::Known(PolicyDocument(
+                serde_json::json!({"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+                 "Condition":{"StringEquals":{"sts:ExternalId":"a1b2c3"}}}]}),
+            )),
+            ..Default::default()
+        });
+        inv.roles.push(pillar_model::IamRole {
+            arn: "arn:aws:iam::111122223333:role/org".into(),
+            name: "org".into(),
+            assume_role_policy: Known::Known(PolicyDocument(
+                serde_json::json!({"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+                 "Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}),
+            )),
+            ..Default::default()
+        });
+        let m = IamModel::build(&inv);
+        let public = |role: &str| !m.exposure(role, "sts").unwrap().public.is_empty();
+        assert!(public("arn:aws:iam::111122223333:role/vendor"));
+        assert!(!public("arn:aws:iam::111122223333:role/org"));
         let e = m
             .exposure("arn:aws:iam::111122223333:role/open", "sts")
             .unwrap();
