@@ -822,7 +822,6 @@ mod tests {
         };
         q.resource.source = Some(pillar_model::SourceKind::Terraform);
         inv.queues.push(q);
-        let m = IamModel::build(&inv);
         // An external ID is a request parameter: whoever learns it sends it.
         inv.roles.push(pillar_model::IamRole {
             arn: "arn:aws:iam::111122223333:role/vendor".into(),
