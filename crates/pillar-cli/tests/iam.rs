@@ -232,6 +232,41 @@ fn who_can_shows_other_accounts_a_trust_policy_opens_to() {
 }
 
 #[test]
+fn who_can_asks_the_demo_queue_and_topic_before_deploy() {
+    let names = |action: &str, resource: &str, source: &str| -> Vec<String> {
+        let o = pillar(&[
+            "iam", "who-can", action, resource, source, "--format", "json",
+        ]);
+        json_of(&o)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["principal"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Terraform: the queue is asked by the ARN its heredoc policy names.
+    let queue = names(
+        "sqs:SendMessage",
+        "arn:aws:sqs:us-east-1:111122223333:acme-order-events",
+        "examples/demo/terraform",
+    );
+    assert!(
+        queue.contains(&"anonymous (anyone)".to_owned()),
+        "{queue:?}"
+    );
+    // CloudFormation: the topic by its logical id.
+    let topic = names(
+        "sns:Subscribe",
+        "OrderNotifications",
+        "examples/demo/cloudformation",
+    );
+    assert!(
+        topic.contains(&"any principal of any other AWS account".to_owned()),
+        "{topic:?}"
+    );
+}
+
+#[test]
 fn lint_reports_errors_with_line_and_path_and_risky_grants() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");
