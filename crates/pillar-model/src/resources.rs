@@ -909,6 +909,46 @@ pub struct Listener {
     /// part of its load balancer's declaration.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// Application Load Balancer: the listener's rules other than the
+    /// default one (`DescribeRules`, `aws_lb_listener_rule`,
+    /// `AWS::ElasticLoadBalancingV2::ListenerRule`). A rule whose
+    /// conditions match acts before the default action. Unknown when not
+    /// collected (`Default`); not serialized when known to be none, so
+    /// a serialized listener without `rules` has none.
+    #[serde(
+        default = "known_no_listener_rules",
+        skip_serializing_if = "no_listener_rules"
+    )]
+    pub rules: Known<Vec<ListenerRule>>,
+}
+
+fn no_listener_rules(r: &Known<Vec<ListenerRule>>) -> bool {
+    r.get().is_some_and(Vec::is_empty)
+}
+
+fn known_no_listener_rules() -> Known<Vec<ListenerRule>> {
+    Known::Known(Vec::new())
+}
+
+/// A non-default rule of an Application Load Balancer listener.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListenerRule {
+    /// Rule ARN (IaC: the resource address or logical id).
+    pub arn: String,
+    /// Priority, as written (`1`…`50000`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// Action types in order (`forward`, `redirect`, `fixed-response`,
+    /// `authenticate-oidc`, …).
+    pub actions: Vec<String>,
+    /// Protocol of the redirect action, as for
+    /// [`Listener::redirect_protocol`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_protocol: Option<String>,
+    /// Where the rule is declared, when it came from a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
 }
 
 /// A load balancer (ALB, NLB, GWLB or classic).

@@ -100,6 +100,31 @@ fn query_rules(query: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// KICS queries that ask about one S3 Block Public Access setting, where
+/// `s3-bucket-public-access-block-off` asks for all four (CIS 2.1.4,
+/// Security Hub S3.8): the setting whose being off answers the query. A
+/// finding of that rule counts for the query only when its evidence shows
+/// that setting is not on, at the bucket or at the account.
+fn query_bpa_setting(query: &str) -> Option<&'static str> {
+    Some(match query {
+        "s3_bucket_without_restriction_of_public_bucket" => "restrict_public_buckets",
+        "s3_bucket_with_public_policy" => "block_public_policy",
+        _ => return None,
+    })
+}
+
+/// Whether a finding answers the query (see `query_bpa_setting`).
+fn answers_query(f: &Finding, query: &str) -> bool {
+    let Some(setting) = query_bpa_setting(query) else {
+        return true;
+    };
+    if f.rule != "s3-bucket-public-access-block-off" {
+        return true;
+    }
+    let on = |k: &str| f.evidence.get(k).and_then(|b| b.get(setting)) == Some(&Value::Bool(true));
+    !on("bucket_block_public_access") && !on("account_block_public_access")
+}
+
 /// KICS queries of a mapped theme that no rule of ours answers, and why
 /// (reported as coverage gaps, not misses; see docs/iac-conformance.md).
 fn query_not_covered(query: &str) -> Option<&'static str> {
@@ -185,6 +210,10 @@ const ADJUDICATED: &[(&str, &str, &str)] = &[
         "no access key id, and '$' is not in a secret access key's alphabet (IAM User Guide, access keys)"),
     ("terraform/db_instance_storage_not_encrypted/negative1.tf", "default-unencrypted",
         "its second instance sets kms_key_id without storage_encrypted, whose default is false (RDS API, CreateDBInstance StorageEncrypted)"),
+    ("terraform/default_security_groups_with_unrestricted_traffic/negative.tf", "default-sg-allows-traffic",
+        "the default group allows all protocols from 10.1.0.0/16 and from itself, so it does not restrict all traffic, which is what the query's own description and Security Hub EC2.2 ask (VPC default security groups should not allow inbound or outbound traffic); the sibling query labels a self-only rule positive; and \"250.250.250.1:8451\" is no IPv6 CIDR, which EC2 rejects"),
+    ("terraform/elb_using_insecure_protocols/negative.tf", "policy-enables-tls1.1",
+        "negative5 references ELBSecurityPolicy-TLS-1-1-2017-01, which enables Protocol-TLSv1.1 (Classic Load Balancer guide, predefined SSL security policies table), a protocol KICS's own query family lists as insecure and RFC 8996 deprecates"),
     ("terraform/cloudtrail_multi_region_disabled/positive3.tf", "template-refused",
         "multi-region with include_global_service_events = false: CloudTrail refuses it (InvalidParameterCombinationException, Multi-Region trail must include global service events)"),
 ];
@@ -389,6 +418,7 @@ fn kics_conformance() {
                         .findings
                         .iter()
                         .filter(|f| f.status == Status::Fail && ours.contains(&f.rule.as_str()))
+                        .filter(|f| answers_query(f, query))
                         .collect();
                     let mut s = Score::default();
                     match (positive, hits.is_empty()) {
@@ -589,12 +619,12 @@ fn kics_conformance() {
 }
 
 const FLOOR_TF_RECALL: f64 = 0.916;
-const FLOOR_TF_PRECISION: f64 = 0.835;
+const FLOOR_TF_PRECISION: f64 = 0.857;
 const FLOOR_CFN_RECALL: f64 = 0.858;
 const FLOOR_CFN_PRECISION: f64 = 0.885;
 // Adjudicated: the samples in ADJUDICATED left out.
 const FLOOR_TF_ADJ_RECALL: f64 = 0.985;
-const FLOOR_TF_ADJ_PRECISION: f64 = 0.942;
+const FLOOR_TF_ADJ_PRECISION: f64 = 0.995;
 const FLOOR_CFN_ADJ_RECALL: f64 = 0.965;
 const FLOOR_CFN_ADJ_PRECISION: f64 = 0.988;
 

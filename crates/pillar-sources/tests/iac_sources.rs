@@ -598,3 +598,262 @@ resource "aws_cloudtrail" "regional" {
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found.iter().all(|f| f.0 == Status::Pass), "{found:?}");
 }
+
+/// A forwarding listener rule on an HTTP listener that redirects by default
+/// still serves plaintext: Terraform, CloudFormation and snapshot.
+#[test]
+fn listener_rules_of_redirecting_http_listeners_are_judged() {
+    use pillar_model::Status;
+    let text = r#"
+resource "aws_lb" "web" {
+  load_balancer_type = "application"
+}
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.web.arn
+  port              = 80
+  protocol          = "HTTP"
+  default_action {
+    type = "redirect"
+    redirect {
+      protocol    = "HTTPS"
+      port        = "443"
+      status_code = "HTTP_301"
+    }
+  }
+}
+resource "aws_lb_listener_rule" "health" {
+  listener_arn = aws_lb_listener.http.arn
+  priority     = 10
+  action {
+    type             = "forward"
+    target_group_arn = var.tg
+  }
+  condition {
+    path_pattern {
+      values = ["/health"]
+    }
+  }
+}
+variable "tg" {}
+"#;
+    let loaded = tf(&[("main.tf", text)], &LoadOptions::default());
+    assert!(loaded.skipped.is_empty(), "{:?}", loaded.skipped);
+    let ls = loaded.inventory.load_balancers[0]
+        .listeners
+        .clone()
+        .into_option()
+        .unwrap();
+    let rules = ls[0].rules.clone().into_option().unwrap();
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0].priority.as_deref(), Some("10"));
+    assert_eq!(rules[0].location.as_ref().unwrap().line, Some(18));
+    let found = plaintext_http(&loaded.inventory);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Status::Fail);
+    assert!(
+        found[0]
+            .1
+            .contains("aws_lb_listener_rule.health (priority 10)")
+            && found[0].1.contains("forward"),
+        "{found:?}"
+    );
+    // The same rule redirecting to HTTPS passes.
+    let fixed = text.replace(
+        "    type             = \"forward\"\n    target_group_arn = var.tg\n",
+        "    type = \"redirect\"\n    redirect {\n      protocol    = \"HTTPS\"\n      status_code = \"HTTP_301\"\n    }\n",
+    );
+    let loaded = tf(&[("main.tf", &fixed)], &LoadOptions::default());
+    let found = plaintext_http(&loaded.inventory);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Status::Pass, "{found:?}");
+
+    let cfn = |action: &str| {
+        format!(
+            r#"Resources:
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+  Http:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Alb
+      Port: 80
+      Protocol: HTTP
+      DefaultActions:
+        - Type: redirect
+          RedirectConfig: {{Protocol: HTTPS, Port: "443", StatusCode: HTTP_301}}
+  Api:
+    Type: AWS::ElasticLoadBalancingV2::ListenerRule
+    Properties:
+      ListenerArn: !Ref Http
+      Priority: 5
+      Conditions:
+        - Field: path-pattern
+          Values: ["/api/*"]
+      Actions:
+        - {action}
+"#
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.yaml");
+    std::fs::write(
+        &path,
+        cfn("Type: fixed-response\n          FixedResponseConfig: {StatusCode: \"200\"}"),
+    )
+    .unwrap();
+    let loaded = cloudformation::load_file(&path, &LoadOptions::default());
+    assert!(loaded.skipped.is_empty(), "{:?}", loaded.skipped);
+    let found = plaintext_http(&loaded.inventory);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Status::Fail);
+    assert!(
+        found[0].1.contains("listener rule Api (priority 5)"),
+        "{found:?}"
+    );
+    std::fs::write(
+        &path,
+        cfn("Type: redirect\n          RedirectConfig: {Protocol: HTTPS, StatusCode: HTTP_301}"),
+    )
+    .unwrap();
+    let loaded = cloudformation::load_file(&path, &LoadOptions::default());
+    let found = plaintext_http(&loaded.inventory);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Status::Pass, "{found:?}");
+
+    // Snapshot: elbv2-describe-rules/<listener ARN, / and : as _>.json;
+    // without it the redirecting listener's rules are unknown.
+    let listener = "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2";
+    let snap = tempfile::tempdir().unwrap();
+    let region = snap.path().join("us-east-1");
+    std::fs::create_dir_all(region.join("elbv2-describe-listeners")).unwrap();
+    std::fs::write(
+        region.join("elbv2-describe-load-balancers.json"),
+        r#"{"LoadBalancers": [{"LoadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/50dc6c495c0c9188",
+            "LoadBalancerName": "web", "Type": "application", "Scheme": "internet-facing"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        region.join("elbv2-describe-listeners/web.json"),
+        format!(
+            r#"{{"Listeners": [{{"ListenerArn": "{listener}", "Port": 80, "Protocol": "HTTP",
+                "DefaultActions": [{{"Type": "redirect", "RedirectConfig": {{"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}}}]}}]}}"#
+        ),
+    )
+    .unwrap();
+    let loaded = load_paths(&[snap.path().to_path_buf()], &LoadOptions::default());
+    let found = plaintext_http(&loaded.inventory);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Status::Unknown, "{found:?}");
+    std::fs::create_dir_all(region.join("elbv2-describe-rules")).unwrap();
+    std::fs::write(
+        region
+            .join("elbv2-describe-rules")
+            .join(format!("{}.json", listener.replace(['/', ':'], "_"))),
+        format!(
+            r#"{{"Rules": [
+                {{"RuleArn": "{listener}/r1", "Priority": "3", "IsDefault": false,
+                  "Actions": [{{"Type": "forward", "TargetGroupArn": "tg"}}]}},
+                {{"RuleArn": "{listener}/default", "Priority": "default", "IsDefault": true,
+                  "Actions": [{{"Type": "redirect", "RedirectConfig": {{"Protocol": "HTTPS"}}}}]}}]}}"#
+        ),
+    )
+    .unwrap();
+    let loaded = load_paths(&[snap.path().to_path_buf()], &LoadOptions::default());
+    assert!(loaded.skipped.is_empty(), "{:?}", loaded.skipped);
+    let found = plaintext_http(&loaded.inventory);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Status::Fail, "{found:?}");
+    assert!(found[0].1.contains("/r1 (priority 3)"), "{found:?}");
+}
+
+/// A Classic HTTPS/SSL listener that uses no SSL negotiation policy gets
+/// AWS's default ELBSecurityPolicy-2016-08 (TLS 1.0 and 1.1): Terraform,
+/// CloudFormation and snapshot.
+#[test]
+fn classic_https_listener_without_policy_gets_the_default() {
+    use pillar_model::Status;
+    let text = r#"
+resource "aws_elb" "web" {
+  name = "web"
+  listener {
+    instance_port     = 80
+    instance_protocol = "http"
+    lb_port           = 443
+    lb_protocol       = "https"
+  }
+}
+"#;
+    let loaded = tf(&[("main.tf", text)], &LoadOptions::default());
+    let found = rule_findings(&loaded.inventory, "elb-tls-policy-outdated");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Status::Fail);
+    assert!(
+        found[0].1.contains("names no SSL negotiation policy")
+            && found[0].1.contains("ELBSecurityPolicy-2016-08"),
+        "{found:?}"
+    );
+    // A policy set on the port: judged as that policy.
+    let with_policy = format!(
+        r#"{text}
+resource "aws_load_balancer_policy" "tls" {{
+  load_balancer_name = aws_elb.web.name
+  policy_name        = "tls"
+  policy_type_name   = "SSLNegotiationPolicyType"
+  policy_attribute {{
+    name  = "Reference-Security-Policy"
+    value = "ELBSecurityPolicy-TLS-1-2-2017-01"
+  }}
+}}
+resource "aws_load_balancer_listener_policy" "https" {{
+  load_balancer_name = aws_elb.web.name
+  load_balancer_port = 443
+  policy_names       = [aws_load_balancer_policy.tls.policy_name]
+}}
+"#
+    );
+    let loaded = tf(&[("main.tf", &with_policy)], &LoadOptions::default());
+    let found = rule_findings(&loaded.inventory, "elb-tls-policy-outdated");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Status::Pass, "{found:?}");
+    // A listener policy whose load balancer cannot be resolved may be set
+    // on it: not judged as having none.
+    let unresolved = format!(
+        "{text}\nresource \"aws_load_balancer_listener_policy\" \"x\" {{\n  load_balancer_name = var.lb\n  load_balancer_port = 443\n  policy_names = [\"p\"]\n}}\nvariable \"lb\" {{}}\n"
+    );
+    let loaded = tf(&[("main.tf", &unresolved)], &LoadOptions::default());
+    let found = rule_findings(&loaded.inventory, "elb-tls-policy-outdated");
+    assert!(found.iter().all(|f| f.0 != Status::Fail), "{found:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let cfn = dir.path().join("lb.yaml");
+    std::fs::write(
+        &cfn,
+        "Resources:\n  Lb:\n    Type: AWS::ElasticLoadBalancing::LoadBalancer\n    Properties:\n      Listeners:\n        - {LoadBalancerPort: '443', InstancePort: '80', Protocol: SSL}\n        - {LoadBalancerPort: '8443', InstancePort: '80', Protocol: HTTPS, PolicyNames: [Declared-Elsewhere]}\n",
+    )
+    .unwrap();
+    let loaded = cloudformation::load_file(&cfn, &LoadOptions::default());
+    assert!(loaded.skipped.is_empty(), "{:?}", loaded.skipped);
+    let found = rule_findings(&loaded.inventory, "elb-tls-policy-outdated");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Status::Fail);
+    assert!(found[0].1.contains("SSL listener on port 443"), "{found:?}");
+
+    let snap = tempfile::tempdir().unwrap();
+    let region = snap.path().join("us-east-1");
+    std::fs::create_dir_all(&region).unwrap();
+    std::fs::write(
+        region.join("elb-describe-load-balancers.json"),
+        r#"{"LoadBalancerDescriptions": [{"LoadBalancerName": "web", "Scheme": "internet-facing",
+            "ListenerDescriptions": [{"Listener": {"Protocol": "HTTPS", "LoadBalancerPort": 443},
+                                      "PolicyNames": []}]}]}"#,
+    )
+    .unwrap();
+    let loaded = load_paths(&[snap.path().to_path_buf()], &LoadOptions::default());
+    let found = rule_findings(&loaded.inventory, "elb-tls-policy-outdated");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Status::Fail, "{found:?}");
+    assert!(
+        found[0].1.contains("ELBSecurityPolicy-2016-08"),
+        "{found:?}"
+    );
+}

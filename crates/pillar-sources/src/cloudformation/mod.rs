@@ -170,6 +170,20 @@ fn load_doc(
         join(r, inv);
         resource_policies::join(r, inv);
     }
+    for r in all
+        .iter()
+        .filter(|r| r.kind == "AWS::ElasticLoadBalancingV2::ListenerRule")
+    {
+        let actions = r.list("Actions");
+        let rule = ListenerRule {
+            arn: r.id.clone(),
+            priority: r.s("Priority"),
+            actions: actions.iter().filter_map(|a| text(a.get("Type"))).collect(),
+            redirect_protocol: redirect_protocol(&actions),
+            location: r.loc(),
+        };
+        crate::terraform::map::add_listener_rule(inv, r.s("ListenerArn"), rule);
+    }
 }
 
 /// `Metadata: pillar: ignore: [{id, reason}]` on each resource. A resource
@@ -279,6 +293,7 @@ impl R {
 }
 
 const UNDECLARED_LB: &str = "the load balancer is not declared in this template";
+use crate::terraform::map::UNRESOLVED_POLICY;
 
 /// The protocol of a listener's default redirect: AWS's `#{protocol}` when
 /// `RedirectConfig` names none, `None` when unresolved, when there is no
@@ -823,7 +838,13 @@ fn primary(r: &R, inv: &mut Inventory) {
                             .unwrap_or_default()
                             .to_ascii_uppercase(),
                         default_actions: vec!["forward".to_owned()],
+                        policy_names: match l.get("PolicyNames").map(V::known_strings) {
+                            None => Vec::new(),
+                            Some(Known::Known(n)) => n,
+                            Some(Known::Unknown(_)) => vec![UNRESOLVED_POLICY.to_owned()],
+                        },
                         location: r.loc_of(l),
+                        rules: Known::Known(Vec::new()),
                         ..Listener::default()
                     })
                     .collect()
@@ -1225,6 +1246,7 @@ fn join(r: &R, inv: &mut Inventory) {
                 redirect_protocol: redirect_protocol(&actions),
                 policy_names: Vec::new(),
                 location: r.loc(),
+                rules: Known::Known(Vec::new()),
             };
             crate::terraform::map::add_listener(
                 inv,

@@ -327,6 +327,18 @@ pub(crate) fn assemble(
                                 Data::Listeners(l) => Some(l),
                                 _ => None,
                             });
+                        if let Known::Known(ls) = &mut lb.listeners {
+                            for l in ls.iter_mut() {
+                                l.rules =
+                                    known(
+                                        b.take(Kind::ListenerRules, region, &l.arn),
+                                        |d| match d {
+                                            Data::ListenerRules(r) => Some(r),
+                                            _ => None,
+                                        },
+                                    );
+                            }
+                        }
                     } else {
                         let mut policies = known(
                             b.take(Kind::ClassicLbPolicies, region, &lb.name),

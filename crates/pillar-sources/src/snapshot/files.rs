@@ -55,6 +55,7 @@ pub(crate) enum Kind {
     FlowLogs,
     LoadBalancersV2,
     Listeners,
+    ListenerRules,
     TargetGroups,
     TargetHealth,
     ClassicLoadBalancers,
@@ -248,6 +249,7 @@ pub(crate) const REGION_DIRS: &[(&str, Kind)] = &[
         Kind::InstanceUserData,
     ),
     ("elbv2-describe-listeners", Kind::Listeners),
+    ("elbv2-describe-rules", Kind::ListenerRules),
     ("elbv2-describe-target-health", Kind::TargetHealth),
     (
         "elb-describe-load-balancer-policies",

@@ -6,8 +6,8 @@ use super::parse::{Data, Fail};
 use super::util::{time, Ctx, Lines};
 use pillar_model::{
     Analyzer, ConfigRecorder, DbInstance, DbSnapshot, Detector, EventRule, EventSelector, Function,
-    KmsKey, Known, Listener, LoadBalancer, LogGroup, Secret, SecurityHub, TargetGroup, Timestamp,
-    TlsNegotiationPolicy, Trail, TrailStatus, WebAcl,
+    KmsKey, Known, Listener, ListenerRule, LoadBalancer, LogGroup, Secret, SecurityHub,
+    TargetGroup, Timestamp, TlsNegotiationPolicy, Trail, TrailStatus, WebAcl,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -161,6 +161,51 @@ pub(crate) fn listeners(bytes: &[u8]) -> Result<Data, Fail> {
                     redirect_protocol,
                     policy_names: Vec::new(),
                     location: None,
+                    rules: Known::default(),
+                }
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct ListenerRulesOut {
+    rules: Vec<ListenerRuleShape>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct ListenerRuleShape {
+    rule_arn: String,
+    priority: Option<String>,
+    actions: Vec<ActionShape>,
+    is_default: bool,
+}
+
+/// `elbv2 describe-rules --listener-arn X`: the listener's rules other than
+/// the default one (whose actions are the listener's default actions).
+pub(crate) fn listener_rules(bytes: &[u8]) -> Result<Data, Fail> {
+    let out: ListenerRulesOut = serde_json::from_slice(bytes)?;
+    Ok(Data::ListenerRules(
+        out.rules
+            .into_iter()
+            .filter(|r| !r.is_default)
+            .map(|r| {
+                let mut redirect_protocol = None;
+                let mut actions = Vec::new();
+                for a in r.actions {
+                    if a.kind.eq_ignore_ascii_case("redirect") {
+                        redirect_protocol = a.redirect_config.and_then(|c| c.protocol);
+                    }
+                    actions.push(a.kind);
+                }
+                ListenerRule {
+                    arn: r.rule_arn,
+                    priority: r.priority,
+                    actions,
+                    redirect_protocol,
+                    location: None,
                 }
             })
             .collect(),
@@ -306,6 +351,7 @@ pub(crate) fn classic_load_balancers(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data
                             port: d.listener.load_balancer_port,
                             protocol: d.listener.protocol,
                             policy_names: d.policy_names,
+                            rules: Known::Known(Vec::new()),
                             ..Listener::default()
                         })
                         .collect(),

@@ -290,6 +290,7 @@ fn map_all(all: &[R<'_>], inv: &mut Inventory) {
     local_routes(inv);
     for r in all {
         attach_listener_policy(r, inv);
+        attach_listener_rule(r, inv);
     }
     // Settings joined from the configuration: what was not declared is absent.
     for b in &mut inv.buckets {
@@ -912,6 +913,7 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
                             redirect_protocol: None,
                             policy_names: Vec::new(),
                             location: r.loc_of(l),
+                            rules: Known::Known(Vec::new()),
                         })
                         .collect(),
                 )
@@ -1371,29 +1373,98 @@ fn principal_name(r: &R<'_>, key: &str) -> String {
     r.s(key).unwrap_or_else(|| format!("({key} of {})", r.addr))
 }
 
+/// The policy name a Classic listener gets when a policy may be set on it
+/// but which one cannot be resolved.
+pub(crate) const UNRESOLVED_POLICY: &str = "(unresolved)";
+
 /// After the join pass: listener policies name the listener ports that use
-/// a Classic Load Balancer's policies (`aws_load_balancer_listener_policy`).
+/// a Classic Load Balancer's policies (`aws_load_balancer_listener_policy`,
+/// `aws_lb_ssl_negotiation_policy`), and the listeners the policies they
+/// use. When the load balancer or port cannot be resolved, every Classic
+/// listener that may be meant is marked as using an unresolved policy (so
+/// no rule takes it for a listener without one).
 fn attach_listener_policy(r: &R<'_>, inv: &mut Inventory) {
-    if r.kind != "aws_load_balancer_listener_policy" {
-        return;
-    }
-    let (Some(lb), Some(port)) = (
-        r.s("load_balancer_name"),
-        r.get("load_balancer_port")
-            .and_then(|p| p.to_num().ok())
-            .map(|n| n as u16),
-    ) else {
-        return;
+    let (lb_key, names) = match r.kind {
+        "aws_load_balancer_listener_policy" => ("load_balancer_name", r.strings("policy_names")),
+        "aws_lb_ssl_negotiation_policy" => (
+            "load_balancer",
+            vec![r.s("name").unwrap_or_else(|| r.addr.clone())],
+        ),
+        _ => return,
     };
-    let names = r.strings("policy_names");
+    let port_key = if r.kind == "aws_lb_ssl_negotiation_policy" {
+        "lb_port"
+    } else {
+        "load_balancer_port"
+    };
+    let port = r
+        .get(port_key)
+        .and_then(|p| p.to_num().ok())
+        .map(|n| n as u16);
+    let lb = r.s(lb_key);
+    let resolved = lb.is_some()
+        && port.is_some()
+        && r.get("policy_names")
+            .is_none_or(|v| v.known_strings().get().is_some());
     for l in inv
         .load_balancers
         .iter_mut()
-        .filter(|l| l.kind == "classic" && (l.name == lb || l.arn == lb))
+        .filter(|l| l.kind == "classic" && lb.as_ref().is_none_or(|k| &l.name == k || &l.arn == k))
     {
-        if let Known::Known(ps) = &mut l.tls_policies {
+        if let (Known::Known(ps), Some(port), true) = (
+            &mut l.tls_policies,
+            port,
+            r.kind == "aws_load_balancer_listener_policy",
+        ) {
             for p in ps.iter_mut().filter(|p| names.contains(&p.name)) {
                 p.listener_ports.push(port);
+            }
+        }
+        if let Known::Known(ls) = &mut l.listeners {
+            for li in ls.iter_mut().filter(|li| port.is_none() || li.port == port) {
+                if resolved {
+                    li.policy_names.extend(names.iter().cloned());
+                } else {
+                    li.policy_names.push(UNRESOLVED_POLICY.to_owned());
+                }
+            }
+        }
+    }
+}
+
+/// After the join pass: an `aws_lb_listener_rule` joins its listener.
+fn attach_listener_rule(r: &R<'_>, inv: &mut Inventory) {
+    if !matches!(r.kind, "aws_lb_listener_rule" | "aws_alb_listener_rule") {
+        return;
+    }
+    let actions = r.blocks("action");
+    let rule = ListenerRule {
+        arn: r.addr.clone(),
+        priority: r.s("priority"),
+        actions: actions.iter().filter_map(|a| text(a.get("type"))).collect(),
+        redirect_protocol: redirect_protocol(&actions),
+        location: r.loc(),
+    };
+    add_listener_rule(inv, r.s("listener_arn"), rule);
+}
+
+/// Add a rule to the declared listener it names (by ARN, address or
+/// logical id). A rule of a listener the configuration does not declare is
+/// dropped: whether that listener takes plaintext HTTP is not known.
+/// Shared by Terraform and CloudFormation.
+pub(crate) fn add_listener_rule(
+    inv: &mut Inventory,
+    listener_arn: Option<String>,
+    rule: ListenerRule,
+) {
+    let Some(key) = listener_arn else { return };
+    for lb in &mut inv.load_balancers {
+        if let Known::Known(ls) = &mut lb.listeners {
+            for l in ls.iter_mut().filter(|l| l.arn == key) {
+                match &mut l.rules {
+                    Known::Known(rs) => rs.push(rule.clone()),
+                    other => *other = Known::Known(vec![rule.clone()]),
+                }
             }
         }
     }
@@ -1767,6 +1838,7 @@ fn join(r: &R<'_>, inv: &mut Inventory) {
                 redirect_protocol: redirect_protocol(&actions),
                 policy_names: Vec::new(),
                 location: r.loc(),
+                rules: Known::Known(Vec::new()),
             };
             add_listener(
                 inv,

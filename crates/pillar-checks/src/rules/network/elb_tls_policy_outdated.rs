@@ -3,7 +3,8 @@
 use crate::meta::{Meta, Rule};
 use crate::out::Out;
 use pillar_model::{
-    Domain, Inventory, Known, LoadBalancer, Severity, SourceKind, Status, TlsNegotiationPolicy,
+    Domain, Inventory, Known, Listener, LoadBalancer, Severity, SourceKind, Status,
+    TlsNegotiationPolicy,
 };
 use serde_json::json;
 
@@ -64,7 +65,11 @@ static META: Meta = Meta {
         `ssl_policy`: a predefined policy whose name carries `TLS-1-2`, `TLS13-1-2`, \
         `TLS13-1-3` or `FS-1-2` passes; any other predefined `ELBSecurityPolicy-*` \
         (`2016-08`, `TLS-1-1-2017-01`, `TLS13-1-0-2021-06`, `FS-1-1-2019-08`…) allows TLS \
-        1.0 or 1.1 and fails. A listener that names no policy is not judged.\n\n\
+        1.0 or 1.1 and fails. A listener that names no policy is not judged.\n\
+        - each HTTPS or SSL listener of a Classic Load Balancer that uses no SSL negotiation \
+        policy (none named on the listener, none set on its port): Elastic Load Balancing \
+        gives it the default `ELBSecurityPolicy-2016-08`, which enables TLS 1.0 and 1.1, so it \
+        fails. A listener whose policy cannot be resolved is not judged this way.\n\n\
         One finding per failing policy or listener; a load balancer with none passes. Load \
         balancers without an HTTPS, SSL or TLS listener or policy are not reported. Ciphers \
         are not judged.\n\n\
@@ -84,6 +89,9 @@ static META: Meta = Meta {
         enables; `ELBSecurityPolicy-TLS-1-2-2017-01` is the only one limited to TLS 1.2)\n\
         - Elastic Load Balancing, User Guide for Classic Load Balancers: SSL negotiation \
         configurations (`Protocol-*` and `Reference-Security-Policy` attributes)\n\
+        - Elastic Load Balancing, User Guide for Classic Load Balancers: Update the SSL \
+        negotiation configuration (an HTTPS/SSL listener created without a security policy \
+        gets the default `ELBSecurityPolicy-2016-08`)\n\
         - Elastic Load Balancing, User Guide for Application Load Balancers and for Network \
         Load Balancers: Security policies (the TLS versions of each predefined policy)\n\
         - AWS Security Hub controls: ELB.8 Classic Load Balancers with SSL listeners should \
@@ -152,6 +160,36 @@ fn classic_verdict(p: &TlsNegotiationPolicy) -> Verdict {
     }
 }
 
+/// The policy Elastic Load Balancing associates with a Classic HTTPS/SSL
+/// listener created without one (Classic Load Balancer guide, "Update the
+/// SSL negotiation configuration"); it enables TLS 1.0, 1.1 and 1.2.
+const DEFAULT_CLASSIC_POLICY: &str = "ELBSecurityPolicy-2016-08";
+
+/// HTTPS/SSL listeners of a Classic Load Balancer that use no policy: none
+/// named on the listener, and no known policy set on its port. Needs the
+/// listeners and the policies known (a snapshot's listener names its
+/// policies itself).
+fn listeners_without_policy(lb: &LoadBalancer) -> Vec<(&Listener, String)> {
+    let Known::Known(ls) = &lb.listeners else {
+        return Vec::new();
+    };
+    let policies = lb.tls_policies.get();
+    if policies.is_none() && from_file(lb) {
+        return Vec::new();
+    }
+    ls.iter()
+        .filter(|l| matches!(l.protocol.to_ascii_uppercase().as_str(), "HTTPS" | "SSL"))
+        .filter(|l| l.policy_names.is_empty())
+        .filter(|l| {
+            !policies.is_some_and(|ps| {
+                ps.iter()
+                    .any(|p| l.port.is_some_and(|port| p.listener_ports.contains(&port)))
+            })
+        })
+        .filter_map(|l| l.port.map(|p| (l, p.to_string())))
+        .collect()
+}
+
 fn from_file(lb: &LoadBalancer) -> bool {
     matches!(
         lb.resource.source,
@@ -168,6 +206,27 @@ impl Rule for ElbTlsPolicyOutdated {
         for lb in &inv.load_balancers {
             let (mut failed, mut judged, mut unknown) = (false, 0usize, None::<String>);
             if lb.kind == "classic" {
+                for (l, port) in listeners_without_policy(lb) {
+                    judged += 1;
+                    failed = true;
+                    out.report(
+                        Status::Fail,
+                        lb.resource.clone(),
+                        l.location.clone().or_else(|| lb.location.clone()),
+                        format!(
+                            "{} listener on port {port} of Classic Load Balancer {} names no SSL negotiation policy, so it gets AWS's default {DEFAULT_CLASSIC_POLICY}, which allows TLS 1.0 and 1.1",
+                            l.protocol, lb.name
+                        ),
+                        json!({
+                            "load_balancer": lb.name,
+                            "port": l.port,
+                            "protocol": l.protocol,
+                            "policy_names": l.policy_names,
+                            "default_policy": DEFAULT_CLASSIC_POLICY,
+                        }),
+                        &format!("listener/{port}"),
+                    );
+                }
                 let tls_listeners = lb.listeners.get().is_some_and(|ls| {
                     ls.iter().any(|l| {
                         matches!(l.protocol.to_ascii_uppercase().as_str(), "HTTPS" | "SSL")

@@ -41,11 +41,16 @@ static META: Meta = Meta {
         }\n}",
     docs: "## What it does\n\
         Reports each `HTTP` listener of an Application Load Balancer, internet-facing or \
-        internal, whose default action is not a redirect to `HTTPS`, and each `HTTP` listener \
-        of a Classic Load Balancer (which cannot redirect). A redirect that keeps the request's \
+        internal, whose default action is not a redirect to `HTTPS`, or one of whose listener \
+        rules forwards, answers (`fixed-response`) or redirects elsewhere than `HTTPS` \
+        (rules are evaluated in priority order before the default action, so a forwarding \
+        rule serves the requests it matches in plaintext even when the default action \
+        redirects), and each `HTTP` listener of a Classic Load Balancer (which cannot \
+        redirect). A redirect that keeps the request's \
         protocol (`#{protocol}`, AWS's default when the redirect names none) or names `HTTP` \
         sends the client on over HTTP and fails. One finding per listener. Load balancers whose \
-        listeners, or whose redirect protocol, are unknown are *unknown*; network and gateway \
+        listeners, whose redirect protocol, or whose redirecting HTTP listener's rules are \
+        unknown (a snapshot without `elbv2-describe-rules/<listener>.json`) are *unknown*; network and gateway \
         load balancers are skipped.\n\n\
         ## Why is this bad?\n\
         Plain HTTP offers no confidentiality or integrity: anyone on the path can read session \
@@ -60,6 +65,8 @@ static META: Meta = Meta {
         ## References\n\
         - Elastic Load Balancing User Guide for ALB: Listener rules, redirect actions \
         (`Protocol`: HTTP, HTTPS or `#{protocol}`, the default)\n\
+        - Elastic Load Balancing User Guide for ALB: Listener rules (rules are evaluated in \
+        priority order, the default rule last)\n\
         - Elastic Load Balancing User Guide for ALB: Create an HTTPS listener\n\
         - AWS Security Hub controls: ELB.1 Application Load Balancer should be configured to \
         redirect all HTTP requests to HTTPS; ELB.3 Classic Load Balancer listeners should be \
@@ -184,7 +191,57 @@ fn verdict(kind: &str, l: &Listener) -> Verdict {
             }
         ));
     }
-    match l.redirect_protocol.as_deref() {
+    match redirect_verdict(l.redirect_protocol.as_deref()) {
+        Verdict::Secure => {}
+        other => return other,
+    }
+    // Rules are evaluated before the default action: one that forwards or
+    // answers serves the requests it matches in plaintext.
+    let rules = match &l.rules {
+        Known::Known(r) => r,
+        Known::Unknown(r) => {
+            return Verdict::Unknown(format!(
+                "redirects to HTTPS by default, but its listener rules are unknown ({r})"
+            ))
+        }
+    };
+    let mut unknown = None;
+    for rule in rules {
+        let name = match &rule.priority {
+            Some(p) => format!("listener rule {} (priority {p})", rule.arn),
+            None => format!("listener rule {}", rule.arn),
+        };
+        if !rule
+            .actions
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case("redirect"))
+        {
+            return Verdict::Plain(format!(
+                "redirects to HTTPS by default, but {name} serves the requests it matches in plaintext ({})",
+                if rule.actions.is_empty() {
+                    "no action".to_owned()
+                } else {
+                    rule.actions.join(", ")
+                }
+            ));
+        }
+        match redirect_verdict(rule.redirect_protocol.as_deref()) {
+            Verdict::Secure => {}
+            Verdict::Plain(why) => {
+                return Verdict::Plain(format!("redirects to HTTPS by default, but {name} {why}"))
+            }
+            Verdict::Unknown(r) => unknown = Some(format!("{name}: {r}")),
+        }
+    }
+    match unknown {
+        Some(r) => Verdict::Unknown(r),
+        None => Verdict::Secure,
+    }
+}
+
+/// A redirect action by its protocol.
+fn redirect_verdict(protocol: Option<&str>) -> Verdict {
+    match protocol {
         Some(p) if p.eq_ignore_ascii_case("HTTPS") => Verdict::Secure,
         Some("#{protocol}") => Verdict::Plain(
             "redirects keeping the request's protocol (#{protocol}), so over HTTP again".to_owned(),
