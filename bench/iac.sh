@@ -4,6 +4,7 @@
 #
 #   bench/iac.sh              # release build, 5 runs each
 #   RUNS=9 bench/iac.sh
+#   ONLY=real-world RUNS=3 bench/iac.sh   # only the inputs whose label has WORD
 #
 # The corpora are read in place from ../shared/corpora/iac. Uses hyperfine
 # when installed, else /usr/bin/time (median of the runs, CPU = user+sys).
@@ -72,6 +73,8 @@ measure() { # label, command...
 
 for entry in "${inputs[@]}"; do
   IFS='|' read -r label dir framework <<<"$entry"
+  # ONLY=WORD measures only the inputs whose label contains WORD.
+  [[ -z "${ONLY:-}" || "$label" == *"$ONLY"* ]] || continue
   measure "pillar: $label" "$bin" scan "$dir" --format json -o /dev/null
   if [[ -n "$checkov" ]]; then
     measure "checkov: $label" "$checkov" -d "$dir" --framework "$framework" --quiet -o json --skip-download
