@@ -159,6 +159,9 @@ pub struct Inventory {
     /// ECS tasks.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ecs_tasks: Vec<EcsTask>,
+    /// ECS task definition revisions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ecs_task_definitions: Vec<EcsTaskDefinition>,
     /// EC2 launch template versions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub launch_templates: Vec<LaunchTemplate>,
@@ -274,6 +277,7 @@ impl Inventory {
             topics,
             vpc_endpoints,
             ecs_tasks,
+            ecs_task_definitions,
             launch_templates,
             vpc_bpa,
             vpc_bpa_exclusions,
@@ -325,6 +329,7 @@ impl Inventory {
         self.topics.extend(topics);
         self.vpc_endpoints.extend(vpc_endpoints);
         self.ecs_tasks.extend(ecs_tasks);
+        self.ecs_task_definitions.extend(ecs_task_definitions);
         self.vpc_bpa.extend(vpc_bpa);
         self.vpc_bpa_exclusions.extend(vpc_bpa_exclusions);
         self.launch_templates.extend(launch_templates);

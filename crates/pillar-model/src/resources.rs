@@ -1604,3 +1604,43 @@ pub struct EcsTask {
 }
 
 resources!(Queue, Topic, VpcEndpoint, EcsTask);
+
+/// An ECS task definition revision (`ecs describe-task-definition`,
+/// `aws_ecs_task_definition`, `AWS::ECS::TaskDefinition`): what its
+/// containers are given as plain `environment` values, and which variables
+/// come from `secrets` (`valueFrom` a Secrets Manager secret or an SSM
+/// parameter).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EcsTaskDefinition {
+    /// Identity.
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// Task definition ARN (IaC: the address or logical id).
+    pub arn: String,
+    /// Family.
+    pub family: String,
+    /// Revision (0 when not known, as in IaC).
+    pub revision: u32,
+    /// The container definitions; unknown when they cannot be read (a
+    /// value known only after apply).
+    pub containers: Known<Vec<EcsContainer>>,
+}
+
+/// One container of an ECS task definition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EcsContainer {
+    /// Container name.
+    pub name: String,
+    /// Where the container is declared, when known.
+    pub location: Option<Location>,
+    /// `environment`: variable name to value, in plain text.
+    pub environment: BTreeMap<String, String>,
+    /// Names of the variables in `secrets` (values read from Secrets
+    /// Manager or SSM at start, not stored in the definition).
+    pub secrets: Vec<String>,
+}
+
+resources!(EcsTaskDefinition);

@@ -876,6 +876,7 @@ fn primary(r: &R, inv: &mut Inventory) {
                 ..LoadBalancer::default()
             });
         }
+        "AWS::ECS::TaskDefinition" => ecs_task_definition(r, inv),
         "AWS::Lambda::Function" | "AWS::Serverless::Function" => {
             let name = r.s("FunctionName").unwrap_or_else(|| r.id.clone());
             let environment = match r.get("Environment").and_then(|e| e.get("Variables")) {
@@ -1290,4 +1291,48 @@ fn join(r: &R, inv: &mut Inventory) {
         }
         _ => {}
     }
+}
+
+/// `AWS::ECS::TaskDefinition`: each of `ContainerDefinitions` with its
+/// `Environment` (`Name`/`Value`; values known only at deploy time, such
+/// as a `Ref` to a parameter, are left out: they are not literals) and the
+/// names in `Secrets` (`ValueFrom`).
+fn ecs_task_definition(r: &R, inv: &mut Inventory) {
+    let family = r.s("Family").unwrap_or_else(|| r.id.clone());
+    let containers = match r.get("ContainerDefinitions") {
+        Some(V::Unknown(why)) => Known::Unknown(why.clone()),
+        _ => Known::Known(
+            r.list("ContainerDefinitions")
+                .into_iter()
+                .map(|c| {
+                    let named = |key: &str| -> Vec<(String, Option<String>)> {
+                        items(c.get(key))
+                            .into_iter()
+                            .filter_map(|e| {
+                                let name = text(e.get("Name"))?;
+                                Some((name, e.get("Value").and_then(|v| v.to_text().ok())))
+                            })
+                            .collect()
+                    };
+                    EcsContainer {
+                        name: text(c.get("Name")).unwrap_or_default(),
+                        location: r.loc_of(c),
+                        environment: named("Environment")
+                            .into_iter()
+                            .filter_map(|(k, v)| Some((k, v?)))
+                            .collect(),
+                        secrets: named("Secrets").into_iter().map(|(k, _)| k).collect(),
+                    }
+                })
+                .collect(),
+        ),
+    };
+    inv.ecs_task_definitions.push(EcsTaskDefinition {
+        resource: r.rref("AWS::ECS::TaskDefinition").named(family.clone()),
+        location: r.loc(),
+        arn: r.id.clone(),
+        family,
+        revision: 0,
+        containers,
+    });
 }

@@ -462,6 +462,18 @@ pub(crate) fn assemble(
         }
     }
     inv.trails = dedupe_trails(trails);
+    // Task definitions no task named are resources of their own.
+    let keys: Vec<Key> = b
+        .per_resource
+        .keys()
+        .filter(|k| k.0 == Kind::EcsTaskDefinition)
+        .cloned()
+        .collect();
+    let defs = keys
+        .into_iter()
+        .filter_map(|k| b.per_resource.remove(&k))
+        .collect();
+    super::messaging::join_task_definitions(defs, &mut inv);
     // Secret resource policies are joined by the ARN inside each file.
     let keys: Vec<Key> = b
         .per_resource

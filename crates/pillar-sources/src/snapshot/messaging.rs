@@ -30,8 +30,8 @@ pub(crate) enum Parsed {
     Tasks(Vec<EcsTask>),
     /// `get-queue-attributes` / `get-topic-attributes`.
     Attributes(Box<Attributes>),
-    /// A task definition's `taskRoleArn`.
-    TaskRole(Option<String>),
+    /// A task definition's `taskRoleArn`, and the definition.
+    TaskRole(Option<String>, Box<EcsTaskDefinition>),
     /// `secretsmanager get-resource-policy`.
     SecretPolicy(Box<SecretPolicy>),
 }
@@ -431,17 +431,85 @@ struct TaskDefinitionOut {
 #[serde(rename_all = "camelCase", default)]
 struct TaskDefinitionShape {
     task_role_arn: Option<String>,
+    task_definition_arn: String,
+    family: String,
+    revision: u32,
+    container_definitions: Vec<ContainerShape>,
 }
 
-/// `ecs describe-task-definition --task-definition FAMILY:REVISION`.
-pub(crate) fn task_definition(bytes: &[u8]) -> Result<Data, Fail> {
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ContainerShape {
+    name: String,
+    environment: Vec<NameValue>,
+    secrets: Vec<NameValue>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct NameValue {
+    name: String,
+    value: Option<String>,
+}
+
+/// `ecs describe-task-definition --task-definition FAMILY:REVISION`:
+/// the task role (for tasks without an override) and the definition's
+/// containers with their plain `environment` and the names in `secrets`.
+pub(crate) fn task_definition(bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fail> {
     let out: TaskDefinitionOut = serde_json::from_slice(bytes)?;
     let def = out
         .task_definition
         .ok_or_else(|| Fail::Other("no taskDefinition in the file".to_owned()))?;
     Ok(wrap(Parsed::TaskRole(
-        def.task_role_arn.filter(|r| !r.is_empty()),
+        def.task_role_arn.clone().filter(|r| !r.is_empty()),
+        Box::new(ecs_task_definition(bytes, def, ctx)),
     )))
+}
+
+fn ecs_task_definition(bytes: &[u8], def: TaskDefinitionShape, ctx: &Ctx<'_>) -> EcsTaskDefinition {
+    let mut lines = Lines::new(bytes);
+    let id = if def.task_definition_arn.is_empty() {
+        format!("{}:{}", def.family, def.revision)
+    } else {
+        def.task_definition_arn.clone()
+    };
+    let location = ctx.loc(&mut lines, &id);
+    let containers = def
+        .container_definitions
+        .into_iter()
+        .map(|c| EcsContainer {
+            location: ctx.loc(&mut lines, &c.name),
+            name: c.name,
+            environment: c
+                .environment
+                .into_iter()
+                .filter(|v| !v.name.is_empty())
+                .map(|v| (v.name, v.value.unwrap_or_default()))
+                .collect(),
+            secrets: c.secrets.into_iter().map(|v| v.name).collect(),
+        })
+        .collect();
+    EcsTaskDefinition {
+        resource: ctx.rref(
+            "AWS::ECS::TaskDefinition",
+            id.clone(),
+            super::iam::arn_account(&id),
+        ),
+        location,
+        arn: id,
+        family: def.family,
+        revision: def.revision,
+        containers: Known::Known(containers),
+    }
+}
+
+/// Task definitions that no collected task named: resources of their own.
+pub(crate) fn join_task_definitions(files: Vec<Data>, inv: &mut Inventory) {
+    for d in files {
+        if let Data::Messaging(Parsed::TaskRole(_, def)) = d {
+            inv.ecs_task_definitions.push(*def);
+        }
+    }
 }
 
 fn api_unknown(d: Data) -> String {
@@ -521,7 +589,10 @@ pub(crate) fn join(
                         let key = file_key(&def);
                         let role = roles.entry(key).or_insert_with(|| {
                             match take(Kind::EcsTaskDefinition, &def) {
-                                Some(Data::Messaging(Parsed::TaskRole(r))) => Known::Known(r),
+                                Some(Data::Messaging(Parsed::TaskRole(r, d))) => {
+                                    inv.ecs_task_definitions.push(*d);
+                                    Known::Known(r)
+                                }
                                 Some(other) => Known::Unknown(api_unknown(other)),
                                 None => Known::unknown("task definition not collected"),
                             }
@@ -535,7 +606,7 @@ pub(crate) fn join(
         // Per-resource files are taken by their collections.
         Parsed::Tasks(_)
         | Parsed::Attributes(_)
-        | Parsed::TaskRole(_)
+        | Parsed::TaskRole(..)
         | Parsed::SecretPolicy(_) => {}
     }
 }
@@ -696,6 +767,7 @@ mod tests {
             (Kind::EcsTaskDefinition, "web_3".into()),
             task_definition(
                 br#"{"taskDefinition": {"taskRoleArn": "arn:aws:iam::111122223333:role/web"}}"#,
+                &ctx(),
             )
             .unwrap(),
         );
@@ -721,6 +793,42 @@ mod tests {
             ]
         );
         assert!(inv.ecs_tasks[0].enable_execute_command);
-        assert!(task_definition(b"{}").is_err());
+        assert!(task_definition(b"{}", &ctx()).is_err());
+        // The definition the tasks named is kept, once.
+        assert_eq!(inv.ecs_task_definitions.len(), 1);
+    }
+
+    #[test]
+    fn task_definition_containers_environment_and_secrets() {
+        let d = task_definition(
+            br#"{"taskDefinition": {
+                "taskDefinitionArn": "arn:aws:ecs:us-east-1:444455556666:task-definition/api:7",
+                "family": "api", "revision": 7,
+                "containerDefinitions": [
+                  {"name": "app",
+                   "environment": [{"name": "DB_PASSWORD", "value": "x"}, {"name": "EMPTY"}],
+                   "secrets": [{"name": "API_KEY", "valueFrom": "arn:aws:ssm:us-east-1:444455556666:parameter/api"}]},
+                  {"name": "sidecar"}
+                ]}}"#,
+            &ctx(),
+        )
+        .unwrap();
+        let mut inv = Inventory::default();
+        join_task_definitions(vec![d], &mut inv);
+        let def = &inv.ecs_task_definitions[0];
+        assert_eq!(def.family, "api");
+        assert_eq!(def.revision, 7);
+        assert_eq!(def.resource.account.as_deref(), Some("444455556666"));
+        let Known::Known(c) = &def.containers else {
+            panic!("{def:?}")
+        };
+        assert_eq!(c.len(), 2);
+        assert_eq!(
+            c[0].environment.get("DB_PASSWORD").map(String::as_str),
+            Some("x")
+        );
+        assert_eq!(c[0].environment.get("EMPTY").map(String::as_str), Some(""));
+        assert_eq!(c[0].secrets, ["API_KEY"]);
+        assert!(c[1].environment.is_empty());
     }
 }

@@ -275,7 +275,7 @@ pub(crate) fn parse(kind: Kind, bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fai
         K::VpcEndpoints => messaging::vpc_endpoints(bytes, ctx),
         K::EcsClusters => messaging::clusters(bytes),
         K::EcsTasks => messaging::tasks(bytes, ctx),
-        K::EcsTaskDefinition => messaging::task_definition(bytes),
+        K::EcsTaskDefinition => messaging::task_definition(bytes, ctx),
     }
 }
 

@@ -943,6 +943,7 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
                 ..LoadBalancer::default()
             });
         }
+        "aws_ecs_task_definition" => ecs_task_definition(r, inv),
         "aws_lambda_function" => {
             let name = r.s("function_name").unwrap_or_else(|| r.addr.clone());
             let environment = match r.blocks("environment").first() {
@@ -1894,6 +1895,74 @@ fn join(r: &R<'_>, inv: &mut Inventory) {
             }
         }
         _ => {}
+    }
+}
+
+/// `aws_ecs_task_definition`: `container_definitions` is JSON text
+/// (`jsonencode(...)`, a heredoc or `file(...)`), the same list of container
+/// definitions as the ECS API's; unknown parts of a `jsonencode` read as
+/// `${unknown: …}` strings, which the secret rules take for references.
+fn ecs_task_definition(r: &R<'_>, inv: &mut Inventory) {
+    let family = r.s("family").unwrap_or_else(|| r.addr.clone());
+    let containers = match r.get("container_definitions") {
+        None | Some(V::Null) => Known::Known(Vec::new()),
+        Some(V::Unknown(why)) => Known::Unknown(why.clone()),
+        Some(v) => match v.to_text() {
+            Err(why) => Known::Unknown(why),
+            Ok(text) => match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(serde_json::Value::Array(list)) => Known::Known(
+                    list.iter()
+                        .map(|c| ecs_container_json(c, r.loc()))
+                        .collect(),
+                ),
+                Ok(_) => Known::unknown("container_definitions is not a JSON list"),
+                Err(e) => Known::Unknown(format!("container_definitions is not JSON: {e}")),
+            },
+        },
+    };
+    inv.ecs_task_definitions.push(EcsTaskDefinition {
+        resource: r.rref("AWS::ECS::TaskDefinition").named(family.clone()),
+        location: r.loc(),
+        arn: r.addr.clone(),
+        family,
+        revision: 0,
+        containers,
+    });
+}
+
+/// One container definition in the ECS API's JSON shape.
+fn ecs_container_json(c: &serde_json::Value, location: Option<Location>) -> EcsContainer {
+    let pairs = |key: &str| -> Vec<(String, Option<String>)> {
+        c.get(key)
+            .and_then(serde_json::Value::as_array)
+            .map(|l| {
+                l.iter()
+                    .filter_map(|e| {
+                        let name = e.get("name")?.as_str()?.to_owned();
+                        let value = match e.get("value") {
+                            Some(serde_json::Value::String(s)) => Some(s.clone()),
+                            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                            Some(serde_json::Value::Bool(b)) => Some(b.to_string()),
+                            _ => None,
+                        };
+                        Some((name, value))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    EcsContainer {
+        name: c
+            .get("name")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        location,
+        environment: pairs("environment")
+            .into_iter()
+            .map(|(k, v)| (k, v.unwrap_or_default()))
+            .collect(),
+        secrets: pairs("secrets").into_iter().map(|(k, _)| k).collect(),
     }
 }
 

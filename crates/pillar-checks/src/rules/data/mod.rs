@@ -7,6 +7,7 @@ mod ec2_ebs_default_encryption_disabled;
 mod ec2_ebs_snapshot_public;
 mod ec2_ebs_volume_unencrypted;
 mod ec2_user_data_literal_secret;
+mod ecs_task_env_literal_secret;
 pub(crate) mod exposure;
 mod kms_key_policy_public;
 mod kms_key_rotation_disabled;
@@ -47,5 +48,6 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &sns_topic_public_policy::RULE,
         &lambda_env_literal_secret::RULE,
         &ec2_user_data_literal_secret::RULE,
+        &ecs_task_env_literal_secret::RULE,
     ]
 }

@@ -1,5 +1,5 @@
 //! Helpers for the rules fed by the secrets engine (`pillar-secrets`):
-//! Lambda environment variables and EC2 user data.
+//! Lambda environment variables, EC2 user data and ECS container environments.
 
 use pillar_secrets::inline::ValueHit;
 use pillar_secrets::Confidence;
