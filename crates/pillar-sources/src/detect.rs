@@ -129,11 +129,14 @@ fn find_inputs(path: &Path) -> Vec<Input> {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
+            // A snapshot root's inside (tens of thousands of files) is not
+            // walked at all.
             e.depth() == 0
-                || !e
+                || !(e
                     .file_name()
                     .to_str()
                     .is_some_and(|n| SKIP_DIRS.contains(&n))
+                    || roots.iter().any(|r| e.path().starts_with(r)))
         });
     for entry in walk.filter_map(Result::ok) {
         let p = entry.path();
