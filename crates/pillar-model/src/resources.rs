@@ -1280,6 +1280,54 @@ pub struct DbInstance {
     pub subnet_ids: Vec<String>,
     /// VPC id.
     pub vpc_id: Option<String>,
+    /// How the master user password is given, as written in IaC. AWS never
+    /// returns it, so a snapshot leaves it `not_in_source`.
+    pub master_password: MasterPassword,
+}
+
+/// How an RDS DB instance or cluster gets its master user password in an
+/// IaC source (Terraform `password` / `master_password`, CloudFormation
+/// `MasterUserPassword`).
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MasterPassword {
+    /// The source cannot hold it (a snapshot of the account).
+    #[default]
+    NotInSource,
+    /// No password in the resource (a replica, a restore, a secondary
+    /// cluster member).
+    NotSet,
+    /// RDS manages it in Secrets Manager (`manage_master_user_password`,
+    /// `ManageMasterUserPassword`).
+    Managed,
+    /// Supplied at deploy time, not written: a dynamic reference, a
+    /// parameter or variable without a value, another resource's attribute.
+    /// The text says which.
+    Reference(String),
+    /// Written as a literal value (directly, or as a variable's or
+    /// parameter's default).
+    Literal {
+        /// The argument that holds it (`password`, `MasterUserPassword`).
+        attribute: String,
+        /// The value. Never printed: `Debug` hides it.
+        value: String,
+    },
+}
+
+impl std::fmt::Debug for MasterPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MasterPassword::NotInSource => f.write_str("NotInSource"),
+            MasterPassword::NotSet => f.write_str("NotSet"),
+            MasterPassword::Managed => f.write_str("Managed"),
+            MasterPassword::Reference(r) => f.debug_tuple("Reference").field(r).finish(),
+            MasterPassword::Literal { attribute, .. } => f
+                .debug_struct("Literal")
+                .field("attribute", attribute)
+                .field("value", &"<hidden>")
+                .finish(),
+        }
+    }
 }
 
 /// An RDS DB or cluster snapshot owned by the account.

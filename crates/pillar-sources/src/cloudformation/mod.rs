@@ -628,6 +628,12 @@ fn primary(r: &R, inv: &mut Inventory) {
                 deletion_protection: r.b("DeletionProtection", false).into_option(),
                 iam_auth: r.b("EnableIAMDatabaseAuthentication", false).into_option(),
                 security_groups: r.strings("VPCSecurityGroups"),
+                master_password: crate::terraform::map::master_password(
+                    r.get("ManageMasterUserPassword"),
+                    r.get("MasterUserPassword")
+                        .filter(|v| !matches!(v, V::Null))
+                        .map(|v| ("MasterUserPassword", v)),
+                ),
                 ..DbInstance::default()
             });
         }

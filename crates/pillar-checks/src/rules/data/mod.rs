@@ -13,6 +13,7 @@ mod kms_key_policy_public;
 mod kms_key_rotation_disabled;
 mod lambda_env_literal_secret;
 mod rds_instance_storage_unencrypted;
+mod rds_master_password_literal;
 mod rds_snapshot_public;
 mod s3_account_public_access_block_off;
 mod s3_bucket_public_access_block_off;
@@ -49,5 +50,6 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &lambda_env_literal_secret::RULE,
         &ec2_user_data_literal_secret::RULE,
         &ecs_task_env_literal_secret::RULE,
+        &rds_master_password_literal::RULE,
     ]
 }
