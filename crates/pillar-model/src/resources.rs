@@ -1281,7 +1281,8 @@ pub struct DbInstance {
     /// VPC id.
     pub vpc_id: Option<String>,
     /// How the master user password is given, as written in IaC. AWS never
-    /// returns it, so a snapshot leaves it `not_in_source`.
+    /// returns it, so a snapshot leaves it `not_in_source` (not serialised).
+    #[serde(skip_serializing_if = "MasterPassword::is_not_in_source")]
     pub master_password: MasterPassword,
 }
 
@@ -1312,6 +1313,13 @@ pub enum MasterPassword {
         /// The value. Never printed: `Debug` hides it.
         value: String,
     },
+}
+
+impl MasterPassword {
+    /// Whether the source cannot hold it (the default).
+    pub fn is_not_in_source(&self) -> bool {
+        matches!(self, MasterPassword::NotInSource)
+    }
 }
 
 impl std::fmt::Debug for MasterPassword {
