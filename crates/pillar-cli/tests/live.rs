@@ -643,8 +643,8 @@ fn secret_policies_user_data_and_classic_tls_policies_are_collected() {
     // negotiation policies, and the account's VPC Block Public Access
     // (which moto does not answer: a failed call, never a pass).
     let Some(moto) = Moto::start() else { return };
-    let [secret, instance, lb, template] =
-        <[String; 4]>::try_from(seed(&moto, "seed_extras.py")).unwrap();
+    let [secret, instance, lb, template, http, task] =
+        <[String; 6]>::try_from(seed(&moto, "seed_extras.py")).unwrap();
     let (_dir, snap) = collect_ok(&moto);
     let snap_s = snap.to_str().unwrap();
     let read = |file: &str| -> Value {
@@ -699,6 +699,36 @@ fn secret_policies_user_data_and_classic_tls_policies_are_collected() {
         .iter()
         .any(|a| a["AttributeName"] == "Protocol-TLSv1" && a["AttributeValue"] == "true"));
 
+    // A listener's rules, named after the listener ARN (`/` and `:` made
+    // `_`): the forwarding rule behind the redirecting default.
+    let rules = read(&format!(
+        "us-east-1/elbv2-describe-rules/{}.json",
+        http.replace(['/', ':'], "_")
+    ));
+    let forward = rules["Rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["Priority"] == "10")
+        .unwrap_or_else(|| panic!("{rules}"));
+    assert_eq!(forward["Actions"][0]["Type"], "forward", "{rules}");
+    assert_eq!(forward["Conditions"][0]["Values"][0], "/api/*", "{rules}");
+
+    // Every active task definition family's latest revision, run or not,
+    // with its containers' environment and secrets.
+    let name = task.rsplit('/').next().unwrap().replace(':', "_");
+    let def = read(&format!(
+        "us-east-1/ecs-describe-task-definition/{name}.json"
+    ));
+    assert_eq!(def["taskDefinition"]["taskDefinitionArn"], task.as_str());
+    let container = &def["taskDefinition"]["containerDefinitions"][0];
+    assert_eq!(container["environment"][2]["name"], "LOG_LEVEL", "{def}");
+    assert_eq!(
+        container["secrets"][0]["valueFrom"],
+        secret.as_str(),
+        "{def}"
+    );
+
     // moto has no VPC Block Public Access: the call is listed as failed,
     // and its file holds the error, not an answer.
     let bpa = read("us-east-1/ec2-describe-vpc-block-public-access-options.json");
@@ -726,6 +756,14 @@ fn secret_policies_user_data_and_classic_tls_policies_are_collected() {
     assert!(
         fails("elb-tls-policy-outdated", &lb),
         "TLS 1.0 negotiation policy"
+    );
+    assert!(
+        fails("elbv2-listener-plaintext-http", "shop"),
+        "a forwarding rule behind a redirecting HTTP listener"
+    );
+    assert!(
+        fails("ecs-task-env-literal-secret", "billing-worker"),
+        "a key pair in a task definition's environment"
     );
     let text = serde_json::to_string(&report).unwrap();
     assert!(

@@ -2,9 +2,12 @@
 secret whose resource policy lets another account read it, an instance
 and a launch template whose user data hold an access key pair, and a
 classic load balancer whose HTTPS listener negotiates with a policy that
-still allows TLS 1.0.
-Prints the secret ARN, the instance id, the load balancer name and the
-launch template id, one per line.
+still allows TLS 1.0, an application load balancer whose HTTP listener
+redirects by default but forwards one path in a rule, and an ECS task
+definition that holds a key pair in its environment.
+Prints the secret ARN, the instance id, the load balancer name, the
+launch template id, the HTTP listener ARN and the task definition ARN, one
+per line.
 
     python3 seed_extras.py ENDPOINT_URL
 """
@@ -97,7 +100,59 @@ elb.set_load_balancer_policies_of_listener(
     LoadBalancerName=name, LoadBalancerPort=443, PolicyNames=["legacy-tls"]
 )
 
+elbv2 = client("elbv2")
+vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+subnets = [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"] if s["VpcId"] == vpc][:2]
+alb = elbv2.create_load_balancer(Name="shop", Subnets=subnets, Scheme="internet-facing")[
+    "LoadBalancers"
+][0]["LoadBalancerArn"]
+group = elbv2.create_target_group(Name="shop-api", Protocol="HTTP", Port=8080, VpcId=vpc)[
+    "TargetGroups"
+][0]["TargetGroupArn"]
+http = elbv2.create_listener(
+    LoadBalancerArn=alb,
+    Protocol="HTTP",
+    Port=80,
+    DefaultActions=[
+        {
+            "Type": "redirect",
+            "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"},
+        }
+    ],
+)["Listeners"][0]["ListenerArn"]
+elbv2.create_rule(
+    ListenerArn=http,
+    Priority=10,
+    Conditions=[{"Field": "path-pattern", "Values": ["/api/*"]}],
+    Actions=[{"Type": "forward", "TargetGroupArn": group}],
+)
+
+ecs = client("ecs")
+task = ecs.register_task_definition(
+    family="billing-worker",
+    containerDefinitions=[
+        {
+            "name": "worker",
+            "image": "public.ecr.aws/docker/library/busybox:latest",
+            "memory": 128,
+            "environment": [
+                {"name": "AWS_ACCESS_KEY_ID", "value": "AKIAQ7ZLMNRT4XWPKV3D"},
+                {"name": "AWS_SECRET_ACCESS_KEY", "value": "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"},
+                {"name": "LOG_LEVEL", "value": "info"},
+            ],
+            "secrets": [
+                {
+                    "name": "DB_PASSWORD",
+                    "valueFrom": secret,
+                }
+            ],
+        }
+    ],
+)["taskDefinition"]["taskDefinitionArn"]
+
 print(secret)
 print(instance)
 print(name)
 print(template)
+print(http)
+print(task)

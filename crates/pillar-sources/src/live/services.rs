@@ -19,6 +19,28 @@ fn per(c: &Regional, dir: &str, name: &str) -> String {
 
 // ------------------------------------------------------ load balancers
 
+/// A listener's or a rule's actions, as `describe-listeners` and
+/// `describe-rules` print them.
+fn actions(list: &[aws_sdk_elasticloadbalancingv2::types::Action]) -> Vec<Value> {
+    list.iter()
+        .map(|a| {
+            json!({
+                "Type": s(a.r#type().map(|x| x.as_str())),
+                "TargetGroupArn": s(a.target_group_arn()),
+                "RedirectConfig": a.redirect_config().map_or(Value::Null, |r| json!({
+                    "Protocol": s(r.protocol()),
+                })),
+                "ForwardConfig": a.forward_config().map_or(Value::Null, |f| json!({
+                    "TargetGroups": f.target_groups().iter().map(|g| json!({
+                        "TargetGroupArn": s(g.target_group_arn()),
+                        "Weight": int(g.weight()),
+                    })).collect::<Vec<_>>(),
+                })),
+            })
+        })
+        .collect()
+}
+
 pub(crate) async fn load_balancers(ctx: Arc<Ctx>, c: Arc<Regional>) {
     use aws_sdk_elasticloadbalancingv2::types as t;
     let lbs = ctx
@@ -67,45 +89,68 @@ pub(crate) async fn load_balancers(ctx: Arc<Ctx>, c: Arc<Regional>) {
     spawn_all(&ctx, pairs, move |ctx, (name, arn)| {
         let c = client.clone();
         async move {
-            ctx.call(
-                &per(&c, "elbv2-describe-listeners", &name),
-                c.elbv2
-                    .describe_listeners()
-                    .load_balancer_arn(&arn)
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect(),
-                |v| {
-                    let list: Vec<Value> = v
-                        .iter()
-                        .map(|l: &t::Listener| {
-                            json!({
-                                "ListenerArn": s(l.listener_arn()),
-                                "LoadBalancerArn": s(l.load_balancer_arn()),
-                                "Port": int(l.port()),
-                                "Protocol": s(l.protocol().map(|x| x.as_str())),
-                                "SslPolicy": s(l.ssl_policy()),
-                                "DefaultActions": l.default_actions().iter().map(|a| json!({
-                                    "Type": s(a.r#type().map(|x| x.as_str())),
-                                    "TargetGroupArn": s(a.target_group_arn()),
-                                    "RedirectConfig": a.redirect_config().map_or(Value::Null, |r| json!({
-                                        "Protocol": s(r.protocol()),
-                                    })),
-                                    "ForwardConfig": a.forward_config().map_or(Value::Null, |f| json!({
-                                        "TargetGroups": f.target_groups().iter().map(|g| json!({
-                                            "TargetGroupArn": s(g.target_group_arn()),
-                                            "Weight": int(g.weight()),
-                                        })).collect::<Vec<_>>(),
-                                    })),
-                                })).collect::<Vec<_>>(),
+            let listeners = ctx
+                .call(
+                    &per(&c, "elbv2-describe-listeners", &name),
+                    c.elbv2
+                        .describe_listeners()
+                        .load_balancer_arn(&arn)
+                        .into_paginator()
+                        .items()
+                        .send()
+                        .try_collect(),
+                    |v| {
+                        let list: Vec<Value> = v
+                            .iter()
+                            .map(|l: &t::Listener| {
+                                json!({
+                                    "ListenerArn": s(l.listener_arn()),
+                                    "LoadBalancerArn": s(l.load_balancer_arn()),
+                                    "Port": int(l.port()),
+                                    "Protocol": s(l.protocol().map(|x| x.as_str())),
+                                    "SslPolicy": s(l.ssl_policy()),
+                                    "DefaultActions": actions(l.default_actions()),
+                                })
                             })
-                        })
-                        .collect();
-                    json!({ "Listeners": list })
-                },
-            )
-            .await;
+                            .collect();
+                        json!({ "Listeners": list })
+                    },
+                )
+                .await
+                .unwrap_or_default();
+            // Each listener's rules: a forwarding rule on a redirecting
+            // listener still serves its path over that listener's protocol.
+            for arn in listeners.iter().filter_map(|l| l.listener_arn()) {
+                ctx.call(
+                    &per(&c, "elbv2-describe-rules", arn),
+                    c.elbv2
+                        .describe_rules()
+                        .listener_arn(arn)
+                        .into_paginator()
+                        .items()
+                        .send()
+                        .try_collect(),
+                    |v| {
+                        let list: Vec<Value> = v
+                            .iter()
+                            .map(|r: &t::Rule| {
+                                json!({
+                                    "RuleArn": s(r.rule_arn()),
+                                    "Priority": s(r.priority()),
+                                    "IsDefault": r.is_default(),
+                                    "Conditions": r.conditions().iter().map(|k| json!({
+                                        "Field": s(k.field()),
+                                        "Values": strings(k.values()),
+                                    })).collect::<Vec<_>>(),
+                                    "Actions": actions(r.actions()),
+                                })
+                            })
+                            .collect();
+                        json!({ "Rules": list })
+                    },
+                )
+                .await;
+            }
         }
     })
     .await;
@@ -1240,6 +1285,34 @@ pub(crate) async fn topics(ctx: Arc<Ctx>, c: Arc<Regional>) {
     .await;
 }
 
+/// A task definition as `describe-task-definition` prints it: roles and each
+/// container's environment, secrets and environment files.
+fn task_definition(d: &aws_sdk_ecs::types::TaskDefinition) -> Value {
+    json!({
+        "taskDefinitionArn": s(d.task_definition_arn()),
+        "family": s(d.family()),
+        "revision": d.revision(),
+        "taskRoleArn": s(d.task_role_arn()),
+        "executionRoleArn": s(d.execution_role_arn()),
+        "containerDefinitions": d.container_definitions().iter().map(|k| json!({
+            "name": s(k.name()),
+            "image": s(k.image()),
+            "environment": k.environment().iter().map(|e| json!({
+                "name": s(e.name()),
+                "value": s(e.value()),
+            })).collect::<Vec<_>>(),
+            "secrets": k.secrets().iter().map(|e| json!({
+                "name": e.name(),
+                "valueFrom": e.value_from(),
+            })).collect::<Vec<_>>(),
+            "environmentFiles": k.environment_files().iter().map(|e| json!({
+                "value": e.value(),
+                "type": e.r#type().as_str(),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
 /// `describe-tasks` takes at most 100 tasks a call.
 const ECS_TASKS_PER_CALL: usize = 100;
 
@@ -1262,6 +1335,47 @@ pub(crate) async fn ecs(ctx: Arc<Ctx>, c: Arc<Regional>) {
         .collect();
     // Task definitions are shared between tasks and clusters: read once.
     let seen = Arc::new(std::sync::Mutex::new(std::collections::HashSet::new()));
+    // The latest active revision of every family, run or not: a task
+    // definition holds its containers' environment before any task starts.
+    let families = ctx
+        .call(
+            &path(&c, "ecs-list-task-definition-families"),
+            c.ecs
+                .list_task_definition_families()
+                .status(aws_sdk_ecs::types::TaskDefinitionFamilyStatus::Active)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+            |v: &Vec<String>| json!({ "families": v }),
+        )
+        .await
+        .unwrap_or_default();
+    let (client, known) = (c.clone(), seen.clone());
+    spawn_all(&ctx, families, move |ctx, family| {
+        let (c, seen) = (client.clone(), known.clone());
+        async move {
+            let call = c
+                .ecs
+                .describe_task_definition()
+                .task_definition(&family)
+                .send();
+            match ctx.run(call).await {
+                Ok(o) => {
+                    let Some(d) = o.task_definition() else { return };
+                    let arn = d.task_definition_arn().unwrap_or(&family).to_owned();
+                    if seen.lock().map_or(true, |mut s| s.insert(arn.clone())) {
+                        let name = arn.rsplit('/').next().unwrap_or(&arn);
+                        let file = per(&c, "ecs-describe-task-definition", name);
+                        let v = json!({ "taskDefinition": task_definition(d) });
+                        ctx.write(&file, &super::call::prune(v));
+                    }
+                }
+                Err(e) => ctx.fail(&per(&c, "ecs-describe-task-definition", &family), e),
+            }
+        }
+    })
+    .await;
     spawn_all(&ctx, clusters, move |ctx, cluster| {
         let c = c.clone();
         let seen = seen.clone();
@@ -1336,18 +1450,7 @@ pub(crate) async fn ecs(ctx: Arc<Ctx>, c: Arc<Regional>) {
                         .describe_task_definition()
                         .task_definition(&def)
                         .send(),
-                    |o| {
-                        let v = o.task_definition().map_or(Value::Null, |d| {
-                            json!({
-                                "taskDefinitionArn": s(d.task_definition_arn()),
-                                "family": s(d.family()),
-                                "revision": d.revision(),
-                                "taskRoleArn": s(d.task_role_arn()),
-                                "executionRoleArn": s(d.execution_role_arn()),
-                            })
-                        });
-                        json!({ "taskDefinition": v })
-                    },
+                    |o| json!({ "taskDefinition": o.task_definition().map_or(Value::Null, task_definition) }),
                 )
                 .await;
             }
