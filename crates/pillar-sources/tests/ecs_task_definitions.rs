@@ -11,35 +11,17 @@
 //! failing and a passing definition; the rule judges them with the secrets
 //! engine, and no finding holds the secret in clear.
 
-use pillar_checks::{all, run, RunOptions};
+mod common;
+
+use common::{findings_without, load_clean as load, write};
 use pillar_model::{Inventory, Known, Status};
-use pillar_sources::{load_paths, LoadOptions};
-use std::path::Path;
 
 /// The planted secret; it must never appear in a finding.
 const SECRET: &str = "Vq8!mT3zLr6x-orders";
 
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-fn load(dir: &Path) -> Inventory {
-    let loaded = load_paths(&[dir.to_path_buf()], &LoadOptions::default());
-    assert!(loaded.skipped.is_empty(), "skipped: {:?}", loaded.skipped);
-    loaded.inventory
-}
-
 /// (family, status) of the rule's findings, sorted.
 fn judge(inv: &Inventory) -> Vec<(String, Status)> {
-    let opts = RunOptions {
-        select: vec!["ecs-task-env-literal-secret".to_owned()],
-        ignore: vec![],
-    };
-    let findings = run(inv, &all(), &opts).findings;
-    let text = serde_json::to_string(&findings).unwrap();
-    assert!(!text.contains(SECRET), "a finding leaks the secret: {text}");
+    let findings = findings_without(inv, "ecs-task-env-literal-secret", SECRET);
     let mut out: Vec<(String, Status)> = findings
         .iter()
         .map(|f| {

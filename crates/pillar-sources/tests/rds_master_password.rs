@@ -12,38 +12,17 @@
 //! and variables without a value and other resources' attributes pass; no
 //! finding holds the password in clear.
 
-use pillar_checks::{all, run, RunOptions};
+mod common;
+
+use common::{findings_without, load_clean as load, write};
 use pillar_model::{Inventory, MasterPassword, Status};
-use pillar_sources::{load_paths, LoadOptions};
-use std::path::Path;
 
 /// The planted password; it must never appear in a finding.
 const SECRET: &str = "Vq8!mT3zLr6x-orders";
 
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-fn load(dir: &Path) -> Inventory {
-    let loaded = load_paths(&[dir.to_path_buf()], &LoadOptions::default());
-    assert!(loaded.skipped.is_empty(), "skipped: {:?}", loaded.skipped);
-    loaded.inventory
-}
-
 /// (db id, status) of the rule's findings, sorted; asserts nothing leaks.
 fn judge(inv: &Inventory) -> Vec<(String, Status)> {
-    let opts = RunOptions {
-        select: vec!["rds-master-password-literal".to_owned()],
-        ignore: vec![],
-    };
-    let findings = run(inv, &all(), &opts).findings;
-    let text = serde_json::to_string(&findings).unwrap();
-    assert!(
-        !text.contains(SECRET),
-        "a finding leaks the password: {text}"
-    );
+    let findings = findings_without(inv, "rds-master-password-literal", SECRET);
     let mut out: Vec<(String, Status)> = findings
         .iter()
         .map(|f| {

@@ -10,6 +10,9 @@
 
 use base64::Engine as _;
 use pillar_model::Known;
+mod common;
+
+use common::write;
 use pillar_sources::{load_paths, LoadOptions, Loaded};
 use std::path::Path;
 
@@ -26,12 +29,6 @@ fn decoded(k: &Known<Option<String>>) -> Option<String> {
         Known::Known(None) => None,
         Known::Unknown(r) => panic!("unknown: {r}"),
     }
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
 }
 
 fn load(dir: &Path) -> Loaded {
