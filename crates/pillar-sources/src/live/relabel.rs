@@ -45,13 +45,16 @@ pub(crate) fn call_name(file: &str) -> String {
 fn walk(v: &mut Value, tmp: &str) {
     match v {
         Value::Object(map) => {
-            let in_tmp = map
-                .get("location")
-                .and_then(|l| l.get("file"))
-                .and_then(Value::as_str)
-                .is_some_and(|f| f.starts_with(tmp));
-            if in_tmp {
-                map.insert("location".to_owned(), Value::Null);
+            // `location`, and the locations of parts (`policy_location`).
+            for (key, value) in map.iter_mut() {
+                let in_tmp = (key == "location" || key.ends_with("_location"))
+                    && value
+                        .get("file")
+                        .and_then(Value::as_str)
+                        .is_some_and(|f| f.starts_with(tmp));
+                if in_tmp {
+                    *value = Value::Null;
+                }
             }
             let is_ref = map.contains_key("kind")
                 && map.contains_key("id")
