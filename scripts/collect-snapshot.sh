@@ -274,6 +274,8 @@ for region in "${REGIONS[@]}"; do
         [[ -n $arn ]] || continue
         call "$R/elbv2-describe-target-health/$(key "$name").json" "$region" \
             elbv2 describe-target-health --target-group-arn "$arn"
+        call "$R/elbv2-describe-target-group-attributes/$(key "$name").json" "$region" \
+            elbv2 describe-target-group-attributes --target-group-arn "$arn"
     done < <(values "$R/elbv2-describe-target-groups.json" TargetGroups TargetGroupName TargetGroupArn)
     call "$R/elb-describe-load-balancers.json" "$region" elb describe-load-balancers
 

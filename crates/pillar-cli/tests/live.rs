@@ -522,7 +522,7 @@ fn reachability_judges_every_layer_of_the_live_network() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 6, "{scenarios}");
+    assert_eq!(checked, 8, "{scenarios}");
 }
 
 #[test]

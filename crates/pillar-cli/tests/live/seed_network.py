@@ -117,5 +117,46 @@ lines.append(("no-route-to-igw", scenario("no-route-to-igw", "10.77.5.0/24", pri
 # In a public subnet, but no public address (an Elastic IP away).
 lines.append(("no-public-address", scenario("no-public-address", "10.77.6.0/24", public_rt, open_ssh, False), "blocked"))
 
+# Behind an internet-facing Network Load Balancer: the instance has no
+# public address and sits in a private subnet; its group lets SSH in from
+# the VPC only. Whether the internet reaches it depends on the target
+# group's `preserve_client_ip.enabled` (ELB User Guide for Network Load
+# Balancers, "Client IP preservation"): off, the packets come from the
+# load balancer's private address, which the group allows; on, they keep
+# the client's internet address, which it does not.
+elbv2 = boto3.client("elbv2", endpoint_url=ENDPOINT, region_name="us-east-1")
+vpc_only = group("net-vpc-only-ssh", [{"CidrIp": "10.77.0.0/16"}])
+lb_subnets = []
+for cidr, zone in (("10.77.20.0/24", "us-east-1a"), ("10.77.21.0/24", "us-east-1b")):
+    sn = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=zone)["Subnet"]["SubnetId"]
+    ec2.associate_route_table(RouteTableId=public_rt, SubnetId=sn)
+    lb_subnets.append(sn)
+nlb = elbv2.create_load_balancer(
+    Name="net-nlb", Subnets=lb_subnets, Scheme="internet-facing", Type="network"
+)["LoadBalancers"][0]["LoadBalancerArn"]
+
+
+def behind_nlb(name, cidr, port, preserve):
+    instance = scenario(name, cidr, private_rt, vpc_only, False)
+    tg = elbv2.create_target_group(
+        Name=name, Protocol="TCP", Port=22, VpcId=vpc, TargetType="instance"
+    )["TargetGroups"][0]["TargetGroupArn"]
+    elbv2.modify_target_group_attributes(
+        TargetGroupArn=tg,
+        Attributes=[{"Key": "preserve_client_ip.enabled", "Value": preserve}],
+    )
+    elbv2.register_targets(TargetGroupArn=tg, Targets=[{"Id": instance, "Port": 22}])
+    elbv2.create_listener(
+        LoadBalancerArn=nlb,
+        Protocol="TCP",
+        Port=port,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
+    )
+    return instance
+
+
+lines.append(("nlb-hides-client-ip", behind_nlb("nlb-hides-client-ip", "10.77.22.0/24", 22, "false"), "reachable"))
+lines.append(("nlb-preserves-client-ip", behind_nlb("nlb-preserves-client-ip", "10.77.23.0/24", 2222, "true"), "blocked"))
+
 for name, instance, verdict in lines:
     print(name, instance, verdict)

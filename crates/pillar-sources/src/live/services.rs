@@ -175,6 +175,7 @@ pub(crate) async fn load_balancers(ctx: Arc<Ctx>, c: Arc<Regional>) {
                             "Port": int(g.port()),
                             "VpcId": s(g.vpc_id()),
                             "TargetType": s(g.target_type().map(|x| x.as_str())),
+                            "IpAddressType": s(g.ip_address_type().map(|x| x.as_str())),
                             "LoadBalancerArns": strings(g.load_balancer_arns()),
                         })
                     })
@@ -218,6 +219,25 @@ pub(crate) async fn load_balancers(ctx: Arc<Ctx>, c: Arc<Regional>) {
                         })
                         .collect();
                     json!({ "TargetHealthDescriptions": list })
+                },
+            )
+            .await;
+            // `preserve_client_ip.enabled` decides whether an NLB target
+            // sees the client's address, so whether its security group
+            // is judged against the internet.
+            ctx.call(
+                &per(&c, "elbv2-describe-target-group-attributes", &name),
+                c.elbv2
+                    .describe_target_group_attributes()
+                    .target_group_arn(&arn)
+                    .send(),
+                |o| {
+                    let list: Vec<Value> = o
+                        .attributes()
+                        .iter()
+                        .map(|a| json!({ "Key": s(a.key()), "Value": s(a.value()) }))
+                        .collect();
+                    json!({ "Attributes": list })
                 },
             )
             .await;

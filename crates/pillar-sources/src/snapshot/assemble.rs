@@ -369,6 +369,13 @@ pub(crate) fn assemble(
                         Data::Targets(t) => Some(t),
                         _ => None,
                     });
+                    // Absent (or a failed call): the AWS default for the
+                    // target type and protocol applies (pillar-net).
+                    if let Some(Data::PreserveClientIp(flag)) =
+                        b.take(Kind::TargetGroupAttributes, region, &name)
+                    {
+                        tg.preserve_client_ip = flag;
+                    }
                     inv.target_groups.push(tg);
                 }
             }

@@ -58,6 +58,7 @@ pub(crate) enum Kind {
     ListenerRules,
     TargetGroups,
     TargetHealth,
+    TargetGroupAttributes,
     ClassicLoadBalancers,
     ClassicLbPolicies,
     WebAcls,
@@ -252,6 +253,10 @@ pub(crate) const REGION_DIRS: &[(&str, Kind)] = &[
     ("elbv2-describe-rules", Kind::ListenerRules),
     ("elbv2-describe-target-health", Kind::TargetHealth),
     (
+        "elbv2-describe-target-group-attributes",
+        Kind::TargetGroupAttributes,
+    ),
+    (
         "elb-describe-load-balancer-policies",
         Kind::ClassicLbPolicies,
     ),
@@ -353,6 +358,7 @@ impl Kind {
                 | Listeners
                 | TargetGroups
                 | TargetHealth
+                | TargetGroupAttributes
                 | ClassicLoadBalancers
                 | DbInstances
         )

@@ -64,6 +64,8 @@ pub(crate) enum Data {
     TlsPolicies(Vec<TlsNegotiationPolicy>),
     TargetGroups(Vec<TargetGroup>),
     Targets(Vec<(String, Option<u16>)>),
+    /// A target group's `preserve_client_ip.enabled`, when listed.
+    PreserveClientIp(Option<bool>),
     WebAcls(Vec<WebAcl>),
     KmsKeys(Vec<KmsKey>),
     Aliases(Vec<(String, String)>),
@@ -238,6 +240,7 @@ pub(crate) fn parse(kind: Kind, bytes: &[u8], ctx: &Ctx<'_>) -> Result<Data, Fai
         K::ListenerRules => services::listener_rules(bytes),
         K::TargetGroups => services::target_groups(bytes, ctx),
         K::TargetHealth => services::target_health(bytes),
+        K::TargetGroupAttributes => services::target_group_attributes(bytes),
         K::ClassicLoadBalancers => services::classic_load_balancers(bytes, ctx),
         K::ClassicLbPolicies => services::classic_lb_policies(bytes, ctx),
         K::WebAcls => services::web_acls(bytes, ctx),

@@ -286,6 +286,41 @@ pub(crate) fn target_health(bytes: &[u8]) -> Result<Data, Fail> {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
+struct TargetGroupAttributesOut {
+    attributes: Vec<KeyValue>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct KeyValue {
+    key: String,
+    value: String,
+}
+
+/// `elbv2 describe-target-group-attributes`: the `preserve_client_ip.enabled`
+/// attribute ("true"/"false"), which decides whether an NLB target sees
+/// the client's address (ELB User Guide for NLBs, "Client IP preservation").
+pub(crate) fn target_group_attributes(bytes: &[u8]) -> Result<Data, Fail> {
+    let out: TargetGroupAttributesOut = serde_json::from_slice(bytes)?;
+    let mut flag = None;
+    for a in out.attributes {
+        if a.key == "preserve_client_ip.enabled" {
+            flag = match a.value.trim().to_ascii_lowercase().as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                other => {
+                    return Err(Fail::Other(format!(
+                        "preserve_client_ip.enabled is neither true nor false: {other:?}"
+                    )))
+                }
+            };
+        }
+    }
+    Ok(Data::PreserveClientIp(flag))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 struct ClassicOut {
     load_balancer_descriptions: Vec<ClassicShape>,
 }
