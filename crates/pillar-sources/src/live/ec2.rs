@@ -256,43 +256,25 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>
     let r = &c.region;
     let ec2 = &c.ec2;
     let f = |name: &str| format!("{r}/ec2-{name}.json");
-    ctx.call(
-        &f("describe-vpcs"),
-        ec2.describe_vpcs()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
-        |v| list("Vpcs", v, vpc),
-    )
+    ctx.call(&f("describe-vpcs"), every!(ec2.describe_vpcs()), |v| {
+        list("Vpcs", v, vpc)
+    })
     .await;
     ctx.call(
         &f("describe-subnets"),
-        ec2.describe_subnets()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(ec2.describe_subnets()),
         |v| list("Subnets", v, subnet),
     )
     .await;
     ctx.call(
         &f("describe-route-tables"),
-        ec2.describe_route_tables()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(ec2.describe_route_tables()),
         |v| list("RouteTables", v, route_table),
     )
     .await;
     ctx.call(
         &f("describe-internet-gateways"),
-        ec2.describe_internet_gateways()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(ec2.describe_internet_gateways()),
         |v| {
             list("InternetGateways", v, |g: &t::InternetGateway| {
                 json!({
@@ -307,11 +289,7 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>
     .await;
     ctx.call(
         &f("describe-nat-gateways"),
-        ec2.describe_nat_gateways()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(ec2.describe_nat_gateways()),
         |v| {
             list("NatGateways", v, |n: &t::NatGateway| {
                 json!({
@@ -334,11 +312,7 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>
     .await;
     ctx.call(
         &f("describe-egress-only-internet-gateways"),
-        ec2.describe_egress_only_internet_gateways()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(ec2.describe_egress_only_internet_gateways()),
         |v| {
             list(
                 "EgressOnlyInternetGateways",
@@ -356,32 +330,20 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>
     .await;
     ctx.call(
         &f("describe-network-acls"),
-        ec2.describe_network_acls()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(ec2.describe_network_acls()),
         |v| list("NetworkAcls", v, nacl),
     )
     .await;
     ctx.call(
         &f("describe-security-groups"),
-        ec2.describe_security_groups()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(ec2.describe_security_groups()),
         |v| list("SecurityGroups", v, security_group),
     )
     .await;
     let prefix_lists = ctx
         .call(
             &f("describe-managed-prefix-lists"),
-            ec2.describe_managed_prefix_lists()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+            every!(ec2.describe_managed_prefix_lists()),
             |v| {
                 list("PrefixLists", v, |p: &t::ManagedPrefixList| {
                     json!({
@@ -402,22 +364,14 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>
         .unwrap_or_default();
     ctx.call(
         &f("describe-network-interfaces"),
-        ec2.describe_network_interfaces()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(ec2.describe_network_interfaces()),
         |v| list("NetworkInterfaces", v, network_interface),
     )
     .await;
     let reservations = ctx
         .call(
             &f("describe-instances"),
-            ec2.describe_instances()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+            every!(ec2.describe_instances()),
             |v| {
                 list("Reservations", v, |res: &t::Reservation| {
                     json!({
@@ -435,13 +389,7 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>
     // the API then answers for all of them), with its user data.
     ctx.call(
         &f("describe-launch-template-versions"),
-        ec2.describe_launch_template_versions()
-            .versions("$Latest")
-            .versions("$Default")
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(ec2.describe_launch_template_versions().versions("$Latest").versions("$Default")),
         |v| {
             list("LaunchTemplateVersions", v, |x: &t::LaunchTemplateVersion| {
                 json!({
@@ -480,11 +428,7 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>
     .await;
     ctx.call(
         &f("describe-volumes"),
-        ec2.describe_volumes()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(ec2.describe_volumes()),
         |v| {
             list("Volumes", v, |x: &t::Volume| {
                 json!({
@@ -521,12 +465,7 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>
     let snapshots = ctx
         .call(
             &f("describe-snapshots"),
-            ec2.describe_snapshots()
-                .owner_ids("self")
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+            every!(ec2.describe_snapshots().owner_ids("self")),
             |v| {
                 let own: Vec<t::Snapshot> = v.iter().filter(|x| owned(x)).cloned().collect();
                 list("Snapshots", &own, |x: &t::Snapshot| {
@@ -555,11 +494,7 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>
     .await;
     ctx.call(
         &f("describe-flow-logs"),
-        ec2.describe_flow_logs()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(ec2.describe_flow_logs()),
         |v| {
             list("FlowLogs", v, |x: &t::FlowLog| {
                 json!({
@@ -581,11 +516,7 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>
     // CLI prints `PolicyDocument` as the JSON text EC2 returns.
     ctx.call(
         &f("describe-vpc-endpoints"),
-        ec2.describe_vpc_endpoints()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(ec2.describe_vpc_endpoints()),
         |v| {
             list("VpcEndpoints", v, |x: &t::VpcEndpoint| {
                 json!({
@@ -617,13 +548,7 @@ pub(crate) async fn ec2(ctx: Arc<Ctx>, c: Arc<Regional>, account: Option<String>
         async move {
             ctx.call(
                 &format!("{}/ec2-get-managed-prefix-list-entries/{}.json", c.region, key(&id)),
-                c.ec2
-                    .get_managed_prefix_list_entries()
-                    .prefix_list_id(&id)
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect(),
+                every!(c.ec2.get_managed_prefix_list_entries().prefix_list_id(&id)),
                 |v| {
                     list("Entries", v, |e: &t::PrefixListEntry| {
                         json!({"Cidr": s(e.cidr()), "Description": s(e.description())})

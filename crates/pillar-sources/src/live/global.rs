@@ -260,12 +260,7 @@ async fn iam_user(ctx: &Ctx, iam: &aws_sdk_iam::Client, user: &str) {
     let keys = ctx
         .call(
             &format!("iam-list-access-keys/{k}.json"),
-            iam.list_access_keys()
-                .user_name(user)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+            every!(iam.list_access_keys().user_name(user)),
             |keys| {
                 let list: Vec<Value> = keys
                     .iter()
@@ -302,12 +297,7 @@ async fn iam_user(ctx: &Ctx, iam: &aws_sdk_iam::Client, user: &str) {
     }
     ctx.call(
         &format!("iam-list-mfa-devices/{k}.json"),
-        iam.list_mfa_devices()
-            .user_name(user)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(iam.list_mfa_devices().user_name(user)),
         |devices| {
             let list: Vec<Value> = devices
                 .iter()
@@ -343,11 +333,7 @@ pub(crate) async fn s3(ctx: Arc<Ctx>, g: Arc<Global>) {
     let buckets = ctx
         .call(
             "s3api-list-buckets.json",
-            g.s3.list_buckets()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+            every!(g.s3.list_buckets()),
             |list| {
                 let items: Vec<Value> = list
                     .iter()

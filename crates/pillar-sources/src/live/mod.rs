@@ -16,6 +16,14 @@
 //! throttled past the retries, timed out) becomes an error file: its rules
 //! report *not assessed* with the reason, and [`Summary::failed`] lists it.
 
+/// Every item of a paginated list call, all pages read:
+/// `every!(client.list_x().param(v))`.
+macro_rules! every {
+    ($request:expr) => {
+        $request.into_paginator().items().send().try_collect()
+    };
+}
+
 mod call;
 mod clients;
 mod ec2;

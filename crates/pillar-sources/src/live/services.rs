@@ -46,12 +46,7 @@ pub(crate) async fn load_balancers(ctx: Arc<Ctx>, c: Arc<Regional>) {
     let lbs = ctx
         .call(
             &path(&c, "elbv2-describe-load-balancers"),
-            c.elbv2
-                .describe_load_balancers()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+            every!(c.elbv2.describe_load_balancers()),
             |v| {
                 let list: Vec<Value> = v
                     .iter()
@@ -92,13 +87,7 @@ pub(crate) async fn load_balancers(ctx: Arc<Ctx>, c: Arc<Regional>) {
             let listeners = ctx
                 .call(
                     &per(&c, "elbv2-describe-listeners", &name),
-                    c.elbv2
-                        .describe_listeners()
-                        .load_balancer_arn(&arn)
-                        .into_paginator()
-                        .items()
-                        .send()
-                        .try_collect(),
+                    every!(c.elbv2.describe_listeners().load_balancer_arn(&arn)),
                     |v| {
                         let list: Vec<Value> = v
                             .iter()
@@ -123,13 +112,7 @@ pub(crate) async fn load_balancers(ctx: Arc<Ctx>, c: Arc<Regional>) {
             for arn in listeners.iter().filter_map(|l| l.listener_arn()) {
                 ctx.call(
                     &per(&c, "elbv2-describe-rules", arn),
-                    c.elbv2
-                        .describe_rules()
-                        .listener_arn(arn)
-                        .into_paginator()
-                        .items()
-                        .send()
-                        .try_collect(),
+                    every!(c.elbv2.describe_rules().listener_arn(arn)),
                     |v| {
                         let list: Vec<Value> = v
                             .iter()
@@ -158,12 +141,7 @@ pub(crate) async fn load_balancers(ctx: Arc<Ctx>, c: Arc<Regional>) {
     let groups = ctx
         .call(
             &path(&c, "elbv2-describe-target-groups"),
-            c.elbv2
-                .describe_target_groups()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+            every!(c.elbv2.describe_target_groups()),
             |v| {
                 let list: Vec<Value> = v
                     .iter()
@@ -248,12 +226,7 @@ pub(crate) async fn load_balancers(ctx: Arc<Ctx>, c: Arc<Regional>) {
     let classic = ctx
         .call(
             &path(&c, "elb-describe-load-balancers"),
-            c.elb
-                .describe_load_balancers()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+            every!(c.elb.describe_load_balancers()),
             |v| {
                 let list: Vec<Value> = v
                 .iter()
@@ -414,12 +387,7 @@ pub(crate) async fn kms(ctx: Arc<Ctx>, c: Arc<Regional>) {
         .unwrap_or_default();
     ctx.call(
         &path(&c, "kms-list-aliases"),
-        c.kms
-            .list_aliases()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(c.kms.list_aliases()),
         |v| {
             let list: Vec<Value> = v
                 .iter()
@@ -615,12 +583,7 @@ pub(crate) async fn rds(ctx: Arc<Ctx>, c: Arc<Regional>) {
     let snapshots = ctx
         .call(
             &path(&c, "rds-describe-db-snapshots"),
-            c.rds
-                .describe_db_snapshots()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+            every!(c.rds.describe_db_snapshots()),
             |v| {
                 let list: Vec<Value> = v
                     .iter()
@@ -670,12 +633,7 @@ pub(crate) async fn rds(ctx: Arc<Ctx>, c: Arc<Regional>) {
     let clusters = ctx
         .call(
             &path(&c, "rds-describe-db-cluster-snapshots"),
-            c.rds
-                .describe_db_cluster_snapshots()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+            every!(c.rds.describe_db_cluster_snapshots()),
             |v| {
                 let list: Vec<Value> = v
                     .iter()
@@ -733,12 +691,7 @@ pub(crate) async fn lambda(ctx: Arc<Ctx>, c: Arc<Regional>) {
     let functions = ctx
         .call(
             &path(&c, "lambda-list-functions"),
-            c.lambda
-                .list_functions()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+            every!(c.lambda.list_functions()),
             |v| {
                 let list: Vec<Value> = v
                     .iter()
@@ -948,12 +901,7 @@ pub(crate) async fn guardduty(ctx: Arc<Ctx>, c: Arc<Regional>) {
     let ids = ctx
         .call(
             &path(&c, "guardduty-list-detectors"),
-            c.guardduty
-                .list_detectors()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+            every!(c.guardduty.list_detectors()),
             |v: &Vec<String>| json!({"DetectorIds": strings(v)}),
         )
         .await
@@ -996,12 +944,7 @@ pub(crate) async fn securityhub(ctx: Arc<Ctx>, c: Arc<Regional>) {
     .await;
     ctx.call(
         &path(&c, "securityhub-get-enabled-standards"),
-        c.securityhub
-            .get_enabled_standards()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(c.securityhub.get_enabled_standards()),
         |v| {
             let list: Vec<Value> = v
                 .iter()
@@ -1069,12 +1012,7 @@ pub(crate) async fn config(ctx: Arc<Ctx>, c: Arc<Regional>) {
 pub(crate) async fn access_analyzer(ctx: Arc<Ctx>, c: Arc<Regional>) {
     ctx.call(
         &path(&c, "accessanalyzer-list-analyzers"),
-        c.analyzer
-            .list_analyzers()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(c.analyzer.list_analyzers()),
         |v| {
             let list: Vec<Value> = v
                 .iter()
@@ -1193,12 +1131,7 @@ pub(crate) async fn events(ctx: Arc<Ctx>, c: Arc<Regional>) {
 pub(crate) async fn logs(ctx: Arc<Ctx>, c: Arc<Regional>) {
     ctx.call(
         &path(&c, "logs-describe-log-groups"),
-        c.logs
-            .describe_log_groups()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
+        every!(c.logs.describe_log_groups()),
         |v| {
             let list: Vec<Value> = v
                 .iter()
@@ -1360,13 +1293,10 @@ pub(crate) async fn ecs(ctx: Arc<Ctx>, c: Arc<Regional>) {
     let families = ctx
         .call(
             &path(&c, "ecs-list-task-definition-families"),
-            c.ecs
+            every!(c
+                .ecs
                 .list_task_definition_families()
-                .status(aws_sdk_ecs::types::TaskDefinitionFamilyStatus::Active)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+                .status(aws_sdk_ecs::types::TaskDefinitionFamilyStatus::Active)),
             |v: &Vec<String>| json!({ "families": v }),
         )
         .await
