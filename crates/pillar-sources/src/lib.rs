@@ -10,6 +10,7 @@
 //! Loading never stops at a bad file: what cannot be read is listed in
 //! [`Loaded::skipped`] with the file, line and reason.
 
+mod attach;
 pub mod cloudformation;
 pub mod detect;
 #[cfg(feature = "aws")]

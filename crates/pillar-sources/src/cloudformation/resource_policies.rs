@@ -8,6 +8,7 @@
 //! the policy's resource (`policy_location`).
 
 use super::{policy, R, V};
+use crate::attach::{self, PolicyTarget};
 use pillar_model::*;
 
 /// Queues and topics. Neither type carries a policy of its own: one comes
@@ -44,11 +45,6 @@ pub(super) fn primary(r: &R, inv: &mut Inventory) {
     }
 }
 
-/// The last path segment of a queue URL or the last field of an ARN.
-fn last_part(id: &str) -> &str {
-    id.rsplit(['/', ':']).next().unwrap_or(id)
-}
-
 /// The known strings of a list property (`Queues`, `Topics`).
 fn targets(r: &R, key: &str) -> Vec<String> {
     match r.get(key) {
@@ -60,72 +56,33 @@ fn targets(r: &R, key: &str) -> Vec<String> {
 
 /// Policy resources, joined to their queues, topics or secret.
 pub(super) fn join(r: &R, inv: &mut Inventory) {
+    let target = |kind: &str, id: String, doc: &Known<Option<PolicyDocument>>| PolicyTarget {
+        id,
+        stand_in: r.rref(kind),
+        doc: doc.clone(),
+        loc: r.loc(),
+    };
     match r.kind.as_str() {
         "AWS::SQS::QueuePolicy" => {
             let doc = policy(r.get("PolicyDocument")).map(Some);
             for url in targets(r, "Queues") {
-                let found = inv.queues.iter_mut().find(|q| {
-                    q.url == url || q.arn == url || (url.contains('/') && q.name == last_part(&url))
-                });
-                match found {
-                    Some(q) => {
-                        q.policy = doc.clone();
-                        q.policy_location = r.loc();
-                    }
-                    None => inv.queues.push(Queue {
-                        resource: r.rref("AWS::SQS::Queue").named(last_part(&url).to_owned()),
-                        location: r.loc(),
-                        name: last_part(&url).to_owned(),
-                        arn: url.clone(),
-                        url,
-                        policy: doc.clone(),
-                        policy_location: r.loc(),
-                        ..Queue::default()
-                    }),
-                }
+                attach::queue_policy(inv, target("AWS::SQS::Queue", url, &doc));
             }
         }
         "AWS::SNS::TopicPolicy" => {
             let doc = policy(r.get("PolicyDocument")).map(Some);
             for arn in targets(r, "Topics") {
-                match inv.topics.iter_mut().find(|t| t.arn == arn) {
-                    Some(t) => {
-                        t.policy = doc.clone();
-                        t.policy_location = r.loc();
-                    }
-                    None => inv.topics.push(Topic {
-                        resource: r.rref("AWS::SNS::Topic").named(last_part(&arn).to_owned()),
-                        location: r.loc(),
-                        name: last_part(&arn).to_owned(),
-                        arn,
-                        policy: doc.clone(),
-                        policy_location: r.loc(),
-                        ..Topic::default()
-                    }),
-                }
+                attach::topic_policy(inv, target("AWS::SNS::Topic", arn, &doc));
             }
         }
         "AWS::SecretsManager::ResourcePolicy" => {
             let Some(id) = r.s("SecretId") else { return };
             let doc = policy(r.get("ResourcePolicy")).map(Some);
-            match inv.secrets.iter_mut().find(|s| s.arn == id || s.name == id) {
-                Some(s) => {
-                    s.policy = doc;
-                    s.policy_location = r.loc();
-                }
-                None => inv.secrets.push(Secret {
-                    resource: r
-                        .rref("AWS::SecretsManager::Secret")
-                        .named(last_part(&id).to_owned()),
-                    location: r.loc(),
-                    name: last_part(&id).to_owned(),
-                    arn: id,
-                    rotation_enabled: Known::unknown("the secret is not declared in this template"),
-                    policy: doc,
-                    policy_location: r.loc(),
-                    ..Secret::default()
-                }),
-            }
+            attach::secret_policy(
+                inv,
+                target("AWS::SecretsManager::Secret", id, &doc),
+                "the secret is not declared in this template",
+            );
         }
         _ => {}
     }

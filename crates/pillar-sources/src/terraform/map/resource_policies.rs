@@ -11,6 +11,7 @@
 //! policy point at the policy's resource (`policy_location`).
 
 use super::{opt_policy, PENDING, R};
+use crate::attach::{self, PolicyTarget};
 use pillar_model::*;
 
 /// A policy set as an argument: its document (pending when absent, as a
@@ -81,81 +82,34 @@ pub(super) fn primary(r: &R<'_>, inv: &mut Inventory) {
     }
 }
 
-/// The last path segment of a queue URL or the last field of an ARN: the
-/// resource's name.
-fn last_part(id: &str) -> &str {
-    id.rsplit(['/', ':']).next().unwrap_or(id)
-}
-
 /// Policy resources, joined to their queue, topic or secret.
 pub(super) fn join(r: &R<'_>, inv: &mut Inventory) {
+    let target = |kind: &str, id: String, doc| PolicyTarget {
+        id,
+        stand_in: r.rref(kind),
+        doc,
+        loc: r.loc(),
+    };
     match r.kind {
         "aws_sqs_queue_policy" => {
             let Some(url) = r.s("queue_url") else { return };
             let doc = opt_policy(r.get("policy"));
-            let found = inv.queues.iter_mut().find(|q| {
-                q.url == url || q.arn == url || (url.contains('/') && q.name == last_part(&url))
-            });
-            match found {
-                Some(q) => {
-                    q.policy = doc;
-                    q.policy_location = r.loc();
-                }
-                None => inv.queues.push(Queue {
-                    resource: r.rref("AWS::SQS::Queue").named(last_part(&url).to_owned()),
-                    location: r.loc(),
-                    name: last_part(&url).to_owned(),
-                    arn: url.clone(),
-                    url,
-                    policy: doc,
-                    policy_location: r.loc(),
-                    ..Queue::default()
-                }),
-            }
+            attach::queue_policy(inv, target("AWS::SQS::Queue", url, doc));
         }
         "aws_sns_topic_policy" => {
             let Some(arn) = r.s("arn") else { return };
             let doc = opt_policy(r.get("policy"));
-            match inv.topics.iter_mut().find(|t| t.arn == arn) {
-                Some(t) => {
-                    t.policy = doc;
-                    t.policy_location = r.loc();
-                }
-                None => inv.topics.push(Topic {
-                    resource: r.rref("AWS::SNS::Topic").named(last_part(&arn).to_owned()),
-                    location: r.loc(),
-                    name: last_part(&arn).to_owned(),
-                    arn,
-                    policy: doc,
-                    policy_location: r.loc(),
-                    ..Topic::default()
-                }),
-            }
+            attach::topic_policy(inv, target("AWS::SNS::Topic", arn, doc));
         }
         "aws_secretsmanager_secret_policy" => {
             let Some(id) = r.s("secret_arn") else { return };
             let doc = opt_policy(r.get("policy"));
-            match inv.secrets.iter_mut().find(|s| s.arn == id || s.name == id) {
-                Some(s) => {
-                    s.policy = doc;
-                    s.policy_location = r.loc();
-                }
-                None => inv.secrets.push(Secret {
-                    resource: r
-                        .rref("AWS::SecretsManager::Secret")
-                        .named(last_part(&id).to_owned()),
-                    location: r.loc(),
-                    name: last_part(&id).to_owned(),
-                    arn: id,
-                    // Not declared here: its rotation is not known.
-                    rotation_enabled: Known::unknown(
-                        "the secret is not declared in this configuration",
-                    ),
-                    policy: doc,
-                    policy_location: r.loc(),
-                    ..Secret::default()
-                }),
-            }
+            // Not declared here: its rotation is not known.
+            attach::secret_policy(
+                inv,
+                target("AWS::SecretsManager::Secret", id, doc),
+                "the secret is not declared in this configuration",
+            );
         }
         _ => {}
     }
