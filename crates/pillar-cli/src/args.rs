@@ -561,7 +561,8 @@ pub struct SecretsArgs {
     /// Check every rule's examples and negative examples, and exit.
     #[arg(long)]
     pub check_rules: bool,
-    /// Print files and bytes scanned and the time taken to standard error.
+    /// Print files and bytes scanned, the time taken and what each rule cost (keyword
+    /// hits, regex windows, bytes, time, matches) to standard error.
     #[arg(long)]
     pub stats: bool,
     /// Scan the git history of each PATH's repository: the secrets every commit added,

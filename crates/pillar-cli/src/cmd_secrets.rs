@@ -94,7 +94,10 @@ fn engine_with_packs(packs: &[PathBuf]) -> anyhow::Result<Engine> {
 }
 
 pub fn run(args: &SecretsArgs) -> anyhow::Result<ExitCode> {
-    let engine = engine_with_packs(&args.rule_packs)?;
+    let mut engine = engine_with_packs(&args.rule_packs)?;
+    if args.stats {
+        engine.enable_stats();
+    }
     if args.list_rules {
         for r in engine.rules() {
             println!("{:<30} {:<8} {}", r.id, r.severity.as_str(), r.title);
@@ -160,6 +163,9 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<ExitCode> {
             scan.files_passed_over,
             scan.findings.len()
         );
+        if let Some(stats) = engine.stats() {
+            eprint!("{}", stats.render());
+        }
     }
     let kind = if args.git { "git" } else { "files" };
     let mut report = Report {

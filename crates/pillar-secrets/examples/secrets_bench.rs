@@ -17,7 +17,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .ok_or("usage: secrets_bench [--git] PATH [THREADS]")?,
     );
     let threads = args.next().map(|t| t.parse()).transpose()?.unwrap_or(0);
-    let engine = Engine::builtin()?;
+    // SECRETS_BENCH_DROP=id,id: leave these rules out (to measure what
+    // each costs); SECRETS_BENCH_STATS=1: print the per-rule costs.
+    let drop = std::env::var("SECRETS_BENCH_DROP").unwrap_or_default();
+    let rules: Vec<_> = pillar_secrets::rules::builtin()?
+        .into_iter()
+        .filter(|r| !drop.split(',').any(|d| d == r.id))
+        .collect();
+    let mut engine = Engine::new(rules, "rules/secrets")?;
+    if std::env::var_os("SECRETS_BENCH_STATS").is_some() {
+        engine.enable_stats();
+    }
     let (anchors, simd) = engine.keyword_search();
     eprintln!(
         "{} rules, {anchors} keyword anchors, SIMD search: {simd}",
@@ -52,6 +62,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         scan.files_passed_over,
         started.elapsed().as_secs_f64()
     );
+    if let Some(stats) = engine.stats() {
+        eprint!("{}", stats.render());
+    }
     if std::env::var_os("SECRETS_BENCH_LIST").is_some() {
         for f in &scan.findings {
             let (file, line) = f.location.as_ref().map_or((String::new(), 0), |l| {

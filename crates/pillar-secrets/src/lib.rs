@@ -27,7 +27,7 @@ pub mod validate;
 pub mod walk;
 pub mod yaml;
 
-pub use engine::{Confidence, Engine, Hit};
+pub use engine::{Confidence, Engine, EngineStats, Hit, RuleStats};
 pub use rules::{RuleDef, RuleError};
 pub use walk::{FileHit, WalkOptions};
 
