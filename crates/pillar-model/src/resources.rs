@@ -839,6 +839,33 @@ pub struct Instance {
     /// User data as the EC2 API holds it (base64 text, possibly of gzip);
     /// `Known(None)` when the instance has none.
     pub user_data: Known<Option<String>>,
+    /// IPv6 addresses of the primary network interface, when no ENI of the
+    /// inventory stands for it (IaC): the declared addresses, or
+    /// [`IPV6_ASSIGNED_AT_LAUNCH`] for each one EC2 assigns from the
+    /// subnet's range.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_addresses: Vec<String>,
+    /// Why whether the instance gets a public IPv4 address is not known
+    /// (IaC: `associate_public_ip_address` or the subnet's
+    /// `map_public_ip_on_launch` is an unresolved value).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_ip_unknown: Option<String>,
+}
+
+/// Stand-in for the public IPv4 address EC2 assigns to an instance's
+/// primary network interface at launch (IaC: the address is not known
+/// before apply; that the instance gets one is).
+pub const PUBLIC_IPV4_ASSIGNED_AT_LAUNCH: &str = "assigned at launch";
+
+/// Stand-in for an IPv6 address EC2 assigns from the subnet's range at
+/// launch (IaC: `ipv6_address_count`, `Ipv6AddressCount`). Addresses from
+/// an Amazon-provided or BYOIP IPv6 block are globally unique unicast.
+pub const IPV6_ASSIGNED_AT_LAUNCH: &str = "IPv6 address assigned at launch";
+
+/// Stand-in for the address of an Elastic IP allocated at apply time
+/// (IaC), named after the declaring resource.
+pub fn elastic_ip_allocated_at_apply(declared_by: &str) -> String {
+    format!("Elastic IP {declared_by}, allocated at apply")
 }
 
 /// An EC2 launch template version (its user data; the rest of its launch

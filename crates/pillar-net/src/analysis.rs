@@ -9,7 +9,9 @@ use crate::layers::{
     self, nacl_eval, port_pieces, protocols, route_sources, sg_eval, RouteVerdict, EPHEMERAL,
 };
 use crate::proto::Proto;
-use pillar_model::resources::{Instance, LoadBalancer, NetworkInterface, SecurityGroup};
+use pillar_model::resources::{
+    Instance, LoadBalancer, NetworkInterface, SecurityGroup, IPV6_ASSIGNED_AT_LAUNCH,
+};
 use pillar_model::{Inventory, Known, Location, ResourceRef};
 use serde::Serialize;
 
@@ -681,7 +683,14 @@ fn instance_endpoint<'a>(ix: &Index<'a>, i: &'a Instance) -> Option<Endpoint<'a>
             addresses.push((Family::V4, p.clone()));
         }
     }
-    let mut unknown = Vec::new();
+    // IaC: IPv6 addresses of the primary ENI (declared, or assigned at
+    // launch: an address from the subnet's block, globally unique).
+    for a in &i.ipv6_addresses {
+        if a == IPV6_ASSIGNED_AT_LAUNCH || is_global_v6(a) {
+            addresses.push((Family::V6, a.clone()));
+        }
+    }
+    let mut unknown: Vec<String> = i.public_ip_unknown.iter().cloned().collect();
     let groups = groups_of(ix, &i.security_groups, &mut unknown);
     let vpc = i
         .vpc_id

@@ -137,7 +137,7 @@ impl<'a> Template<'a> {
                 let a = args();
                 let res = a.first().and_then(|x| x.to_text().ok()).unwrap_or_default();
                 let attr = a.get(1).and_then(|x| x.to_text().ok()).unwrap_or_default();
-                if attr == "Arn" || attr == "GroupId" || attr == "KeyId" {
+                if matches!(attr.as_str(), "Arn" | "GroupId" | "KeyId" | "AllocationId") {
                     V::Str(res)
                 } else {
                     V::Unknown(format!("{res}.{attr} is known only after deploy"))

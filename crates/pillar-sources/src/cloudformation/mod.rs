@@ -13,6 +13,7 @@
 )]
 
 pub mod eval;
+mod net;
 mod resource_policies;
 pub mod yaml;
 
@@ -170,6 +171,7 @@ fn load_doc(
         join(r, inv);
         resource_policies::join(r, inv);
     }
+    net::addresses(&all, inv);
     for r in all
         .iter()
         .filter(|r| r.kind == "AWS::ElasticLoadBalancingV2::ListenerRule")

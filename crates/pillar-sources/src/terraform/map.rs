@@ -10,6 +10,7 @@ use super::value::V;
 use pillar_model::*;
 use std::collections::BTreeMap;
 
+mod net;
 mod resource_policies;
 
 /// One evaluated resource instance with where it was declared.
@@ -315,6 +316,7 @@ fn map_all(all: &[R<'_>], inv: &mut Inventory) {
     }
     resource_policies::settle(inv);
     db_subnet_groups(all, inv);
+    net::addresses(all, inv);
     local_routes(inv);
     for r in all {
         attach_listener_policy(r, inv);

@@ -1,0 +1,248 @@
+//! How Terraform-declared instances are addressed, so the reachability
+//! analysis judges them as it would from a snapshot. The values are known
+//! only after apply; whether an instance gets a public address is not.
+//!
+//! Semantics (Amazon EC2 User Guide, "Amazon EC2 instance IP addressing";
+//! EC2 API `InstanceNetworkInterfaceSpecification`): a public IPv4 address
+//! is assigned only to the primary network interface (device index 0), and
+//! only to one created at launch, when `associate_public_ip_address` says
+//! so, else when the subnet's `map_public_ip_on_launch` does. An Elastic IP
+//! associated with the instance (`aws_eip.instance`,
+//! `aws_eip_association`) takes the place of the auto-assigned address on
+//! that interface. IPv6 addresses come from `ipv6_addresses`, from
+//! `ipv6_address_count`, else from the subnet's
+//! `assign_ipv6_address_on_creation`. A launch template named by the
+//! instance supplies what the instance does not say (its first network
+//! interface, its subnet and groups).
+
+use super::{text, R, V};
+use pillar_model::*;
+use std::collections::HashMap;
+
+/// The primary network interface block of a launch template, if it has one.
+fn template_eni<'v>(t: &'v R<'_>) -> Option<&'v V> {
+    let ifaces = t.blocks("network_interfaces");
+    ifaces
+        .iter()
+        .find(|b| b.get("device_index").and_then(|d| d.to_num().ok()) == Some(0.0))
+        .or_else(|| ifaces.first())
+        .copied()
+}
+
+/// The launch template an instance names (`launch_template { id | name }`).
+fn template_of<'a, 'r>(r: &R<'_>, all: &'a [R<'r>]) -> Option<&'a R<'r>> {
+    let spec = r.blocks("launch_template").into_iter().next()?;
+    let id = text(spec.get("id"));
+    let name = text(spec.get("name"));
+    all.iter()
+        .filter(|t| t.kind == "aws_launch_template")
+        .find(|t| {
+            id.as_deref().is_some_and(|i| i == t.id() || i == t.addr)
+                || name
+                    .as_deref()
+                    .is_some_and(|n| t.s("name").as_deref() == Some(n))
+        })
+}
+
+/// A boolean argument: `None` when absent or null.
+fn flag(v: Option<&V>) -> Option<Known<bool>> {
+    match v {
+        None | Some(V::Null) => None,
+        Some(x) => Some(x.known_bool()),
+    }
+}
+
+/// Public and IPv6 addresses of declared instances, and the Elastic IPs.
+pub(super) fn addresses(all: &[R<'_>], inv: &mut Inventory) {
+    let subnets: HashMap<String, &R<'_>> = all
+        .iter()
+        .filter(|r| r.kind == "aws_subnet")
+        .map(|r| (r.id(), r))
+        .collect();
+    for r in all.iter().filter(|r| r.kind == "aws_instance") {
+        let id = r.id();
+        let template = template_of(r, all);
+        let t_eni = template.and_then(template_eni);
+        let Some(inst) = inv
+            .instances
+            .iter_mut()
+            .find(|i| i.id == id && i.resource.source == Some(SourceKind::Terraform))
+        else {
+            continue;
+        };
+        if inst.subnet_id.is_none() {
+            inst.subnet_id = t_eni
+                .and_then(|b| text(b.get("subnet_id")))
+                .or_else(|| template.and_then(|t| t.s("subnet_id")));
+        }
+        if inst.security_groups.is_empty() {
+            if let Some(t) = template {
+                inst.security_groups = t.strings("vpc_security_group_ids");
+                if let Some(b) = t_eni {
+                    inst.security_groups.extend(
+                        b.get("security_groups")
+                            .map(|v| v.known_strings().into_option().unwrap_or_default())
+                            .unwrap_or_default(),
+                    );
+                }
+            }
+        }
+        // An existing interface attached as the primary one carries its own
+        // groups and addresses, which are not modelled.
+        if let Some(eni) = r
+            .blocks("network_interface")
+            .iter()
+            .find(|b| b.get("device_index").and_then(|d| d.to_num().ok()) == Some(0.0))
+        {
+            let eni_id = text(eni.get("network_interface_id")).unwrap_or_default();
+            inst.network_interfaces.push(eni_id.clone());
+            inst.public_ip_unknown = Some(format!(
+                "the primary network interface {eni_id} is declared apart; its groups and addresses are not modelled"
+            ));
+            continue;
+        }
+        let subnet = inst.subnet_id.as_deref().and_then(|s| subnets.get(s));
+        let public = flag(r.get("associate_public_ip_address"))
+            .or_else(|| t_eni.and_then(|b| flag(b.get("associate_public_ip_address"))))
+            .map(|k| (k, "associate_public_ip_address"))
+            .or_else(|| {
+                subnet.map(|s| {
+                    (
+                        s.b("map_public_ip_on_launch", false),
+                        "the subnet's map_public_ip_on_launch",
+                    )
+                })
+            });
+        match public {
+            Some((Known::Known(true), _)) => {
+                inst.public_ip = Some(PUBLIC_IPV4_ASSIGNED_AT_LAUNCH.to_owned());
+            }
+            Some((Known::Known(false), _)) => {}
+            Some((Known::Unknown(why), what)) => {
+                inst.public_ip_unknown = Some(format!(
+                    "whether {} gets a public IPv4 address: {what} is not known ({why})",
+                    inst.id
+                ));
+            }
+            None => {
+                if let Some(s) = &inst.subnet_id {
+                    inst.public_ip_unknown = Some(format!(
+                        "whether {} gets a public IPv4 address: its subnet {s} is not declared",
+                        inst.id
+                    ));
+                }
+            }
+        }
+        let explicit = r.strings("ipv6_addresses");
+        let count = r
+            .get("ipv6_address_count")
+            .filter(|v| !matches!(v, V::Null))
+            .or_else(|| t_eni.and_then(|b| b.get("ipv6_address_count")))
+            .filter(|v| !matches!(v, V::Null));
+        if !explicit.is_empty() {
+            inst.ipv6_addresses = explicit;
+        } else if let Some(c) = count {
+            match c.to_num() {
+                Ok(n) if n >= 1.0 => {
+                    inst.ipv6_addresses = vec![IPV6_ASSIGNED_AT_LAUNCH.to_owned()];
+                }
+                Ok(_) => {}
+                Err(why) => {
+                    inst.public_ip_unknown.get_or_insert(format!(
+                        "whether {} gets an IPv6 address: ipv6_address_count is not known ({why})",
+                        inst.id
+                    ));
+                }
+            }
+        } else if subnet
+            .is_some_and(|s| s.b("assign_ipv6_address_on_creation", false) == Known::Known(true))
+        {
+            inst.ipv6_addresses = vec![IPV6_ASSIGNED_AT_LAUNCH.to_owned()];
+        }
+    }
+    elastic_ips(all, inv);
+}
+
+/// `aws_eip` (with `instance` or `network_interface`) and
+/// `aws_eip_association`; an Elastic IP on an instance, or on the ENI
+/// attached as its primary interface, is its public IPv4 address.
+fn elastic_ips(all: &[R<'_>], inv: &mut Inventory) {
+    for r in all.iter().filter(|r| r.kind == "aws_eip") {
+        inv.elastic_ips.push(ElasticIp {
+            resource: r.rref("AWS::EC2::EIP"),
+            location: r.loc(),
+            allocation_id: r.id(),
+            public_ip: r
+                .s("address")
+                .unwrap_or_else(|| elastic_ip_allocated_at_apply(&r.addr)),
+            instance_id: r.s("instance"),
+            network_interface_id: r.s("network_interface"),
+            private_ip: r.s("associate_with_private_ip"),
+        });
+    }
+    for r in all.iter().filter(|r| r.kind == "aws_eip_association") {
+        let alloc = r.s("allocation_id");
+        let public = r.s("public_ip");
+        let found = inv.elastic_ips.iter_mut().find(|e| {
+            e.resource.source == Some(SourceKind::Terraform)
+                && (alloc.as_deref() == Some(e.allocation_id.as_str())
+                    || alloc.as_deref() == Some(e.resource.id.as_str())
+                    || public.as_deref() == Some(e.public_ip.as_str()))
+        });
+        let eip = match found {
+            Some(e) => e,
+            None => {
+                // An Elastic IP allocated outside the configuration.
+                let name = alloc.clone().or(public.clone()).unwrap_or(r.addr.clone());
+                inv.elastic_ips.push(ElasticIp {
+                    resource: r.rref("AWS::EC2::EIP"),
+                    location: r.loc(),
+                    allocation_id: alloc.unwrap_or_default(),
+                    public_ip: public.unwrap_or_else(|| elastic_ip_allocated_at_apply(&name)),
+                    ..ElasticIp::default()
+                });
+                let Some(e) = inv.elastic_ips.last_mut() else {
+                    continue;
+                };
+                e
+            }
+        };
+        if let Some(i) = r.s("instance_id") {
+            eip.instance_id = Some(i);
+        }
+        if let Some(n) = r.s("network_interface_id") {
+            eip.network_interface_id = Some(n);
+        }
+        if let Some(p) = r.s("private_ip_address") {
+            eip.private_ip = Some(p);
+        }
+    }
+    let on: Vec<(Option<String>, Option<String>, String)> = inv
+        .elastic_ips
+        .iter()
+        .filter(|e| e.resource.source == Some(SourceKind::Terraform))
+        .map(|e| {
+            (
+                e.instance_id.clone(),
+                e.network_interface_id.clone(),
+                e.public_ip.clone(),
+            )
+        })
+        .collect();
+    for (instance, eni, public) in on {
+        for inst in inv.instances.iter_mut().filter(|i| {
+            i.resource.source == Some(SourceKind::Terraform)
+                && (instance.as_deref() == Some(i.id.as_str())
+                    || eni.as_deref().is_some_and(|n| {
+                        i.network_interfaces.first().map(String::as_str) == Some(n)
+                    }))
+        }) {
+            inst.public_ip = Some(public.clone());
+            if eni.is_some() {
+                // The Elastic IP is known; the interface's groups are not.
+                continue;
+            }
+            inst.public_ip_unknown = None;
+        }
+    }
+}
