@@ -171,6 +171,10 @@ pub struct Inventory {
     /// VPC Block Public Access exclusions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub vpc_bpa_exclusions: Vec<VpcBpaExclusion>,
+    /// Passwords and auth tokens of managed data stores other than RDS,
+    /// as IaC gives them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub store_credentials: Vec<StoreCredential>,
     /// In-source suppressions read from Terraform and CloudFormation.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suppressions: Vec<crate::suppression::Suppression>,
@@ -281,6 +285,7 @@ impl Inventory {
             launch_templates,
             vpc_bpa,
             vpc_bpa_exclusions,
+            store_credentials,
             suppressions,
         } = other;
         self.collected_at = match (self.collected_at, collected_at) {
@@ -333,6 +338,7 @@ impl Inventory {
         self.vpc_bpa.extend(vpc_bpa);
         self.vpc_bpa_exclusions.extend(vpc_bpa_exclusions);
         self.launch_templates.extend(launch_templates);
+        self.store_credentials.extend(store_credentials);
         self.suppressions.extend(suppressions);
     }
 

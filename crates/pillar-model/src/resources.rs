@@ -61,6 +61,7 @@ resources!(
     Volume,
     EbsSnapshot,
     DbInstance,
+    StoreCredential,
     DbSnapshot,
     Function,
     Trail,
@@ -1333,13 +1334,34 @@ pub enum MasterPassword {
     /// The text says which.
     Reference(String),
     /// Written as a literal value (directly, or as a variable's or
-    /// parameter's default).
+    /// parameter's default, or in a `.tfvars` file).
     Literal {
         /// The argument that holds it (`password`, `MasterUserPassword`).
         attribute: String,
         /// The value. Never printed: `Debug` hides it.
         value: String,
+        /// Where the value is written when that is not the resource itself
+        /// (a variable's or parameter's default, a `.tfvars` line); `None`
+        /// when it is written in the resource.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        written_at: Option<WrittenAt>,
     },
+    /// Read from a plaintext (`String`) Parameter Store parameter through a
+    /// CloudFormation `{{resolve:ssm:…}}` dynamic reference: not written in
+    /// the source, but stored unencrypted. Holds the parameter's name (and
+    /// version), never the value.
+    PlaintextParameter(String),
+}
+
+/// Where a literal secret is written, when not in the resource's block.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WrittenAt {
+    /// What holds it: "the default of variable `db_password`",
+    /// "`db_password` in terraform.tfvars".
+    pub what: String,
+    /// The file and line.
+    pub location: Option<Location>,
 }
 
 impl MasterPassword {
@@ -1356,13 +1378,44 @@ impl std::fmt::Debug for MasterPassword {
             MasterPassword::NotSet => f.write_str("NotSet"),
             MasterPassword::Managed => f.write_str("Managed"),
             MasterPassword::Reference(r) => f.debug_tuple("Reference").field(r).finish(),
-            MasterPassword::Literal { attribute, .. } => f
+            MasterPassword::Literal {
+                attribute,
+                written_at,
+                ..
+            } => f
                 .debug_struct("Literal")
                 .field("attribute", attribute)
                 .field("value", &"<hidden>")
+                .field("written_at", written_at)
                 .finish(),
+            MasterPassword::PlaintextParameter(name) => {
+                f.debug_tuple("PlaintextParameter").field(name).finish()
+            }
         }
     }
+}
+
+/// A password or auth token of a managed data store, broker or directory
+/// other than RDS, as its IaC source gives it: a Redshift cluster's or a
+/// DocumentDB cluster's master password, an ElastiCache replication
+/// group's `AUTH` token, an Amazon MQ broker user's password, a Directory
+/// Service directory's administrator password, a DMS endpoint's password.
+/// AWS never returns these, so only IaC sources fill this collection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StoreCredential {
+    /// Identity of the store (`AWS::Redshift::Cluster`, …).
+    pub resource: ResourceRef,
+    /// Origin in a file.
+    pub location: Option<Location>,
+    /// The store's name or identifier.
+    pub id: String,
+    /// The service: `redshift`, `docdb`, `elasticache`, `mq`, `ds`, `dms`.
+    pub service: String,
+    /// The user it belongs to, when a store has several (Amazon MQ).
+    pub user: Option<String>,
+    /// How the secret is given.
+    pub password: MasterPassword,
 }
 
 /// An RDS DB or cluster snapshot owned by the account.

@@ -15,6 +15,7 @@ pub mod cloudformation;
 pub mod detect;
 #[cfg(feature = "aws")]
 pub mod live;
+mod secret_args;
 pub mod snapshot;
 pub mod terraform;
 

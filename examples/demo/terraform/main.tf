@@ -332,3 +332,14 @@ resource "aws_sns_topic_subscription" "order_events" {
   protocol  = "sqs"
   endpoint  = aws_sqs_queue.order_events.arn
 }
+
+# Storefront sessions. The AUTH token was pasted in "until the secret exists".
+resource "aws_elasticache_replication_group" "sessions" {
+  replication_group_id       = "acme-sessions"
+  description                = "storefront sessions"
+  engine                     = "redis"
+  node_type                  = "cache.t3.micro"
+  num_cache_clusters         = 1
+  transit_encryption_enabled = true
+  auth_token                 = "Sessi0ns-R3dis-T0ken-4f9c2a"
+}

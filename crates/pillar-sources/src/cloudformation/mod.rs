@@ -15,8 +15,10 @@
 pub mod eval;
 mod net;
 mod resource_policies;
+mod stores;
 pub mod yaml;
 
+use crate::secret_args::{self, Supplied};
 use crate::terraform::value::V;
 use crate::{LoadOptions, Loaded};
 use eval::Template;
@@ -163,10 +165,13 @@ fn load_doc(
             line,
         });
     }
+    let (db, store) = (inv.db_instances.len(), inv.store_credentials.len());
     for r in &all {
         primary(r, inv);
         resource_policies::primary(r, inv);
+        stores::primary(r, inv);
     }
+    secret_args::settle(inv, db, store, &parameter_values(display, root, opts));
     for r in &all {
         join(r, inv);
         resource_policies::join(r, inv);
@@ -186,6 +191,42 @@ fn load_doc(
         };
         crate::terraform::map::add_listener_rule(inv, r.s("ListenerArn"), rule);
     }
+}
+
+/// Where each parameter's value comes from: `--cfn-param` (given at scan
+/// time, not in the repository) or its `Default` (written in the template).
+fn parameter_values(display: &str, root: &V, opts: &LoadOptions) -> Vec<Supplied> {
+    let mut out: Vec<Supplied> = opts
+        .cfn_params
+        .iter()
+        .map(|(name, value)| Supplied {
+            value: value.clone(),
+            from: secret_args::Source::ScanTime(format!("--cfn-param {name}")),
+        })
+        .collect();
+    let Some(V::Map(params)) = root.get("Parameters") else {
+        return out;
+    };
+    for (name, p) in params.iter().filter(|(k, _)| !k.starts_with("__")) {
+        if opts.cfn_params.iter().any(|(k, _)| k == name) {
+            continue;
+        }
+        let Some(Ok(value)) = p.get("Default").map(V::to_text) else {
+            continue;
+        };
+        let line = p
+            .get(yaml::KEY_LINES)
+            .and_then(|l| l.get("Default"))
+            .and_then(|l| l.to_num().ok())
+            .map_or(0, |n| n as u32);
+        out.push(Supplied::written(
+            value,
+            format!("the default of parameter `{name}`"),
+            display,
+            line,
+        ));
+    }
+    out
 }
 
 /// `Metadata: pillar: ignore: [{id, reason}]` on each resource. A resource
@@ -630,7 +671,7 @@ fn primary(r: &R, inv: &mut Inventory) {
                 deletion_protection: r.b("DeletionProtection", false).into_option(),
                 iam_auth: r.b("EnableIAMDatabaseAuthentication", false).into_option(),
                 security_groups: r.strings("VPCSecurityGroups"),
-                master_password: crate::terraform::map::master_password(
+                master_password: crate::secret_args::master_password(
                     r.get("ManageMasterUserPassword"),
                     r.get("MasterUserPassword")
                         .filter(|v| !matches!(v, V::Null))

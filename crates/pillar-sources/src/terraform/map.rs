@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 mod net;
 mod resource_policies;
+mod stores;
 
 /// One evaluated resource instance with where it was declared.
 struct R<'a> {
@@ -224,34 +225,6 @@ fn local_routes(inv: &mut Inventory) {
     }
 }
 
-/// How an RDS instance or cluster gets its master password, from the
-/// evaluated `manage_master_user_password` / `ManageMasterUserPassword` and
-/// the password argument (name, value), Terraform's or CloudFormation's.
-/// A string is a literal (a variable's or parameter's default included)
-/// unless it is a CloudFormation dynamic reference; an unknown value (a
-/// variable or parameter without one, another resource's attribute) is
-/// supplied at deploy time.
-pub(crate) fn master_password(manage: Option<&V>, password: Option<(&str, &V)>) -> MasterPassword {
-    if manage.is_some_and(|m| m.to_bool() == Ok(true)) {
-        return MasterPassword::Managed;
-    }
-    match password {
-        None => MasterPassword::NotSet,
-        Some((_, V::Unknown(why))) => MasterPassword::Reference(why.clone()),
-        Some((attribute, v)) => match v.to_text() {
-            Ok(t) if t.is_empty() => MasterPassword::NotSet,
-            Ok(t) if t.contains("{{resolve:") => {
-                MasterPassword::Reference("a CloudFormation dynamic reference".to_owned())
-            }
-            Ok(value) => MasterPassword::Literal {
-                attribute: attribute.to_owned(),
-                value,
-            },
-            Err(why) => MasterPassword::Reference(why),
-        },
-    }
-}
-
 /// A DB instance's subnets are those of the `aws_db_subnet_group` its
 /// `db_subnet_group_name` names (by name, id or address); without one,
 /// RDS uses the default VPC's default subnets, which are left unknown.
@@ -309,6 +282,7 @@ fn map_all(all: &[R<'_>], inv: &mut Inventory) {
     for r in all {
         primary(r, inv);
         resource_policies::primary(r, inv);
+        stores::primary(r, inv);
     }
     for r in all {
         join(r, inv);
@@ -721,7 +695,7 @@ fn primary(r: &R<'_>, inv: &mut Inventory) {
                     .and_then(|s| s.to_num().ok())
                     .map(|n| n as u16),
                 security_groups: r.strings("vpc_security_group_ids"),
-                master_password: master_password(
+                master_password: crate::secret_args::master_password(
                     r.get("manage_master_user_password"),
                     if cluster {
                         &["master_password", "master_password_wo"]

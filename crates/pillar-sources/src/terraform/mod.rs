@@ -35,6 +35,7 @@ pub mod plan;
 pub mod suppress;
 pub mod value;
 
+use crate::secret_args::{self, Supplied};
 use crate::{LoadOptions, Loaded};
 use eval::Module;
 use parse::File;
@@ -144,11 +145,20 @@ const MODULE_META: &[&str] = &[
 /// Load one module folder (the root module), following local modules.
 pub fn load(dir: &Path, opts: &LoadOptions) -> Loaded {
     let mut loaded = Loaded::default();
-    let mut stack = Vec::new();
-    if load_module(dir, opts, &Child::root(), &mut stack, &mut loaded).is_some() {
+    let mut walk = Walk::default();
+    if load_module(dir, opts, &Child::root(), &mut walk, &mut loaded).is_some() {
         loaded.sources.push(format!("terraform {}", dir.display()));
     }
+    secret_args::settle(&mut loaded.inventory, 0, 0, &walk.origins);
     loaded
+}
+
+/// State of one load across its modules: the modules being loaded (to
+/// stop cycles) and where the variables' values came from.
+#[derive(Default)]
+struct Walk {
+    stack: Vec<PathBuf>,
+    origins: Vec<Supplied>,
 }
 
 /// How a module is called: its address prefix, inputs and inherited region.
@@ -228,7 +238,7 @@ fn load_module(
     dir: &Path,
     opts: &LoadOptions,
     call: &Child,
-    stack: &mut Vec<PathBuf>,
+    walk: &mut Walk,
     loaded: &mut Loaded,
 ) -> Option<V> {
     let files: Vec<File> = tf_files(dir)
@@ -238,8 +248,14 @@ fn load_module(
         return None;
     }
     let vars = match &call.inputs {
-        None => resolve_vars(dir, &files, opts, loaded),
+        None => resolve_vars(dir, &files, opts, loaded, &mut walk.origins),
         Some(inputs) => {
+            walk.origins.extend(
+                default_origins(&files)
+                    .into_iter()
+                    .filter(|(name, _)| !inputs.contains_key(name))
+                    .map(|(_, s)| s),
+            );
             let mut vars = declared_vars(&files);
             for (k, v) in inputs {
                 vars.insert(k.clone(), v.clone());
@@ -252,7 +268,8 @@ fn load_module(
     if module.region.is_none() {
         module.region = call.region.clone();
     }
-    stack.push(std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()));
+    walk.stack
+        .push(std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()));
     // Module calls, in rounds: a call whose inputs need another module's
     // outputs waits until that module is loaded; calls that still wait
     // when no round makes progress are loaded with those values unknown.
@@ -279,14 +296,14 @@ fn load_module(
             let Some(b) = f.blocks.get(bi) else {
                 continue;
             };
-            if !call_module(&module, dir, f, b, opts, call, stack, loaded, force) {
+            if !call_module(&module, dir, f, b, opts, call, walk, loaded, force) {
                 waiting.push((fi, bi));
             }
         }
         force = waiting.len() == before;
         queue = waiting;
     }
-    stack.pop();
+    walk.stack.pop();
     map::map_module(&module, &mut loaded.inventory);
     for f in &module.files {
         loaded
@@ -332,7 +349,7 @@ fn call_module(
     b: &parse::Block,
     opts: &LoadOptions,
     call: &Child,
-    stack: &mut Vec<PathBuf>,
+    walk: &mut Walk,
     loaded: &mut Loaded,
     force: bool,
 ) -> bool {
@@ -391,13 +408,13 @@ fn call_module(
     if !child_dir.is_dir() {
         return skip("the module's folder does not exist", loaded);
     }
-    if stack.contains(&key) {
+    if walk.stack.contains(&key) {
         return skip(
             "the module calls itself (directly or through others)",
             loaded,
         );
     }
-    if stack.len() >= MAX_MODULE_DEPTH {
+    if walk.stack.len() >= MAX_MODULE_DEPTH {
         return skip("modules nested too deeply", loaded);
     }
     let mut calls = Vec::new();
@@ -419,7 +436,7 @@ fn call_module(
     }
     let mut values = Vec::new();
     for (x, child) in expansions.iter().zip(calls) {
-        let out = match load_module(&child_dir, opts, &child, stack, loaded) {
+        let out = match load_module(&child_dir, opts, &child, walk, loaded) {
             Some(out) => out,
             None => {
                 let why = format!(
@@ -471,16 +488,53 @@ fn declared_vars(files: &[File]) -> BTreeMap<String, V> {
     vars
 }
 
-/// Resolve input variables in Terraform's order of precedence.
+/// Where the variables' defaults are written, by name.
+fn default_origins(files: &[File]) -> Vec<(String, Supplied)> {
+    let empty = Module::default();
+    let scope = eval::Scope::default();
+    let mut out = Vec::new();
+    for f in files {
+        for b in f.blocks.iter().filter(|b| b.ident == "variable") {
+            let (Some(name), Some(a)) = (b.labels.first(), b.attr("default")) else {
+                continue;
+            };
+            if let Ok(value) = empty.eval(&a.expr, &scope, 0).to_text() {
+                let what = format!("the default of variable `{name}`");
+                out.push((
+                    name.clone(),
+                    Supplied::written(value, what, &f.display, a.line),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The folder of the repository `dir` is in: the nearest one above it
+/// holding `.git`, else `dir` itself.
+fn repo_root(dir: &Path) -> PathBuf {
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    dir.ancestors()
+        .find(|a| a.join(".git").exists())
+        .map_or_else(|| dir.clone(), Path::to_path_buf)
+}
+
+/// Resolve input variables in Terraform's order of precedence, and record
+/// where each value came from in `origins`: a default or a `.tfvars` file
+/// is written in the repository (so is a `--var-file` inside it); `--var`
+/// and a `--var-file` outside the repository are given at scan time.
 fn resolve_vars(
     dir: &Path,
     files: &[File],
     opts: &LoadOptions,
     loaded: &mut Loaded,
+    origins: &mut Vec<Supplied>,
 ) -> BTreeMap<String, V> {
     let empty = Module::default();
     let scope = eval::Scope::default();
     let mut vars = declared_vars(files);
+    let mut from: BTreeMap<String, Supplied> = default_origins(files).into_iter().collect();
+    let root = repo_root(dir);
     let mut tfvars: Vec<PathBuf> = Vec::new();
     for main in ["terraform.tfvars", "terraform.tfvars.json"] {
         let main = dir.join(main);
@@ -502,17 +556,60 @@ fn resolve_vars(
     auto.sort();
     tfvars.extend(auto);
     tfvars.extend(opts.tf_var_files.iter().cloned());
-    for path in tfvars {
+    let given = opts.tf_var_files.len();
+    let first_given = tfvars.len().saturating_sub(given);
+    for (i, path) in tfvars.into_iter().enumerate() {
         let Some(f) = parse_file(&path, opts, loaded) else {
             continue;
         };
+        let in_repo =
+            i < first_given || std::fs::canonicalize(&path).is_ok_and(|p| p.starts_with(&root));
         for a in &f.attrs {
-            vars.insert(a.name.clone(), empty.eval(&a.expr, &scope, 0));
+            let v = empty.eval(&a.expr, &scope, 0);
+            match v.to_text() {
+                Ok(value) if in_repo => {
+                    let what = format!("`{}` in {}", a.name, f.display);
+                    from.insert(
+                        a.name.clone(),
+                        Supplied::written(value, what, &f.display, a.line),
+                    );
+                }
+                Ok(value) => {
+                    let how = format!("--var-file {}", path.display());
+                    from.insert(
+                        a.name.clone(),
+                        Supplied {
+                            value,
+                            from: secret_args::Source::ScanTime(how),
+                        },
+                    );
+                }
+                Err(_) => {
+                    from.remove(&a.name);
+                }
+            }
+            vars.insert(a.name.clone(), v);
         }
     }
     for (k, v) in &opts.tf_vars {
-        vars.insert(k.clone(), parse_cli_value(v));
+        let v = parse_cli_value(v);
+        match v.to_text() {
+            Ok(value) => {
+                from.insert(
+                    k.clone(),
+                    Supplied {
+                        value,
+                        from: secret_args::Source::ScanTime(format!("--var {k}")),
+                    },
+                );
+            }
+            Err(_) => {
+                from.remove(k);
+            }
+        }
+        vars.insert(k.clone(), v);
     }
+    origins.extend(from.into_values());
     vars
 }
 

@@ -3,18 +3,24 @@
 use crate::meta::Rule;
 
 mod common;
+mod dms_endpoint_password_literal;
+mod docdb_master_password_literal;
+mod ds_directory_password_literal;
 mod ec2_ebs_default_encryption_disabled;
 mod ec2_ebs_snapshot_public;
 mod ec2_ebs_volume_unencrypted;
 mod ec2_user_data_literal_secret;
 mod ecs_task_env_literal_secret;
+mod elasticache_auth_token_literal;
 pub(crate) mod exposure;
 mod kms_key_policy_public;
 mod kms_key_rotation_disabled;
 mod lambda_env_literal_secret;
+mod mq_broker_user_password_literal;
 mod rds_instance_storage_unencrypted;
 mod rds_master_password_literal;
 mod rds_snapshot_public;
+mod redshift_master_password_literal;
 mod s3_account_public_access_block_off;
 mod s3_bucket_public_access_block_off;
 mod s3_bucket_public_acl;
@@ -26,6 +32,7 @@ mod secretsmanager_secret_public_policy;
 mod secretsmanager_secret_rotation_disabled;
 mod sns_topic_public_policy;
 mod sqs_queue_public_policy;
+mod store_password;
 
 /// The rules of this area, in a stable order.
 pub fn rules() -> Vec<&'static dyn Rule> {
@@ -51,5 +58,11 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &ec2_user_data_literal_secret::RULE,
         &ecs_task_env_literal_secret::RULE,
         &rds_master_password_literal::RULE,
+        &redshift_master_password_literal::RULE,
+        &docdb_master_password_literal::RULE,
+        &elasticache_auth_token_literal::RULE,
+        &mq_broker_user_password_literal::RULE,
+        &ds_directory_password_literal::RULE,
+        &dms_endpoint_password_literal::RULE,
     ]
 }

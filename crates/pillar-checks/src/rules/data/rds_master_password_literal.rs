@@ -1,8 +1,9 @@
 //! `rds-master-password-literal`
 
+use super::store_password::{how_judged, judge, Subject, Wording};
 use crate::meta::{Meta, Rule};
 use crate::out::Out;
-use pillar_model::{Domain, Inventory, MasterPassword, Severity};
+use pillar_model::{Domain, Inventory, Severity};
 use serde_json::json;
 
 /// The rule.
@@ -39,37 +40,38 @@ static META: Meta = Meta {
         manage_master_user_password = true\n}\n\n\
         # CloudFormation: ManageMasterUserPassword: true, or\n\
         # MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'",
-    docs: "## What it does\n\
-        Reports RDS DB instances and Aurora clusters whose master user password is written \
-        as a literal in the IaC source: Terraform `aws_db_instance.password` or \
-        `aws_rds_cluster.master_password` (and their `_wo` forms) set to a string, directly \
-        or through a variable's default, and CloudFormation `AWS::RDS::DBInstance` / \
-        `AWS::RDS::DBCluster` `MasterUserPassword` set to a plain string (directly or \
-        through a parameter's `Default`). It passes when RDS manages the password \
-        (`manage_master_user_password = true`, `ManageMasterUserPassword: true`), when the \
-        value is a `{{resolve:secretsmanager:…}}` or `{{resolve:ssm-secure:…}}` dynamic \
-        reference, a `Ref` to a parameter without a default (such as a `NoEcho` one), a \
-        variable without a value, or another resource's attribute (a `random_password`, a \
-        Secrets Manager secret version), and when no password is set (replicas, restores). \
-        Placeholders such as `changeme` fail too: written into the resource, they are the \
-        password. Evidence names the argument with the value redacted to its first and last \
-        characters, by the redaction of `pillar secrets`; never the value. AWS never returns \
-        the password, so resources read from an account snapshot are not judged.\n\n\
-        ## Why is this bad?\n\
-        The master user can read and change every database on the instance. A password in \
-        source control spreads to every clone, fork, build log and state file, stays in the \
-        history after it is removed, and outlives the people who could see it.\n\n\
-        ## How to fix\n\
-        Set `manage_master_user_password = true` (CloudFormation `ManageMasterUserPassword: \
-        true`) so RDS keeps the password in Secrets Manager, or read it from Secrets Manager \
-        with a dynamic reference; then remove the literal from the source and its history, \
-        and treat the old password as exposed.\n\n\
-        ## References\n\
-        - Amazon RDS User Guide: Password management with Amazon RDS and AWS Secrets Manager\n\
-        - AWS CloudFormation User Guide: Get values stored in other services using dynamic \
-        references\n\
-        - Terraform AWS provider: aws_db_instance `manage_master_user_password`\n\
-        - Well-Architected SEC02-BP03 Store and use secrets securely\n",
+    docs: concat!(
+        "## What it does\n",
+        "Reports RDS DB instances and Aurora clusters whose master user password is written \
+         as a literal in the IaC source: Terraform `aws_db_instance.password` or \
+         `aws_rds_cluster.master_password` (and their `_wo` forms) set to a string, directly \
+         or through a variable, and CloudFormation `AWS::RDS::DBInstance` / \
+         `AWS::RDS::DBCluster` `MasterUserPassword` set to a plain string (directly or \
+         through a parameter). It passes when RDS manages the password \
+         (`manage_master_user_password = true`, `ManageMasterUserPassword: true`), when the \
+         value comes at deploy time (a `{{resolve:secretsmanager:…}}` or \
+         `{{resolve:ssm-secure:…}}` dynamic reference, a `Ref` to a parameter without a \
+         default such as a `NoEcho` one, a variable without a value, another resource's \
+         attribute such as a `random_password`), and when no password is set (replicas, \
+         restores). Placeholders such as `changeme` fail too: written into the resource, they \
+         are the password. ",
+        how_judged!(),
+        "## Why is this bad?\n",
+        "The master user can read and change every database on the instance. A password in \
+         source control spreads to every clone, fork, build log and state file, stays in the \
+         history after it is removed, and outlives the people who could see it.\n\n",
+        "## How to fix\n",
+        "Set `manage_master_user_password = true` (CloudFormation `ManageMasterUserPassword: \
+         true`) so RDS keeps the password in Secrets Manager, or read it from Secrets Manager \
+         with a dynamic reference; then remove the literal from the source and its history, \
+         and treat the old password as exposed.\n\n",
+        "## References\n",
+        "- Amazon RDS User Guide: Password management with Amazon RDS and AWS Secrets Manager\n",
+        "- AWS CloudFormation User Guide: Get values stored in other services using dynamic \
+         references\n",
+        "- Terraform AWS provider: aws_db_instance `manage_master_user_password`\n",
+        "- Well-Architected SEC02-BP03 Store and use secrets securely\n",
+    ),
     since: "0.1.0",
 };
 
@@ -80,50 +82,44 @@ impl Rule for RdsMasterPasswordLiteral {
 
     fn check(&self, inv: &Inventory, out: &mut Out) {
         for db in &inv.db_instances {
-            match &db.master_password {
-                // AWS never returns the password: nothing to judge.
-                MasterPassword::NotInSource => {}
-                MasterPassword::NotSet => out.pass(db, "no master password is set here"),
-                MasterPassword::Managed => {
-                    out.pass(db, "RDS manages the master password in Secrets Manager")
-                }
-                MasterPassword::Reference(why) => out.pass(
-                    db,
-                    format!("the master password is supplied at deploy time ({why})"),
-                ),
-                MasterPassword::Literal { attribute, value } => {
-                    let placeholder = pillar_secrets::filter::is_placeholder(value.as_bytes());
-                    out.fail(
-                        db,
-                        format!(
-                            "{} {} has its master password written as a literal in `{attribute}`; \
-                             set manage_master_user_password (ManageMasterUserPassword) or use a \
-                             Secrets Manager dynamic reference",
-                            if db.resource.kind == "AWS::RDS::DBCluster" {
-                                "DB cluster"
-                            } else {
-                                "DB instance"
-                            },
-                            db.id
-                        ),
-                        json!({
-                            "db": db.id,
-                            "engine": db.engine,
-                            "attribute": attribute,
-                            "value": pillar_secrets::engine::redact(value.as_bytes()),
-                            "placeholder": placeholder,
-                        }),
-                    );
-                }
-            }
+            let wording = if db.resource.kind == "AWS::RDS::DBCluster" {
+                &CLUSTER
+            } else {
+                &INSTANCE
+            };
+            let mut extra = serde_json::Map::new();
+            extra.insert("db".to_owned(), json!(db.id));
+            extra.insert("engine".to_owned(), json!(db.engine));
+            let subject = Subject {
+                resource: &db.resource,
+                location: db.location.as_ref(),
+                name: &db.id,
+                detail: "",
+            };
+            judge(out, &subject, wording, &db.master_password, extra);
         }
     }
 }
 
+const FIX: &str = "set manage_master_user_password (ManageMasterUserPassword) or use a \
+    Secrets Manager dynamic reference";
+
+static INSTANCE: Wording = Wording {
+    noun: "DB instance",
+    secret: "master password",
+    managed: "RDS manages the master password in Secrets Manager",
+    fix: FIX,
+};
+
+static CLUSTER: Wording = Wording {
+    noun: "DB cluster",
+    ..INSTANCE
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pillar_model::{DbInstance, Status};
+    use pillar_model::{DbInstance, MasterPassword, Status};
 
     fn judge(mp: MasterPassword) -> Vec<(Status, String, String)> {
         let inv = Inventory {
@@ -147,6 +143,7 @@ mod tests {
         let got = judge(MasterPassword::Literal {
             attribute: "password".to_owned(),
             value: "Vq8!mT3zLr6x-orders".to_owned(),
+            written_at: None,
         });
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].0, Status::Fail);
@@ -156,6 +153,7 @@ mod tests {
         let got = judge(MasterPassword::Literal {
             attribute: "MasterUserPassword".to_owned(),
             value: "changeme".to_owned(),
+            written_at: None,
         });
         assert_eq!(got[0].0, Status::Fail);
         assert!(got[0].2.contains("\"placeholder\":true"), "{got:?}");
@@ -176,6 +174,7 @@ mod tests {
         let mp = MasterPassword::Literal {
             attribute: "password".to_owned(),
             value: "Vq8!mT3zLr6x-orders".to_owned(),
+            written_at: None,
         };
         assert!(!format!("{mp:?}").contains("Vq8!"));
     }
