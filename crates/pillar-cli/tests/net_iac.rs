@@ -341,3 +341,47 @@ fn terraform_unresolved_addressing_is_not_guessed() {
         "{p}"
     );
 }
+
+/// The VPC's main route table, which AWS creates with only the local route:
+/// a subnet with no explicit association uses it, so it is assessed (not
+/// reachable, no return route to the gateway) rather than left unknown;
+/// with its association the subnet routes through the public table.
+#[test]
+fn main_route_table_scenarios() {
+    // (source, variant, instance, main table id)
+    let tf_on = terraform("tf-ec2", "associate = true");
+    let tf_off = terraform("tf-ec2", "associate = true\nassociate_routes = false");
+    let associate = ("Default: unset", "Default: \"true\"");
+    let cfn_on = cloudformation("cfn-ec2", &[associate]);
+    let cfn_off = cloudformation(
+        "cfn-ec2",
+        &[associate, ("Default: \"yes\"", "Default: \"no\"")],
+    );
+    let cases = [
+        (&tf_on, "aws_instance.bastion", Ok("aws_route_table.public")),
+        (
+            &tf_off,
+            "aws_instance.bastion",
+            Err("aws_vpc.main/default-route-table"),
+        ),
+        (&cfn_on, "Bastion", Ok("PublicRoutes")),
+        (&cfn_off, "Bastion", Err("Vpc/default-route-table")),
+    ];
+    for (dir, to, want) in cases {
+        let answers = net_path(dir.path(), to, "22");
+        let p = answers.iter().find(|p| p["family"] == "ipv4").unwrap();
+        assert!(p["unknown"].as_array().unwrap().is_empty(), "{to}: {p}");
+        assert_eq!(p["path"][1]["kind"], "route-table", "{to}: {p}");
+        match want {
+            Ok(table) => {
+                assert_eq!(p["reachable"], true, "{to}: {p}");
+                assert_eq!(p["path"][1]["id"], table, "{to}: {p}");
+            }
+            Err(main) => {
+                assert_blocked(p, "NO_RETURN_ROUTE_TO_IGW", to);
+                assert_eq!(p["path"][1]["id"], main, "{to}: {p}");
+                assert_eq!(p["blocked"]["id"], main, "{to}: {p}");
+            }
+        }
+    }
+}

@@ -177,6 +177,7 @@ fn load_doc(
         resource_policies::join(r, inv);
     }
     net::addresses(&all, inv);
+    crate::terraform::map::net::main_route_tables(inv, SourceKind::Cloudformation);
     for r in all
         .iter()
         .filter(|r| r.kind == "AWS::ElasticLoadBalancingV2::ListenerRule")

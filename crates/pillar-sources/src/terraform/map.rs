@@ -10,7 +10,7 @@ use super::value::V;
 use pillar_model::*;
 use std::collections::BTreeMap;
 
-mod net;
+pub(crate) mod net;
 mod resource_policies;
 mod stores;
 
@@ -291,6 +291,7 @@ fn map_all(all: &[R<'_>], inv: &mut Inventory) {
     resource_policies::settle(inv);
     db_subnet_groups(all, inv);
     net::addresses(all, inv);
+    net::main_route_tables(inv, SourceKind::Terraform);
     local_routes(inv);
     for r in all {
         attach_listener_policy(r, inv);

@@ -30,6 +30,12 @@ variable "template_public" {
   default = false
 }
 
+# Without its association the subnet uses the VPC's main route table, which
+# holds only the local route (no aws_default_route_table here).
+variable "associate_routes" {
+  default = true
+}
+
 provider "aws" {
   region = "us-east-1"
 }
@@ -63,6 +69,7 @@ resource "aws_route_table" "public" {
 }
 
 resource "aws_route_table_association" "public" {
+  count          = var.associate_routes ? 1 : 0
   subnet_id      = aws_subnet.public.id
   route_table_id = aws_route_table.public.id
 }

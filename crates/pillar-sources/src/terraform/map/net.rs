@@ -246,3 +246,58 @@ fn elastic_ips(all: &[R<'_>], inv: &mut Inventory) {
         }
     }
 }
+
+/// The main route table AWS creates with each VPC, for VPCs whose source
+/// declares none (Amazon VPC User Guide, "Configure route tables": "Each
+/// VPC automatically comes with a main route table", which holds only the
+/// local route until changed, and "a subnet that is not explicitly
+/// associated with a route table is implicitly associated with the main
+/// route table"). CloudFormation cannot change that table; Terraform changes
+/// it only through `aws_default_route_table` (or makes another table main
+/// with `aws_main_route_table_association`), so without them the table
+/// holds the local route alone and subnets without an association route
+/// nothing to the internet. A default VPC is left alone: AWS gives its main
+/// table a route to the default internet gateway. The stand-in's id is the
+/// one `aws_vpc.x.default_route_table_id` evaluates to.
+pub(crate) fn main_route_tables(inv: &mut Inventory, source: SourceKind) {
+    let mut add = Vec::new();
+    for v in inv
+        .vpcs
+        .iter()
+        .filter(|v| v.resource.source == Some(source) && !v.is_default)
+    {
+        let has_main = inv
+            .route_tables
+            .iter()
+            .any(|t| t.vpc_id == v.id && t.associations.iter().any(|a| a.main));
+        if has_main {
+            continue;
+        }
+        let id = format!("{}{}", v.id, crate::terraform::eval::DEFAULT_ROUTE_TABLE);
+        let mut resource = ResourceRef::new("AWS::EC2::RouteTable", id.clone()).from_source(source);
+        if let Some(r) = &v.resource.region {
+            resource = resource.in_region(r);
+        }
+        add.push(RouteTable {
+            resource,
+            location: v.location.clone(),
+            id,
+            vpc_id: v.id.clone(),
+            routes: v
+                .cidr_blocks
+                .iter()
+                .map(|c| Route {
+                    destination_cidr: Some(c.clone()),
+                    target: "local".to_owned(),
+                    state: "active".to_owned(),
+                    ..Route::default()
+                })
+                .collect(),
+            associations: vec![RouteTableAssociation {
+                main: true,
+                ..RouteTableAssociation::default()
+            }],
+        });
+    }
+    inv.route_tables.extend(add);
+}
