@@ -61,6 +61,31 @@ fn write_out(text: &str, output: Option<&std::path::Path>) -> anyhow::Result<()>
     }
 }
 
+/// Pretty JSON and a final line break, streamed to `output` or standard
+/// output (a closed pipe is not an error).
+fn write_json<T: serde::Serialize>(
+    doc: &T,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    fn emit<T: serde::Serialize>(doc: &T, w: impl Write) -> std::io::Result<()> {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+        serde_json::to_writer_pretty(&mut w, doc).map_err(std::io::Error::from)?;
+        w.write_all(b"\n")?;
+        w.flush()
+    }
+    match output {
+        Some(p) => {
+            let f = std::fs::File::create(p)
+                .with_context(|| format!("cannot write {}", p.display()))?;
+            emit(doc, f).with_context(|| format!("cannot write {}", p.display()))
+        }
+        None => match emit(doc, std::io::stdout().lock()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            r => r.context("cannot write to standard output"),
+        },
+    }
+}
+
 fn hop_text(h: &Hop) -> String {
     h.short()
 }
@@ -99,10 +124,13 @@ fn exposure(
     let a = analysis::analyze(&inv);
     let text = match format {
         NetFormat::Json => {
-            let mut t =
-                serde_json::to_string_pretty(&json::analysis(&a)).context("cannot render JSON")?;
-            t.push('\n');
-            t
+            write_json(&json::AnalysisDoc::new(&a), output)?;
+            // The process ends next: freeing the inventory and the analysis
+            // (millions of small allocations on a large account) one by one
+            // would only cost time.
+            std::mem::forget(a);
+            std::mem::forget(inv);
+            return Ok(ExitCode::SUCCESS);
         }
         NetFormat::Dot => pillar_net::graph::dot(&a),
         NetFormat::Mermaid => pillar_net::graph::mermaid(&a),
@@ -141,6 +169,8 @@ fn exposure(
         }
     };
     write_out(&text, output)?;
+    std::mem::forget(a);
+    std::mem::forget(inv);
     Ok(ExitCode::SUCCESS)
 }
 

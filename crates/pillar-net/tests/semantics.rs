@@ -809,3 +809,36 @@ fn nlb_client_ip_preservation_per_family() {
     let got = nlb6(ip6_on, v6_rule("::/0"));
     assert_eq!(got, vec![(Family::V4, net4()), (Family::V6, net6)]);
 }
+
+/// The streamed JSON document is byte for byte the `Value` one: exposures
+/// (a NACL deny carving a block out, IPv4 and IPv6), latent exposures, a
+/// stopped instance and an incomplete endpoint.
+#[test]
+fn streamed_json_matches_the_value_document() {
+    let mut v = base();
+    v["network_acls"][0]["entries"]
+        .as_array_mut()
+        .unwrap()
+        .push(
+            json!({"rule_number": 50, "egress": false, "protocol": "6", "allow": false,
+                     "cidr_block": "52.94.0.0/22", "ipv6_cidr_block": null,
+                     "port_range": {"from": 22, "to": 22}}),
+        );
+    v["network_interfaces"][0]["ipv6_addresses"] = json!(["2600:1f18::10"]);
+    v["network_interfaces"][0]["security_groups"] = json!(["sg-ssh", "sg-web", "sg-missing"]);
+    v["network_interfaces"].as_array_mut().unwrap().push(json!({
+        "resource": {"kind": "AWS::EC2::NetworkInterface", "id": "eni-2"}, "id": "eni-2",
+        "subnet_id": "subnet-pub", "vpc_id": "vpc-1", "interface_type": "interface",
+        "security_groups": ["sg-web"], "ipv6_addresses": [],
+        "private_ips": [{"address": "10.0.1.11", "primary": true, "public_ip": null}]}));
+    let a = analyze(&inv(&v));
+    assert!(!a.exposures.is_empty() && !a.latent.is_empty() && !a.incomplete.is_empty());
+    assert!(a.exposures.iter().any(|e| !e.sources.covers_internet()));
+    let want = serde_json::to_string_pretty(&pillar_net::json::analysis(&a)).unwrap();
+    let got = serde_json::to_string_pretty(&pillar_net::json::AnalysisDoc::new(&a)).unwrap();
+    assert_eq!(got, want);
+    let empty = analyze(&Inventory::default());
+    let want = serde_json::to_string_pretty(&pillar_net::json::analysis(&empty)).unwrap();
+    let got = serde_json::to_string_pretty(&pillar_net::json::AnalysisDoc::new(&empty)).unwrap();
+    assert_eq!(got, want);
+}
