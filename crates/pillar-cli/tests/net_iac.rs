@@ -385,3 +385,85 @@ fn main_route_table_scenarios() {
         }
     }
 }
+
+/// Load balancer targets from IaC (tests/net/tf-lb, cfn-lb): the listener's
+/// forward (plain or weighted) or a rule's forward reaches the registered
+/// instance on the target group's port when its group admits the load
+/// balancer's; a listener that forwards nowhere, or a target group the
+/// instance's group does not admit the load balancer from, exposes only the
+/// load balancer.
+#[test]
+fn load_balancer_targets_from_iac_scenarios() {
+    // (variant, reachable through the load balancer)
+    let tf = [
+        ("", true),
+        ("forward_by = \"weighted\"", true),
+        ("forward_by = \"rule\"", true),
+        ("forward_by = \"none\"", false),
+        ("app_admits_lb = false", false),
+    ];
+    let cfn: [(Edits, bool); 5] = [
+        (vec![], true),
+        (vec![("Default: default", "Default: weighted")], true),
+        (vec![("Default: default", "Default: rule")], true),
+        (vec![("Default: default", "Default: none")], false),
+        (vec![("Default: \"yes\"", "Default: \"no\"")], false),
+    ];
+    let mut dirs: Vec<(String, tempfile::TempDir, &str, &str, bool)> = Vec::new();
+    for (v, want) in tf {
+        let d = terraform("tf-lb", v);
+        dirs.push((
+            format!("tf {v}"),
+            d,
+            "aws_instance.app",
+            "aws_lb_target_group.app",
+            want,
+        ));
+    }
+    for (edits, want) in cfn {
+        let name = format!("cfn {edits:?}");
+        dirs.push((
+            name,
+            cloudformation("cfn-lb", &edits),
+            "App",
+            "AppTargets",
+            want,
+        ));
+    }
+    for (name, dir, app, tg, want) in &dirs {
+        let v = json(&[
+            "net",
+            "exposure",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let ex = v["exposures"].as_array().unwrap();
+        assert!(
+            ex.iter().any(|e| e["id"] == "web"
+                && e["kind"] == "load-balancer"
+                && e["service"] == "tcp 80"),
+            "{name}: {v}"
+        );
+        let through: Vec<&Value> = ex.iter().filter(|e| e["id"] == *app).collect();
+        if *want {
+            assert_eq!(through.len(), 1, "{name}: {v}");
+            let e = through[0];
+            assert_eq!(e["via"], "web", "{name}: {e}");
+            assert_eq!(e["service"], "tcp 8080", "{name}: {e}");
+            let hops: Vec<&str> = e["path"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["id"].as_str().unwrap())
+                .collect();
+            assert!(hops.contains(tg), "{name}: {e}");
+        } else {
+            assert!(through.is_empty(), "{name}: {v}");
+        }
+        assert!(
+            v["incomplete"].as_array().is_none_or(|i| i.is_empty()),
+            "{name}: {v}"
+        );
+    }
+}

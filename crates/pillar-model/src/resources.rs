@@ -974,6 +974,10 @@ pub struct ListenerRule {
     /// [`Listener::redirect_protocol`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_protocol: Option<String>,
+    /// Target groups its forward actions send to (`TargetGroupArn`,
+    /// `ForwardConfig.TargetGroups`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub target_groups: Vec<String>,
     /// Where the rule is declared, when it came from a file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,

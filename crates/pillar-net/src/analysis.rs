@@ -1089,7 +1089,17 @@ fn expose_lb(
     let alb = lb.kind == "application";
     let mut via_out: Vec<Exposure> = Vec::new();
     for (family, proto, port, j, l) in &front {
-        for tg_arn in &l.target_groups {
+        // The default action's target groups, then those of the rules
+        // (a rule whose conditions match forwards before the default).
+        let mut tgs: Vec<&String> = l.target_groups.iter().collect();
+        for rule in l.rules.get().into_iter().flatten() {
+            for t in &rule.target_groups {
+                if !tgs.contains(&t) {
+                    tgs.push(t);
+                }
+            }
+        }
+        for tg_arn in tgs {
             let Some(tg) = ix.target_groups.get(tg_arn.as_str()) else {
                 unknown.push(format!("target group {tg_arn} is not in the inventory"));
                 continue;

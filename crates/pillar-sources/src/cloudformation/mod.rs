@@ -177,6 +177,7 @@ fn load_doc(
         resource_policies::join(r, inv);
     }
     net::addresses(&all, inv);
+    net::target_groups(&all, inv);
     crate::terraform::map::net::main_route_tables(inv, SourceKind::Cloudformation);
     for r in all
         .iter()
@@ -188,6 +189,7 @@ fn load_doc(
             priority: r.s("Priority"),
             actions: actions.iter().filter_map(|a| text(a.get("Type"))).collect(),
             redirect_protocol: redirect_protocol(&actions),
+            target_groups: net::forward_target_groups(&actions),
             location: r.loc(),
         };
         crate::terraform::map::add_listener_rule(inv, r.s("ListenerArn"), rule);
@@ -1292,7 +1294,7 @@ fn join(r: &R, inv: &mut Inventory) {
                     .map(|n| n as u16),
                 protocol: r.s("Protocol").unwrap_or_default().to_ascii_uppercase(),
                 ssl_policy: r.s("SslPolicy"),
-                target_groups: Vec::new(),
+                target_groups: net::forward_target_groups(&actions),
                 default_actions: actions.iter().filter_map(|a| text(a.get("Type"))).collect(),
                 redirect_protocol: redirect_protocol(&actions),
                 policy_names: Vec::new(),

@@ -240,3 +240,87 @@ fn elastic_ips(all: &[R], inv: &mut Inventory) {
         }
     }
 }
+
+/// The target groups a listener's or rule's actions forward to
+/// (`TargetGroupArn`, `ForwardConfig.TargetGroups[].TargetGroupArn`).
+pub(super) fn forward_target_groups(actions: &[&V]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in actions {
+        let weighted: Vec<String> = a
+            .get("ForwardConfig")
+            .map(|f| items(f.get("TargetGroups")))
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|g| text(g.get("TargetGroupArn")))
+            .collect();
+        for t in text(a.get("TargetGroupArn")).into_iter().chain(weighted) {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// `AWS::ElasticLoadBalancingV2::TargetGroup` with its `Targets`,
+/// `TargetType`, `IpAddressType` and the `preserve_client_ip.enabled`
+/// attribute. A group an Auto Scaling group (`TargetGroupARNs`) or ECS
+/// service (`LoadBalancers`) registers targets in has targets known only
+/// at run time.
+pub(super) fn target_groups(all: &[R], inv: &mut Inventory) {
+    for r in all
+        .iter()
+        .filter(|r| r.kind == "AWS::ElasticLoadBalancingV2::TargetGroup")
+    {
+        let registrar = all.iter().find(|o| match o.kind.as_str() {
+            "AWS::AutoScaling::AutoScalingGroup" => o.strings("TargetGroupARNs").contains(&r.id),
+            "AWS::ECS::Service" => o
+                .list("LoadBalancers")
+                .iter()
+                .any(|l| text(l.get("TargetGroupArn")).as_deref() == Some(r.id.as_str())),
+            _ => false,
+        });
+        let targets = match registrar {
+            Some(o) => Known::Unknown(format!(
+                "{} registers targets in {} at run time",
+                o.id, r.id
+            )),
+            None => Known::Known(
+                r.list("Targets")
+                    .iter()
+                    .filter_map(|t| {
+                        Some((
+                            text(t.get("Id"))?,
+                            t.get("Port")
+                                .and_then(|p| p.to_num().ok())
+                                .map(|n| n as u16),
+                        ))
+                    })
+                    .collect(),
+            ),
+        };
+        let preserve = r
+            .list("TargetGroupAttributes")
+            .iter()
+            .find(|a| text(a.get("Key")).as_deref() == Some("preserve_client_ip.enabled"))
+            .and_then(|a| a.get("Value"))
+            .and_then(|v| v.to_bool().ok());
+        let name = r.s("Name").unwrap_or_else(|| r.id.clone());
+        inv.target_groups.push(TargetGroup {
+            resource: r
+                .rref("AWS::ElasticLoadBalancingV2::TargetGroup")
+                .named(name),
+            location: r.loc(),
+            arn: r.id.clone(),
+            target_type: r.s("TargetType").unwrap_or_else(|| "instance".to_owned()),
+            protocol: r.s("Protocol").map(|p| p.to_ascii_uppercase()),
+            port: r
+                .get("Port")
+                .and_then(|p| p.to_num().ok())
+                .map(|n| n as u16),
+            targets,
+            ip_address_type: r.s("IpAddressType"),
+            preserve_client_ip: preserve,
+        });
+    }
+}

@@ -194,9 +194,23 @@ pub(crate) fn listener_rules(bytes: &[u8]) -> Result<Data, Fail> {
             .map(|r| {
                 let mut redirect_protocol = None;
                 let mut actions = Vec::new();
+                let mut target_groups: Vec<String> = Vec::new();
                 for a in r.actions {
                     if a.kind.eq_ignore_ascii_case("redirect") {
                         redirect_protocol = a.redirect_config.and_then(|c| c.protocol);
+                    }
+                    let forward = a
+                        .forward_config
+                        .map(|f| f.target_groups)
+                        .unwrap_or_default();
+                    for t in a
+                        .target_group_arn
+                        .into_iter()
+                        .chain(forward.into_iter().map(|g| g.target_group_arn))
+                    {
+                        if !target_groups.contains(&t) {
+                            target_groups.push(t);
+                        }
                     }
                     actions.push(a.kind);
                 }
@@ -205,6 +219,7 @@ pub(crate) fn listener_rules(bytes: &[u8]) -> Result<Data, Fail> {
                     priority: r.priority,
                     actions,
                     redirect_protocol,
+                    target_groups,
                     location: None,
                 }
             })

@@ -291,6 +291,7 @@ fn map_all(all: &[R<'_>], inv: &mut Inventory) {
     resource_policies::settle(inv);
     db_subnet_groups(all, inv);
     net::addresses(all, inv);
+    net::target_groups(all, inv);
     net::main_route_tables(inv, SourceKind::Terraform);
     local_routes(inv);
     for r in all {
@@ -1459,6 +1460,7 @@ fn attach_listener_rule(r: &R<'_>, inv: &mut Inventory) {
         priority: r.s("priority"),
         actions: actions.iter().filter_map(|a| text(a.get("type"))).collect(),
         redirect_protocol: redirect_protocol(&actions),
+        target_groups: net::forward_target_groups(&actions),
         location: r.loc(),
     };
     add_listener_rule(inv, r.s("listener_arn"), rule);
@@ -1849,7 +1851,7 @@ fn join(r: &R<'_>, inv: &mut Inventory) {
                     .unwrap_or_else(|| "HTTP".to_owned())
                     .to_ascii_uppercase(),
                 ssl_policy: r.s("ssl_policy"),
-                target_groups: Vec::new(),
+                target_groups: net::forward_target_groups(&actions),
                 default_actions: actions.iter().filter_map(|a| text(a.get("type"))).collect(),
                 redirect_protocol: redirect_protocol(&actions),
                 policy_names: Vec::new(),

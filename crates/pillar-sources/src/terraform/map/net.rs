@@ -301,3 +301,104 @@ pub(crate) fn main_route_tables(inv: &mut Inventory, source: SourceKind) {
     }
     inv.route_tables.extend(add);
 }
+
+/// The target groups a listener's or rule's actions forward to: a forward
+/// action's `target_group_arn`, and the `forward { target_group { arn } }`
+/// blocks of a weighted forward (Terraform AWS provider, `aws_lb_listener`
+/// `default_action`, `aws_lb_listener_rule` `action`).
+pub(super) fn forward_target_groups(actions: &[&V]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in actions {
+        let weighted = super::blocks(a, "forward")
+            .into_iter()
+            .flat_map(|f| super::blocks(f, "target_group"))
+            .filter_map(|g| text(g.get("arn")));
+        for t in text(a.get("target_group_arn")).into_iter().chain(weighted) {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// Resources that register targets this mapping does not follow, with the
+/// argument naming the target group.
+const REGISTRARS: [(&str, &str); 3] = [
+    ("aws_autoscaling_group", "target_group_arns"),
+    ("aws_autoscaling_attachment", "lb_target_group_arn"),
+    ("aws_ecs_service", "load_balancer"),
+];
+
+/// `aws_lb_target_group` (port, protocol, target type, IP address type,
+/// `preserve_client_ip`) and its `aws_lb_target_group_attachment`s, as the
+/// snapshot fills `target_groups` from `describe-target-groups` and
+/// `describe-target-health`. A group an Auto Scaling group or ECS service
+/// registers targets in has targets known only at run time.
+pub(super) fn target_groups(all: &[R<'_>], inv: &mut Inventory) {
+    for r in all
+        .iter()
+        .filter(|r| matches!(r.kind, "aws_lb_target_group" | "aws_alb_target_group"))
+    {
+        let name = r.s("name").unwrap_or_else(|| r.addr.clone());
+        let arn = r.addr.clone();
+        let registrar = all.iter().find_map(|o| {
+            let (_, key) = REGISTRARS.iter().find(|(k, _)| *k == o.kind)?;
+            let named = match o.get(key) {
+                Some(V::Str(s)) => s == &arn,
+                Some(V::List(l)) => l.iter().any(|x| match x {
+                    V::Str(s) => s == &arn,
+                    V::Map(_) => text(x.get("target_group_arn")).as_deref() == Some(arn.as_str()),
+                    _ => false,
+                }),
+                Some(m @ V::Map(_)) => {
+                    text(m.get("target_group_arn")).as_deref() == Some(arn.as_str())
+                }
+                _ => false,
+            };
+            named.then(|| o.addr.clone())
+        });
+        let targets = match registrar {
+            Some(o) => Known::Unknown(format!("{o} registers targets in {arn} at run time")),
+            None => Known::Known(Vec::new()),
+        };
+        inv.target_groups.push(TargetGroup {
+            resource: r
+                .rref("AWS::ElasticLoadBalancingV2::TargetGroup")
+                .named(name),
+            location: r.loc(),
+            arn,
+            target_type: r.s("target_type").unwrap_or_else(|| "instance".to_owned()),
+            protocol: r.s("protocol").map(|p| p.to_ascii_uppercase()),
+            port: r
+                .get("port")
+                .and_then(|p| p.to_num().ok())
+                .map(|n| n as u16),
+            targets,
+            ip_address_type: r.s("ip_address_type"),
+            preserve_client_ip: r.get("preserve_client_ip").and_then(|v| v.to_bool().ok()),
+        });
+    }
+    for r in all.iter().filter(|r| {
+        matches!(
+            r.kind,
+            "aws_lb_target_group_attachment" | "aws_alb_target_group_attachment"
+        )
+    }) {
+        let (Some(tg), Some(target)) = (r.s("target_group_arn"), r.s("target_id")) else {
+            continue;
+        };
+        let port = r
+            .get("port")
+            .and_then(|p| p.to_num().ok())
+            .map(|n| n as u16);
+        if let Some(Known::Known(ts)) = inv
+            .target_groups
+            .iter_mut()
+            .find(|t| t.arn == tg)
+            .map(|t| &mut t.targets)
+        {
+            ts.push((target, port));
+        }
+    }
+}
