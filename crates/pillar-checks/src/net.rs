@@ -1,7 +1,8 @@
-//! Small network helpers shared by the infrastructure rules: CIDR parsing,
-//! security group rule matching (with managed prefix lists expanded) and
+//! Small network helpers shared by the infrastructure rules: world-open
+//! sources, security group rule matching (with managed prefix lists expanded) and
 //! network ACL evaluation (ascending rule number, first match wins, implicit
-//! deny).
+//! deny). CIDR blocks and address sets are pillar-net's ([`pillar_net::Cidr`],
+//! [`pillar_net::AddrSet`]), the same parsing the reachability analysis uses.
 //!
 //! Every predicate is three-valued: [`Known::Known`] when the inputs decide
 //! it, [`Known::Unknown`] with the reason when an unresolved value (a
@@ -9,8 +10,8 @@
 
 use pillar_model::resources::{NaclEntry, NetworkAcl, SgRule};
 use pillar_model::{Inventory, Known};
+use pillar_net::{AddrSet, Cidr};
 use serde_json::{json, Value};
-use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// An address family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -38,76 +39,19 @@ impl Family {
         }
     }
 
-    fn max(self) -> u128 {
+    /// The same family in pillar-net's terms.
+    fn net(self) -> pillar_net::Family {
         match self {
-            Family::V4 => u128::from(u32::MAX),
-            Family::V6 => u128::MAX,
+            Family::V4 => pillar_net::Family::V4,
+            Family::V6 => pillar_net::Family::V6,
         }
-    }
-
-    fn bits(self) -> u32 {
-        match self {
-            Family::V4 => 32,
-            Family::V6 => 128,
-        }
-    }
-}
-
-/// A parsed CIDR block as an inclusive address interval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cidr {
-    /// Address family.
-    pub family: Family,
-    /// Prefix length.
-    pub prefix: u32,
-    /// First address.
-    pub start: u128,
-    /// Last address.
-    pub end: u128,
-}
-
-impl Cidr {
-    /// Parse `a.b.c.d/n` or `x:y::/n` (a bare address is a `/32` or `/128`).
-    pub fn parse(text: &str) -> Option<Cidr> {
-        let text = text.trim();
-        let (addr, prefix) = match text.split_once('/') {
-            Some((a, p)) => (a, Some(p.parse::<u32>().ok()?)),
-            None => (text, None),
-        };
-        let (family, value) = if let Ok(v4) = addr.parse::<Ipv4Addr>() {
-            (Family::V4, u128::from(u32::from(v4)))
-        } else {
-            (Family::V6, u128::from(addr.parse::<Ipv6Addr>().ok()?))
-        };
-        let prefix = prefix.unwrap_or(family.bits());
-        if prefix > family.bits() {
-            return None;
-        }
-        let host_bits = family.bits() - prefix;
-        let mask = if host_bits == 0 {
-            0
-        } else {
-            family.max() >> (family.bits() - host_bits)
-        };
-        let start = value & !mask & family.max();
-        Some(Cidr {
-            family,
-            prefix,
-            start,
-            end: start | mask,
-        })
-    }
-
-    /// Whether the block is the whole address space of its family.
-    pub fn is_world(&self) -> bool {
-        self.prefix == 0
     }
 }
 
 /// Whether a CIDR is the whole IPv4 or IPv6 internet (`0.0.0.0/0`, `::/0`,
 /// or any spelling with a zero prefix length).
 pub fn is_world(cidr: &str) -> bool {
-    Cidr::parse(cidr).is_some_and(|c| c.is_world())
+    Cidr::parse(cidr).is_some_and(|c| c.prefix_len() == 0)
 }
 
 /// The family a CIDR belongs to (IPv6 when it has a colon).
@@ -423,28 +367,6 @@ pub struct NaclOpen<'a> {
     pub partial_denies: Vec<u32>,
 }
 
-/// Subtract `[s, e]` from a set of disjoint intervals.
-fn subtract(set: &mut Vec<(u128, u128)>, s: u128, e: u128) {
-    let mut next = Vec::with_capacity(set.len() + 1);
-    for &(a, b) in set.iter() {
-        if e < a || s > b {
-            next.push((a, b));
-            continue;
-        }
-        if a < s {
-            next.push((a, s - 1));
-        }
-        if e < b {
-            next.push((e + 1, b));
-        }
-    }
-    *set = next;
-}
-
-fn overlaps(set: &[(u128, u128)], s: u128, e: u128) -> bool {
-    set.iter().any(|&(a, b)| s <= b && a <= e)
-}
-
 /// Whether an entry's protocol and ports match TCP/UDP `port`.
 fn nacl_entry_matches_port(entry: &NaclEntry, proto: Proto, port: u16) -> Known<bool> {
     let Known::Known(written) = &entry.protocol else {
@@ -482,7 +404,7 @@ pub fn nacl_inbound_world_open<'a>(
 ) -> Known<Option<NaclOpen<'a>>> {
     let mut entries: Vec<&NaclEntry> = acl.entries.iter().filter(|e| !e.egress).collect();
     entries.sort_by_key(|e| e.rule_number);
-    let mut remaining = vec![(0u128, family.max())];
+    let mut remaining = AddrSet::full(family.net());
     let mut partial_denies = Vec::new();
     for entry in entries {
         match nacl_entry_matches_port(entry, proto, port) {
@@ -501,25 +423,27 @@ pub fn nacl_inbound_world_open<'a>(
                 return Known::unknown(format!("rule {} source unresolved: {r}", entry.rule_number))
             }
         };
-        let Some(block) = Cidr::parse(text).filter(|c| c.family == family) else {
+        let Some(cidr) = Cidr::parse(text).filter(|c| c.family() == family.net()) else {
             return Known::unknown(format!(
                 "rule {} has an unreadable CIDR {text:?}",
                 entry.rule_number
             ));
         };
-        if !overlaps(&remaining, block.start, block.end) {
+        let block = cidr.to_set();
+        if !remaining.intersects(&block) {
             continue;
         }
-        if entry.allow && block.is_world() {
+        let world = cidr.prefix_len() == 0;
+        if entry.allow && world {
             return Known::Known(Some(NaclOpen {
                 entry,
                 partial_denies,
             }));
         }
-        if !entry.allow && !block.is_world() {
+        if !entry.allow && !world {
             partial_denies.push(entry.rule_number);
         }
-        subtract(&mut remaining, block.start, block.end);
+        remaining = remaining.difference(&block);
         if remaining.is_empty() {
             return Known::Known(None);
         }
@@ -567,10 +491,9 @@ mod tests {
     #[test]
     fn parses_cidrs() {
         let c = Cidr::parse("10.1.2.3/8").unwrap();
-        assert_eq!(c.start, u128::from(u32::from(Ipv4Addr::new(10, 0, 0, 0))));
         assert_eq!(
-            c.end,
-            u128::from(u32::from(Ipv4Addr::new(10, 255, 255, 255)))
+            c,
+            Cidr::V4(u32::from(std::net::Ipv4Addr::new(10, 0, 0, 0)), 8)
         );
         assert!(is_world("0.0.0.0/0"));
         assert!(is_world("::/0"));
@@ -578,7 +501,10 @@ mod tests {
         assert!(!is_world("0.0.0.0/1"));
         assert!(!is_world("10.0.0.0/33"));
         assert!(Cidr::parse("not-a-cidr").is_none());
-        assert_eq!(Cidr::parse("2001:db8::/32").unwrap().family, Family::V6);
+        assert_eq!(
+            Cidr::parse("2001:db8::/32").unwrap().family(),
+            Family::V6.net()
+        );
     }
 
     #[test]
