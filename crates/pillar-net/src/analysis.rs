@@ -13,6 +13,7 @@ use pillar_model::resources::{
     Instance, LoadBalancer, NetworkInterface, SecurityGroup, IPV6_ASSIGNED_AT_LAUNCH,
 };
 use pillar_model::{Inventory, Known, Location, ResourceRef};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// One hop of a path: what it is, its id, and the rules or routes that let
@@ -1307,8 +1308,17 @@ pub fn analyze(inv: &Inventory) -> Analysis {
         endpoints: eps.len(),
         ..Analysis::default()
     };
-    for ep in &eps {
-        let (ex, unknown) = expose(&ix, ep, false);
+    // Endpoints are judged independently, in parallel; the results are
+    // folded in inventory order, so the output does not depend on threads.
+    let judged: Vec<_> = eps
+        .par_iter()
+        .map(|ep| {
+            let (ex, unknown) = expose(&ix, ep, false);
+            let latent = ep.addresses.is_empty().then(|| expose(&ix, ep, true).0);
+            (ex, unknown, latent)
+        })
+        .collect();
+    for (ep, (ex, unknown, latent)) in eps.iter().zip(judged) {
         let addressed = !ep.addresses.is_empty();
         a.judged.push(Judged {
             resource: ep.resource.clone(),
@@ -1321,8 +1331,7 @@ pub fn analyze(inv: &Inventory) -> Analysis {
         // exposure per service, the paths merged.
         let merge = ep.kind == "db-instance" && ep.eni.is_none();
         add_exposures(&mut a.exposures, ex, merge);
-        if !addressed {
-            let (lat, _) = expose(&ix, ep, true);
+        if let Some(lat) = latent {
             add_exposures(&mut a.latent, lat, merge);
         }
         if !unknown.is_empty() {
