@@ -580,8 +580,9 @@ pub struct SecretsArgs {
     /// configuration or a noseyparker rule YAML; what cannot be loaded is noted on standard error.
     #[arg(long = "rules", value_name = "FILE")]
     pub rule_packs: Vec<PathBuf>,
-    /// Also scan the files inside .tar, .tar.gz, .tgz and .gz files (bounded: each member up
-    /// to --max-file-mib, 256 MiB and 100,000 members per archive).
+    /// Also scan the files inside .tar, .tar.gz, .tgz, .gz and zip files (.zip, .jar, .war,
+    /// .ear, .apk, .aar, .whl, .egg, .nupkg) (bounded: each member up to --max-file-mib,
+    /// 256 MiB and 100,000 members per archive; zip bombs and encrypted members skipped).
     #[arg(long)]
     pub archives: bool,
 }

@@ -17,7 +17,8 @@ pub struct WalkOptions {
     pub respect_ignore_files: bool,
     /// Worker threads (0: one per core).
     pub threads: usize,
-    /// Open `.tar`, `.tar.gz`, `.tgz` and `.gz` files and scan their members.
+    /// Open `.tar`, `.tar.gz`, `.tgz`, `.gz` and zip files (`.zip`, `.jar`, `.war`,
+    /// `.ear`, `.apk`, `.aar`, `.whl`, `.egg`, `.nupkg`) and scan their members.
     pub archives: bool,
 }
 
