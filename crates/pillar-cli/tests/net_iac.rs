@@ -257,7 +257,35 @@ fn terraform_public_addressing_scenarios() {
             .iter()
             .any(|e| e["id"] == to.as_str() && e["family"] == family);
         assert_eq!(exposed, want.is_ok(), "{name}");
+        if family == "ipv4" {
+            // The posture rule agrees with the reachability analysis.
+            assert_eq!(
+                public_ip_status(dir.path(), &to),
+                if want.is_ok() { "fail" } else { "pass" },
+                "{name}: ec2-instance-public-ip"
+            );
+        }
     }
+}
+
+/// The status of `ec2-instance-public-ip` for one resource.
+fn public_ip_status(dir: &Path, id: &str) -> String {
+    let o = pillar(&[
+        "scan",
+        dir.to_str().unwrap(),
+        "--select",
+        "ec2-instance-public-ip",
+        "--format",
+        "json",
+    ]);
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["resource"]["id"] == id)
+        .map(|f| f["status"].as_str().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("no ec2-instance-public-ip finding for {id}"))
 }
 
 /// CloudFormation public addressing (tests/net/cfn-ec2), the same

@@ -38,8 +38,9 @@ static META: Meta = Meta {
         Reports instances (except terminated or shutting-down ones) that have a public IPv4 \
         address: auto-assigned, an associated Elastic IP, or one on an attached network \
         interface. For instances declared in Terraform or CloudFormation, which have no address \
-        yet, a subnet that auto-assigns public addresses counts, and an unresolved subnet \
-        setting makes the result *unknown*.\n\n\
+        yet, the instance's own `associate_public_ip_address` (`AssociatePublicIpAddress` on the \
+        primary interface) decides, else the subnet's auto-assign setting; an Elastic IP \
+        declared for the instance counts, and an unresolved setting makes the result *unknown*.\n\n\
         ## Why is this bad?\n\
         Public addresses make instances direct internet targets. Internet-facing traffic should \
         enter through a managed entry point (load balancer, API gateway, CloudFront) with \
@@ -137,28 +138,37 @@ impl Rule for Ec2InstancePublicIp {
                 out.pass(inst, "the instance has no public IPv4 address");
                 continue;
             }
+            // The IaC mappers decide the launch-time address from the
+            // instance's own `associate_public_ip_address` (or the
+            // primary interface's) over the subnet's setting, and set the
+            // stand-in address above, or say why it cannot be decided.
+            if let Some(why) = &inst.public_ip_unknown {
+                out.unknown(inst, why.clone());
+                continue;
+            }
             let subnet = inst
                 .subnet_id
                 .as_deref()
                 .and_then(|id| subnet_by_id.get(id).copied());
             match subnet.map(|s| &s.map_public_ip_on_launch) {
-                Some(Known::Known(true)) => out.fail(
+                // The subnet auto-assigns, yet no address was set: the
+                // instance opts out (`associate_public_ip_address = false`).
+                Some(Known::Known(true)) => out.pass(
                     inst,
-                    "instance will get a public IPv4 address at launch: its subnet auto-assigns one",
-                    json!({
-                        "instance_id": inst.id,
-                        "subnet_id": inst.subnet_id,
-                        "map_public_ip_on_launch": true,
-                    }),
+                    "the instance opts out of its subnet's auto-assigned public IPv4 address",
                 ),
-                Some(Known::Known(false)) => {
-                    out.pass(inst, "no public address is declared and the subnet does not auto-assign one")
-                }
+                Some(Known::Known(false)) => out.pass(
+                    inst,
+                    "no public address is declared and the subnet does not auto-assign one",
+                ),
                 Some(Known::Unknown(r)) => out.unknown(
                     inst,
                     format!("whether the subnet auto-assigns public addresses is unknown: {r}"),
                 ),
-                None => out.unknown(inst, "the instance's subnet is not declared, so its public addressing is unknown"),
+                None => out.unknown(
+                    inst,
+                    "the instance's subnet is not declared, so its public addressing is unknown",
+                ),
             }
         }
     }
