@@ -213,32 +213,7 @@ fn elastic_ips(all: &[R], inv: &mut Inventory) {
             }
         }
     }
-    let on: Vec<(Option<String>, Option<String>, String)> = inv
-        .elastic_ips
-        .iter()
-        .filter(|e| e.resource.source == Some(SourceKind::Cloudformation))
-        .map(|e| {
-            (
-                e.instance_id.clone(),
-                e.network_interface_id.clone(),
-                e.public_ip.clone(),
-            )
-        })
-        .collect();
-    for (instance, eni, public) in on {
-        for inst in inv.instances.iter_mut().filter(|i| {
-            i.resource.source == Some(SourceKind::Cloudformation)
-                && (instance.as_deref() == Some(i.id.as_str())
-                    || eni.as_deref().is_some_and(|n| {
-                        i.network_interfaces.first().map(String::as_str) == Some(n)
-                    }))
-        }) {
-            inst.public_ip = Some(public.clone());
-            if eni.is_none() {
-                inst.public_ip_unknown = None;
-            }
-        }
-    }
+    crate::terraform::map::net::elastic_ips_to_instances(inv, SourceKind::Cloudformation);
 }
 
 /// The target groups a listener's or rule's actions forward to

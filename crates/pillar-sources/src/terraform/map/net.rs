@@ -217,10 +217,21 @@ fn elastic_ips(all: &[R<'_>], inv: &mut Inventory) {
             eip.private_ip = Some(p);
         }
     }
+    elastic_ips_to_instances(inv, SourceKind::Terraform);
+}
+
+/// Give each instance of `source` the address of the Elastic IP declared
+/// for it, on the instance or on its primary network interface (IaC: the
+/// EC2 User Guide's "Elastic IP addresses": an address associated with an
+/// instance goes on its primary interface's primary private address). An
+/// address on the instance settles whether it is public; one through an
+/// interface declared apart does not (that interface's groups are not
+/// modelled), so its reason stays.
+pub(crate) fn elastic_ips_to_instances(inv: &mut Inventory, source: SourceKind) {
     let on: Vec<(Option<String>, Option<String>, String)> = inv
         .elastic_ips
         .iter()
-        .filter(|e| e.resource.source == Some(SourceKind::Terraform))
+        .filter(|e| e.resource.source == Some(source))
         .map(|e| {
             (
                 e.instance_id.clone(),
@@ -231,18 +242,16 @@ fn elastic_ips(all: &[R<'_>], inv: &mut Inventory) {
         .collect();
     for (instance, eni, public) in on {
         for inst in inv.instances.iter_mut().filter(|i| {
-            i.resource.source == Some(SourceKind::Terraform)
+            i.resource.source == Some(source)
                 && (instance.as_deref() == Some(i.id.as_str())
                     || eni.as_deref().is_some_and(|n| {
                         i.network_interfaces.first().map(String::as_str) == Some(n)
                     }))
         }) {
             inst.public_ip = Some(public.clone());
-            if eni.is_some() {
-                // The Elastic IP is known; the interface's groups are not.
-                continue;
+            if eni.is_none() {
+                inst.public_ip_unknown = None;
             }
-            inst.public_ip_unknown = None;
         }
     }
 }
