@@ -101,26 +101,7 @@ pub(super) fn addresses(all: &[R], inv: &mut Inventory) {
                     )
                 })
             });
-        match public {
-            Some((Known::Known(true), _)) => {
-                inst.public_ip = Some(PUBLIC_IPV4_ASSIGNED_AT_LAUNCH.to_owned());
-            }
-            Some((Known::Known(false), _)) => {}
-            Some((Known::Unknown(why), what)) => {
-                inst.public_ip_unknown = Some(format!(
-                    "whether {} gets a public IPv4 address: {what} is not known ({why})",
-                    inst.id
-                ));
-            }
-            None => {
-                if let Some(s) = &inst.subnet_id {
-                    inst.public_ip_unknown = Some(format!(
-                        "whether {} gets a public IPv4 address: its subnet {s} is not declared",
-                        inst.id
-                    ));
-                }
-            }
-        }
+        crate::terraform::map::net::decide_public_ipv4(inst, public);
         let from = |b: &V| -> Vec<String> {
             items(b.get("Ipv6Addresses"))
                 .iter()

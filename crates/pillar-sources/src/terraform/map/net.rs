@@ -113,26 +113,7 @@ pub(super) fn addresses(all: &[R<'_>], inv: &mut Inventory) {
                     )
                 })
             });
-        match public {
-            Some((Known::Known(true), _)) => {
-                inst.public_ip = Some(PUBLIC_IPV4_ASSIGNED_AT_LAUNCH.to_owned());
-            }
-            Some((Known::Known(false), _)) => {}
-            Some((Known::Unknown(why), what)) => {
-                inst.public_ip_unknown = Some(format!(
-                    "whether {} gets a public IPv4 address: {what} is not known ({why})",
-                    inst.id
-                ));
-            }
-            None => {
-                if let Some(s) = &inst.subnet_id {
-                    inst.public_ip_unknown = Some(format!(
-                        "whether {} gets a public IPv4 address: its subnet {s} is not declared",
-                        inst.id
-                    ));
-                }
-            }
-        }
+        decide_public_ipv4(inst, public);
         let explicit = r.strings("ipv6_addresses");
         let count = r
             .get("ipv6_address_count")
@@ -218,6 +199,34 @@ fn elastic_ips(all: &[R<'_>], inv: &mut Inventory) {
         }
     }
     elastic_ips_to_instances(inv, SourceKind::Terraform);
+}
+
+/// Record what the launch settings say of an IaC instance's public IPv4
+/// address: `public` is the deciding setting (the instance's or its
+/// primary interface's flag, else the subnet's auto-assign setting) with
+/// its name. True gives the launch-time stand-in address; unresolved, or a
+/// subnet that is named but not declared, leaves the reason.
+pub(crate) fn decide_public_ipv4(inst: &mut Instance, public: Option<(Known<bool>, &str)>) {
+    match public {
+        Some((Known::Known(true), _)) => {
+            inst.public_ip = Some(PUBLIC_IPV4_ASSIGNED_AT_LAUNCH.to_owned());
+        }
+        Some((Known::Known(false), _)) => {}
+        Some((Known::Unknown(why), what)) => {
+            inst.public_ip_unknown = Some(format!(
+                "whether {} gets a public IPv4 address: {what} is not known ({why})",
+                inst.id
+            ));
+        }
+        None => {
+            if let Some(s) = &inst.subnet_id {
+                inst.public_ip_unknown = Some(format!(
+                    "whether {} gets a public IPv4 address: its subnet {s} is not declared",
+                    inst.id
+                ));
+            }
+        }
+    }
 }
 
 /// Give each instance of `source` the address of the Elastic IP declared
