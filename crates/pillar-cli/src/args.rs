@@ -335,7 +335,7 @@ pub enum RulesAction {
     /// Validate Sigma detection rules: every file loads (errors name file and line) and every
     /// rule's `pillar.examples` match and `pillar.negative_examples` do not. Exit 0 when all
     /// pass, 1 when an example fails, 2 when a rule cannot be loaded. Without PATH: the
-    /// shipped pack.
+    /// shipped pack, and the shipped secret rules' examples and negative examples.
     Check(RulesCheckArgs),
 }
 

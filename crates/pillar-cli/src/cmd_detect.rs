@@ -51,7 +51,7 @@ fn check_rules(args: &DetectArgs) -> anyhow::Result<ExitCode> {
     } else {
         crate::args::RulesCheckFormat::Text
     };
-    Ok(crate::cmd_rules_check::report(&set, format))
+    Ok(crate::cmd_rules_check::report(&set, None, format))
 }
 
 /// `--emit-sql`: the rules as SQL on standard output; what cannot be

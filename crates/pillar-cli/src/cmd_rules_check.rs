@@ -1,6 +1,7 @@
 //! `pillar rules check`: validate Sigma detection rules. Every file must
 //! load (errors name the file and line), every rule's examples must match
-//! and its negative examples must not.
+//! and its negative examples must not. Without PATH, the shipped secret
+//! rules (`rules/secrets/*.yml`) are checked the same way.
 //!
 //! Exit codes: 0 all pass; 1 an example fails; 2 a rule cannot be loaded
 //! (syntax error, unknown modifier, bad correlation) or a path is missing.
@@ -45,8 +46,34 @@ pub fn load(
     Ok(set)
 }
 
-/// Check a loaded set and print the result; the exit code as documented.
-pub fn report(set: &RuleSet, format: RulesCheckFormat) -> ExitCode {
+/// The shipped secret rules' example check: rules, examples, failures.
+pub struct SecretsCheck {
+    rules: usize,
+    examples: usize,
+    failures: Vec<String>,
+}
+
+impl SecretsCheck {
+    /// Check every shipped secret rule's examples, negative and
+    /// low-confidence examples.
+    pub fn shipped() -> anyhow::Result<Self> {
+        let engine = crate::cmd_secrets::engine_with_packs(&[])?;
+        let examples = engine
+            .rules()
+            .iter()
+            .map(|r| r.examples.len() + r.negative_examples.len() + r.low_examples.len())
+            .sum();
+        Ok(SecretsCheck {
+            rules: engine.rules().len(),
+            examples,
+            failures: engine.check_examples(),
+        })
+    }
+}
+
+/// Check a loaded set (and the secret rules, when given) and print the
+/// result; the exit code as documented.
+pub fn report(set: &RuleSet, secrets: Option<&SecretsCheck>, format: RulesCheckFormat) -> ExitCode {
     let (examples, failures) = pillar_detect::check_examples(set);
     let mut problems: Vec<Problem> = set
         .errors
@@ -72,9 +99,10 @@ pub fn report(set: &RuleSet, format: RulesCheckFormat) -> ExitCode {
         .iter()
         .filter(|r| !r.header.pillar.examples.is_empty())
         .count();
+    let secrets_failed = secrets.is_some_and(|c| !c.failures.is_empty());
     let code = if !set.errors.is_empty() {
         2
-    } else if !failures.is_empty() {
+    } else if !failures.is_empty() || secrets_failed {
         1
     } else {
         0
@@ -106,6 +134,21 @@ pub fn report(set: &RuleSet, format: RulesCheckFormat) -> ExitCode {
                 },
                 if code == 0 { "ok" } else { "FAILED" }
             );
+            if let Some(c) = secrets {
+                for f in &c.failures {
+                    eprintln!("rules/secrets: {f}");
+                }
+                println!(
+                    "{} secret rules, {} examples: {}",
+                    c.rules,
+                    c.examples,
+                    if c.failures.is_empty() {
+                        "ok"
+                    } else {
+                        "FAILED"
+                    }
+                );
+            }
         }
         RulesCheckFormat::Json => {
             let v = json!({
@@ -122,6 +165,12 @@ pub fn report(set: &RuleSet, format: RulesCheckFormat) -> ExitCode {
                     "kind": p.kind,
                     "message": p.message,
                 })).collect::<Vec<_>>(),
+                "secrets": secrets.map(|c| json!({
+                    "rules": c.rules,
+                    "examples": c.examples,
+                    "ok": c.failures.is_empty(),
+                    "problems": c.failures,
+                })),
             });
             println!("{v:#}");
         }
@@ -138,5 +187,11 @@ pub fn run(args: &RulesCheckArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    Ok(report(&set, args.format))
+    // Without PATH the shipped packs are checked: the secret rules too.
+    let secrets = if args.paths.is_empty() {
+        Some(SecretsCheck::shipped()?)
+    } else {
+        None
+    };
+    Ok(report(&set, secrets.as_ref(), args.format))
 }

@@ -70,7 +70,7 @@ pub fn add_to_report(
 }
 
 /// The built-in rules plus the packs given with `--rules`.
-fn engine_with_packs(packs: &[PathBuf]) -> anyhow::Result<Engine> {
+pub(crate) fn engine_with_packs(packs: &[PathBuf]) -> anyhow::Result<Engine> {
     let mut rules = pillar_secrets::rules::builtin().context("built-in secret rules")?;
     for p in packs {
         let shown = p.display().to_string();

@@ -196,6 +196,18 @@ fn rules_check_subcommand() {
     let (code, out, err) = pillar(&["rules", "check"], None);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("examples") && out.ends_with("ok\n"), "{out}");
+    // Without PATH the shipped secret rules' examples are checked too.
+    let secrets = out
+        .lines()
+        .find(|l| l.contains("secret rules"))
+        .unwrap_or_else(|| panic!("no secret rules line: {out}"));
+    let n: usize = secrets.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(n >= 30 && secrets.ends_with(": ok"), "{secrets}");
+    let (code, out, err) = pillar(&["rules", "check", "-f", "json"], None);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["secrets"]["ok"], true, "{out}");
+    assert!(v["secrets"]["examples"].as_u64().unwrap() > 100, "{out}");
     let dir = std::env::temp_dir().join(format!("pillar-rules-check-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let good = "title: t\nname: t\ndetection:\n  sel: {eventName: A}\n  condition: sel\npillar:\n  examples:\n    - {eventName: A}\n  negative_examples:\n    - {eventName: B}\n";
