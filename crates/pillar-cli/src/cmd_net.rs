@@ -48,42 +48,46 @@ fn load(src: &NetSource) -> anyhow::Result<Inventory> {
     Ok(loaded.inventory)
 }
 
-fn write_out(text: &str, output: Option<&std::path::Path>) -> anyhow::Result<()> {
-    match output {
-        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display())),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                r => r.context("cannot write to standard output"),
-            }
-        }
-    }
-}
-
-/// Pretty JSON and a final line break, streamed to `output` or standard
-/// output (a closed pipe is not an error).
-fn write_json<T: serde::Serialize>(
-    doc: &T,
+/// Write to `output`, or to standard output (a closed pipe is not an
+/// error), through one buffer.
+fn write_with(
     output: Option<&std::path::Path>,
+    emit: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> anyhow::Result<()> {
-    fn emit<T: serde::Serialize>(doc: &T, w: impl Write) -> std::io::Result<()> {
+    fn buffered(
+        w: impl Write,
+        emit: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
-        serde_json::to_writer_pretty(&mut w, doc).map_err(std::io::Error::from)?;
-        w.write_all(b"\n")?;
+        emit(&mut w)?;
         w.flush()
     }
     match output {
         Some(p) => {
             let f = std::fs::File::create(p)
                 .with_context(|| format!("cannot write {}", p.display()))?;
-            emit(doc, f).with_context(|| format!("cannot write {}", p.display()))
+            buffered(f, emit).with_context(|| format!("cannot write {}", p.display()))
         }
-        None => match emit(doc, std::io::stdout().lock()) {
+        None => match buffered(std::io::stdout().lock(), emit) {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             r => r.context("cannot write to standard output"),
         },
     }
+}
+
+fn write_out(text: &str, output: Option<&std::path::Path>) -> anyhow::Result<()> {
+    write_with(output, |w| w.write_all(text.as_bytes()))
+}
+
+/// Pretty JSON and a final line break, streamed.
+fn write_json<T: serde::Serialize>(
+    doc: &T,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    write_with(output, |w| {
+        serde_json::to_writer_pretty(&mut *w, doc).map_err(std::io::Error::from)?;
+        w.write_all(b"\n")
+    })
 }
 
 fn hop_text(h: &Hop) -> String {
